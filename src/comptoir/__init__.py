@@ -1,0 +1,1 @@
+"""Comptoir: bilingual service management and client casework for public-sector organizations."""
