@@ -1,0 +1,10 @@
+"""Settings for the test suite: the production settings with a throwaway key and a fast hasher."""
+
+import os
+
+os.environ.setdefault("COMPTOIR_TESTING", "1")
+
+from comptoir.config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
