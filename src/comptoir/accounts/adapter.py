@@ -1,8 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
 
-class StaffAccountAdapter(DefaultAccountAdapter):
+class StaffAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
     """Staff accounts are created by administrators; the public cannot sign up."""
 
-    def is_open_for_signup(self, request):  # type: ignore[no-untyped-def]  # allauth's signature is untyped
+    def is_open_for_signup(self, request: object) -> bool:
         return False
