@@ -1,0 +1,59 @@
+"""Business time: calendars, business-time arithmetic, pauses and due dates.
+
+The public API (see ``docs/business-time.md`` for the definitions)::
+
+    from comptoir.core.businesstime import Calendar, WeeklyHours, HolidaySource, Within, due_at
+
+    hours = WeeklyHours.parse("08:30-16:30")
+    calendar = Calendar("America/Montreal", hours, HolidaySource("CA", "QC"))
+    due_at(calendar, received, Within.parse("2 business days"))
+"""
+
+from comptoir.core.businesstime.arithmetic import (
+    add_business_time,
+    business_time_between,
+    due_at,
+    is_business_day,
+    is_open,
+    next_opening,
+)
+from comptoir.core.businesstime.errors import BusinessTimeError, ErrorCode
+from comptoir.core.businesstime.model import (
+    AnyCalendar,
+    Calendar,
+    ClosedDueDate,
+    Closure,
+    DayConvention,
+    DayZero,
+    DueTime,
+    EffectiveCalendar,
+    HolidaySource,
+    Interval,
+    TimeUnit,
+    WeeklyHours,
+    Within,
+)
+
+__all__ = [
+    "AnyCalendar",
+    "BusinessTimeError",
+    "Calendar",
+    "ClosedDueDate",
+    "Closure",
+    "DayConvention",
+    "DayZero",
+    "DueTime",
+    "EffectiveCalendar",
+    "ErrorCode",
+    "HolidaySource",
+    "Interval",
+    "TimeUnit",
+    "WeeklyHours",
+    "Within",
+    "add_business_time",
+    "business_time_between",
+    "due_at",
+    "is_business_day",
+    "is_open",
+    "next_opening",
+]
