@@ -141,7 +141,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # The GC Design System comes from npm at set-up time (see scripts/setup); it is never committed.
-STATICFILES_DIRS = [("gcds", PROJECT_DIR / "node_modules" / "@gcds-core")]
+STATICFILES_DIRS = [
+    ("gcds", PROJECT_DIR / "node_modules" / "@gcds-core"),
+    PACKAGE_DIR / "static",  # Comptoir's own stylesheet, fonts declarations and icon
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

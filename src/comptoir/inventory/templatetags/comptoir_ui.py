@@ -1,0 +1,95 @@
+"""Template helpers shared by every Comptoir page: language toggle, bilingual data, forms."""
+
+import json
+from importlib import metadata
+
+from django import template
+from django.conf import settings
+from django.forms import BoundField
+from django.http import HttpRequest
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _other_language(current: str) -> str:
+    codes = [code for code, _name in settings.LANGUAGES]
+    return next((code for code in codes if code != current), current)
+
+
+@register.simple_tag(takes_context=True)
+def other_language_code(context: template.Context) -> str:
+    """The official language this page is not in (``fr`` on an English page)."""
+    return _other_language(get_language() or settings.LANGUAGE_CODE)
+
+
+@register.simple_tag(takes_context=True)
+def other_language_url(context: template.Context) -> str:
+    """The same page, with the same query string, in the other official language."""
+    request: HttpRequest | None = context.get("request")
+    target = _other_language(get_language() or settings.LANGUAGE_CODE)
+    if request is None:
+        return f"/{target}/"
+    return translate_url(request.get_full_path(), target)
+
+
+@register.filter
+def bilingual(obj: object, field: str) -> str:
+    """``obj.<field>_en`` or ``_fr`` in the page's language, falling back to the other one."""
+    lang = (get_language() or settings.LANGUAGE_CODE)[:2]
+    other = _other_language(lang)
+    value = getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_{other}", "")
+    return "" if value is None else str(value)
+
+
+@register.simple_tag
+def comptoir_version() -> str:
+    """The installed Comptoir version, shown in the "date modified / version" line of each page."""
+    try:
+        return metadata.version("comptoir")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+@register.simple_tag(takes_context=True)
+def footer_links_json(context: template.Context) -> str:
+    """The footer's contextual links as the JSON object ``gcds-footer`` expects."""
+    links = {
+        str(_("Home")): reverse("home"),
+    }
+    return json.dumps(links, ensure_ascii=False)
+
+
+_CHOICE_GROUP_WIDGETS = {"radioselect", "checkboxselectmultiple"}
+
+
+@register.filter
+def is_choice_group(field: BoundField) -> bool:
+    """Radio buttons and checkbox lists are rendered as a fieldset with a legend."""
+    return field.widget_type in _CHOICE_GROUP_WIDGETS
+
+
+@register.simple_tag
+def field_anchor(field: BoundField) -> str:
+    """The id an error-summary link points at: the input itself, or a group's first option."""
+    if field.widget_type in _CHOICE_GROUP_WIDGETS:
+        return f"{field.auto_id}_0"
+    return str(field.id_for_label or field.auto_id)
+
+
+@register.simple_tag
+def render_widget(field: BoundField) -> str:
+    """The field's widget, tied to its hint and error message for assistive technology."""
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described_by.append(f"{field.auto_id}-error")
+    attrs: dict[str, str] = {}
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
