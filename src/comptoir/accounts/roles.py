@@ -1,0 +1,142 @@
+"""Staff roles: Django groups with model permissions.
+
+| role | may |
+|---|---|
+| administrator | everything a custodian may, plus manage staff accounts and roles |
+| inventory custodian | edit every service and standard, import, approve (freeze) a fiscal year |
+| service owner | see the inventory; edit only the services assigned to them |
+| viewer | see the inventory |
+
+The groups are created by the data migration ``accounts.0002_staff_roles`` (which keeps its own
+frozen copy of this table, as migrations must) and can be re-synchronised with :func:`sync_roles`.
+Scoping (a service owner's services) is enforced by ``comptoir.inventory.access``, not by the
+permissions alone.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+
+
+class Role(enum.StrEnum):
+    """A role is a group; its value is the group name."""
+
+    ADMINISTRATOR = "administrator"
+    INVENTORY_CUSTODIAN = "inventory custodian"
+    SERVICE_OWNER = "service owner"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.ADMINISTRATOR: _("Administrator"),
+    Role.INVENTORY_CUSTODIAN: _("Inventory custodian"),
+    Role.SERVICE_OWNER: _("Service owner"),
+    Role.VIEWER: _("Viewer"),
+}
+
+INVENTORY_MODELS = (
+    "organization",
+    "program",
+    "unit",
+    "unitholiday",
+    "unitclosure",
+    "fiscalyear",
+    "service",
+    "serviceownership",
+    "serviceyear",
+    "servicestandard",
+    "standardyear",
+    "servicetestassessment",
+    "priorityassessment",
+    "finding",
+    "importbatch",
+)
+
+_VIEW = frozenset(f"inventory.view_{model}" for model in INVENTORY_MODELS)
+_OWNER_EDIT = frozenset(
+    {
+        "inventory.change_serviceyear",
+        "inventory.add_servicestandard",
+        "inventory.add_standardyear",
+        "inventory.change_standardyear",
+        "inventory.add_servicetestassessment",
+        "inventory.change_servicetestassessment",
+        "inventory.add_priorityassessment",
+        "inventory.change_priorityassessment",
+        "inventory.change_finding",
+    }
+)
+_CUSTODIAN = frozenset(
+    {f"inventory.{verb}_{model}" for model in INVENTORY_MODELS for verb in ("add", "change")}
+    | {"inventory.approve_fiscalyear", "inventory.import_inventory"}
+)
+_ADMIN = frozenset(
+    {
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+        "auth.view_group",
+        "auth.change_group",
+    }
+)
+
+#: ``app_label.codename`` permissions of each role. Nobody may delete: nothing is hard-deleted.
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.VIEWER: _VIEW,
+    Role.SERVICE_OWNER: _VIEW | _OWNER_EDIT,
+    Role.INVENTORY_CUSTODIAN: _VIEW | _OWNER_EDIT | _CUSTODIAN,
+    Role.ADMINISTRATOR: _VIEW | _OWNER_EDIT | _CUSTODIAN | _ADMIN,
+}
+
+
+def _permissions(names: Iterable[str]) -> list[Permission]:
+    wanted = set(names)
+    found = [
+        permission
+        for permission in Permission.objects.select_related("content_type").filter(
+            codename__in={name.split(".", 1)[1] for name in wanted}
+        )
+        if f"{permission.content_type.app_label}.{permission.codename}" in wanted
+    ]
+    missing = wanted - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+    if missing:
+        raise LookupError(f"unknown permissions: {sorted(missing)}")
+    return found
+
+
+@transaction.atomic
+def sync_roles() -> dict[Role, Group]:
+    """Create or update the four groups so they hold exactly their permissions (idempotent)."""
+    groups = {}
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(_permissions(names))
+        groups[role] = group
+    return groups
+
+
+def assign_role(user: User, role: Role) -> None:
+    """Give ``user`` the role (idempotent). The group must exist (see the migration)."""
+    user.groups.add(Group.objects.get(name=role.value))
+
+
+def roles_of(user: User) -> set[Role]:
+    names = set(user.groups.values_list("name", flat=True))
+    return {role for role in Role if role.value in names}
+
+
+def has_role(user: User, role: Role) -> bool:
+    return user.is_active and user.groups.filter(name=role.value).exists()
