@@ -1,0 +1,60 @@
+"""Service standard rules and the evaluation of case timelines against them.
+
+    from comptoir.core.standards import StandardRule, CaseTimeline, CaseEvent, evaluate
+
+    rule = StandardRule.from_dict(stored_json)
+    evaluation = evaluate(rule, timeline, as_of=as_of, calendars=resolver)
+
+See ``docs/service-standards.md``.
+"""
+
+from comptoir.core.standards.errors import StandardError, StandardErrorCode
+from comptoir.core.standards.evaluation import (
+    ClockFacts,
+    Evaluation,
+    NotApplicableReason,
+    Outcome,
+    calendar_for,
+    clock_facts,
+    evaluate,
+)
+from comptoir.core.standards.model import (
+    Applicability,
+    CalendarChoice,
+    CalendarRef,
+    CalendarResolver,
+    CalendarScope,
+    CalendarTable,
+    CaseEvent,
+    CaseTimeline,
+    Channel,
+    Exclusion,
+    ExclusionEffect,
+    StandardRule,
+    StandardType,
+)
+
+__all__ = [
+    "Applicability",
+    "CalendarChoice",
+    "CalendarRef",
+    "CalendarResolver",
+    "CalendarScope",
+    "CalendarTable",
+    "CaseEvent",
+    "CaseTimeline",
+    "Channel",
+    "ClockFacts",
+    "Evaluation",
+    "Exclusion",
+    "ExclusionEffect",
+    "NotApplicableReason",
+    "Outcome",
+    "StandardError",
+    "StandardErrorCode",
+    "StandardRule",
+    "StandardType",
+    "calendar_for",
+    "clock_facts",
+    "evaluate",
+]
