@@ -17,7 +17,15 @@ from comptoir.core.businesstime.arithmetic import (
     is_open,
     next_opening,
 )
+from comptoir.core.businesstime.batch import business_time_between_batch, due_at_batch
 from comptoir.core.businesstime.errors import BusinessTimeError, ErrorCode
+from comptoir.core.businesstime.explain import (
+    ClosedReason,
+    ExplainStep,
+    StepCode,
+    day_status,
+    explain_due_at,
+)
 from comptoir.core.businesstime.model import (
     AnyCalendar,
     Calendar,
@@ -39,20 +47,27 @@ __all__ = [
     "BusinessTimeError",
     "Calendar",
     "ClosedDueDate",
+    "ClosedReason",
     "Closure",
     "DayConvention",
     "DayZero",
     "DueTime",
     "EffectiveCalendar",
     "ErrorCode",
+    "ExplainStep",
     "HolidaySource",
     "Interval",
+    "StepCode",
     "TimeUnit",
     "WeeklyHours",
     "Within",
     "add_business_time",
     "business_time_between",
+    "business_time_between_batch",
+    "day_status",
     "due_at",
+    "due_at_batch",
+    "explain_due_at",
     "is_business_day",
     "is_open",
     "next_opening",

@@ -82,6 +82,8 @@ def add_open_paused(
     calendar: AnyCalendar, start: int, amount: int, pauses: Spans, year: int
 ) -> int:
     """The earliest instant at which ``amount`` of open time outside ``pauses`` has passed."""
+    if amount <= 0:
+        return start
     current, remaining = start, amount
     for pause_start, pause_end in pauses:
         if pause_end <= current:
@@ -89,8 +91,6 @@ def add_open_paused(
         if pause_start <= current:
             current = pause_end
             continue
-        if remaining <= 0:
-            return current
         candidate = add_open(calendar, current, remaining, year)
         if candidate <= pause_start:
             return candidate
