@@ -1,0 +1,595 @@
+"""Checking open-data rows against the data dictionary and the analysts' consistency checks.
+
+Every problem is a :class:`Violation`: where (resource, row, service and standard ids, field), which
+rule (:class:`RuleCode`, stable) and the facts needed to explain it (``params``, strings and
+integers only). No sentences: the Django layer renders each rule code in English and French.
+
+Each rule has a :class:`Severity` (:data:`RULE_SEVERITY`):
+
+- ``ERROR``: the cell (or row) cannot be used as the schema means it: a mandatory cell is empty, a
+  code is not among the choices, a number is not a number, the row collides with another...
+- ``WARNING``: the values are usable but disagree with a conditional requirement of the dictionary
+  or with a consistency check Treasury Board's analysts run on the published data.
+- ``INFO``: worth a look, not wrong by the format (a program code the caller does not know).
+
+The importer stores every violation as a finding whatever its severity. The full list of rules,
+with the reasons for each decision, is in ``docs/open-data-format.md``.
+
+Row-level checks are pure functions of one row (:func:`validate_service_row`,
+:func:`validate_standard_row`), usable by edit forms. Checks across rows (unique keys, a standard's
+service) need the rows of a whole import: :class:`InventoryValidator` keeps only the keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Final
+
+from comptoir.core.opendata.csvio import CsvRow
+from comptoir.core.opendata.schema import (
+    APPLICATION_CHANNEL_FIELDS,
+    MULTI_VALUE_SEPARATOR,
+    ONLINE_POINT_FIELDS,
+    PROGRAM_ID_FORMAT,
+    Channel,
+    CountMarker,
+    FeedbackChannel,
+    FieldSpec,
+    Resource,
+    TargetGroup,
+    ValueKind,
+    YesNo,
+    YesNoNA,
+    columns_of,
+    fields_of,
+    is_fiscal_year,
+)
+from comptoir.core.performance.official import OfficialRuleError, official_performance
+
+__all__ = [
+    "RULE_SEVERITY",
+    "InventoryValidator",
+    "RuleCode",
+    "Severity",
+    "Violation",
+    "check_cell_count",
+    "check_header",
+    "validate_inventory",
+    "validate_service_row",
+    "validate_standard_row",
+]
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class RuleCode(enum.StrEnum):
+    """Stable codes of the rules (stored with each finding; never rename one)."""
+
+    # The file as a whole.
+    HEADER_MISSING_COLUMN = "header_missing_column"
+    HEADER_UNEXPECTED_COLUMN = "header_unexpected_column"
+    HEADER_DUPLICATE_COLUMN = "header_duplicate_column"
+    HEADER_COLUMN_ORDER = "header_column_order"
+    ROW_CELL_COUNT = "row_cell_count"
+    # One cell, by the data dictionary.
+    REQUIRED = "required"
+    ID_CONTAINS_COMMA = "id_contains_comma"
+    TOO_LONG = "too_long"
+    NOT_A_CHOICE = "not_a_choice"
+    REPEATED_CHOICE = "repeated_choice"
+    FISCAL_YEAR_FORMAT = "fiscal_year_format"
+    PROGRAM_ID_FORMAT = "program_id_format"
+    PROGRAM_ID_UNKNOWN = "program_id_unknown"
+    NOT_A_COUNT = "not_a_count"
+    NOT_A_NUMBER = "not_a_number"
+    NEGATIVE_NUMBER = "negative_number"
+    TARGET_OUT_OF_RANGE = "target_out_of_range"
+    # Conditional requirements of the data dictionary.
+    OS_COMMENTS_REQUIRED = "os_comments_required"
+    SPECIAL_REMARKS_REQUIRED = "special_remarks_required"
+    ADS_DESCRIPTION_REQUIRED = "ads_description_required"
+    CHANNEL_COMMENTS_REQUIRED = "channel_comments_required"
+    VOLUME_EXCEEDS_TOTAL = "volume_exceeds_total"
+    APPLICATIONS_TOTAL_MISMATCH = "applications_total_mismatch"
+    # Consistency checks of Treasury Board's analysts.
+    FEEDBACK_ONLINE_MISMATCH = "feedback_online_mismatch"
+    FEEDBACK_NONE_COMBINED = "feedback_none_combined"
+    CRA_BN_USAGE_MISMATCH = "cra_bn_usage_mismatch"
+    PERFORMANCE_ABOVE_100 = "performance_above_100"
+    STANDARD_WITHOUT_VOLUME = "standard_without_volume"
+    PERFORMANCE_MISMATCH = "performance_mismatch"
+    TARGET_MET_MISMATCH = "target_met_mismatch"
+    # Across rows.
+    DUPLICATE_SERVICE = "duplicate_service"
+    DUPLICATE_STANDARD = "duplicate_standard"
+    STANDARD_ID_REUSED = "standard_id_reused"
+    STANDARD_WITHOUT_SERVICE = "standard_without_service"
+
+
+_E = Severity.ERROR
+_W = Severity.WARNING
+
+#: The severity of each rule.
+RULE_SEVERITY: Mapping[RuleCode, Severity] = MappingProxyType(
+    {
+        RuleCode.HEADER_MISSING_COLUMN: _E,
+        RuleCode.HEADER_UNEXPECTED_COLUMN: _E,
+        RuleCode.HEADER_DUPLICATE_COLUMN: _E,
+        RuleCode.HEADER_COLUMN_ORDER: _W,
+        RuleCode.ROW_CELL_COUNT: _E,
+        RuleCode.REQUIRED: _E,
+        RuleCode.ID_CONTAINS_COMMA: _E,
+        RuleCode.TOO_LONG: _E,
+        RuleCode.NOT_A_CHOICE: _E,
+        RuleCode.REPEATED_CHOICE: _W,
+        RuleCode.FISCAL_YEAR_FORMAT: _E,
+        RuleCode.PROGRAM_ID_FORMAT: _E,
+        RuleCode.PROGRAM_ID_UNKNOWN: Severity.INFO,
+        RuleCode.NOT_A_COUNT: _E,
+        RuleCode.NOT_A_NUMBER: _E,
+        RuleCode.NEGATIVE_NUMBER: _E,
+        RuleCode.TARGET_OUT_OF_RANGE: _E,
+        RuleCode.OS_COMMENTS_REQUIRED: _W,
+        RuleCode.SPECIAL_REMARKS_REQUIRED: _W,
+        RuleCode.ADS_DESCRIPTION_REQUIRED: _W,
+        RuleCode.CHANNEL_COMMENTS_REQUIRED: _W,
+        RuleCode.VOLUME_EXCEEDS_TOTAL: _W,
+        RuleCode.APPLICATIONS_TOTAL_MISMATCH: _W,
+        RuleCode.FEEDBACK_ONLINE_MISMATCH: _W,
+        RuleCode.FEEDBACK_NONE_COMBINED: _W,
+        RuleCode.CRA_BN_USAGE_MISMATCH: _W,
+        RuleCode.PERFORMANCE_ABOVE_100: _W,
+        RuleCode.STANDARD_WITHOUT_VOLUME: _W,
+        RuleCode.PERFORMANCE_MISMATCH: _W,
+        RuleCode.TARGET_MET_MISMATCH: _W,
+        RuleCode.DUPLICATE_SERVICE: _E,
+        RuleCode.DUPLICATE_STANDARD: _E,
+        RuleCode.STANDARD_ID_REUSED: _W,
+        RuleCode.STANDARD_WITHOUT_SERVICE: _E,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken rule.
+
+    ``row`` is the spreadsheet row (header = 1; 0 when the row is not from a file, e.g. a form);
+    ``field`` is the column concerned (``""`` for a whole row); ``standard_id`` is ``""`` for the
+    service resource. ``params`` holds the facts a message needs (e.g. ``value``, ``limit``).
+    """
+
+    resource: Resource
+    row: int
+    service_id: str
+    standard_id: str
+    field: str
+    rule: RuleCode
+    params: Mapping[str, str | int] = dataclasses.field(default_factory=dict, hash=False)
+
+    @property
+    def severity(self) -> Severity:
+        return RULE_SEVERITY[self.rule]
+
+
+_INTEGER: Final = re.compile(r"[0-9]+")
+_SIGNED_INTEGER: Final = re.compile(r"-[0-9]+")
+_DECIMAL: Final = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_MARKERS: Final = frozenset(marker.value for marker in CountMarker)
+
+
+class _RowCheck:
+    """Collects the violations of one row."""
+
+    __slots__ = ("found", "resource", "row", "service_id", "standard_id", "values")
+
+    def __init__(self, resource: Resource, values: Mapping[str, str], row: int) -> None:
+        self.resource = resource
+        self.values = values
+        self.row = row
+        self.service_id = values.get("service_id", "").strip()
+        self.standard_id = (
+            values.get("service_standard_id", "").strip() if resource is Resource.STANDARD else ""
+        )
+        self.found: list[Violation] = []
+
+    def cell(self, field_id: str) -> str:
+        return self.values.get(field_id, "")
+
+    def add(self, field_id: str, rule: RuleCode, **params: str | int) -> None:
+        self.found.append(
+            Violation(
+                self.resource, self.row, self.service_id, self.standard_id, field_id, rule, params
+            )
+        )
+
+
+def _count(text: str) -> int | None:
+    """A non-negative integer cell, else ``None``."""
+    return int(text) if _INTEGER.fullmatch(text) else None
+
+
+def _decimal(text: str) -> Decimal | None:
+    if not _DECIMAL.fullmatch(text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern only lets decimals through
+        return None
+
+
+def _items(text: str) -> list[str]:
+    return text.split(MULTI_VALUE_SEPARATOR)
+
+
+def _check_cell(
+    check: _RowCheck, spec: FieldSpec, known_program_ids: Collection[str] | None
+) -> None:
+    """The dictionary's checks of one cell, by the field's kind."""
+    raw = check.cell(spec.id)
+    if raw.strip() == "":
+        if spec.is_mandatory:
+            check.add(spec.id, RuleCode.REQUIRED)
+        return
+    if spec.character_limit is not None and len(raw) > spec.character_limit:
+        check.add(spec.id, RuleCode.TOO_LONG, limit=spec.character_limit, length=len(raw))
+    kind = spec.kind
+    if kind is ValueKind.TEXT:
+        return
+    if kind is ValueKind.IDENTIFIER:
+        if MULTI_VALUE_SEPARATOR in raw:
+            check.add(spec.id, RuleCode.ID_CONTAINS_COMMA, value=raw)
+    elif kind is ValueKind.FISCAL_YEAR:
+        if not is_fiscal_year(raw):
+            check.add(spec.id, RuleCode.FISCAL_YEAR_FORMAT, value=raw)
+    elif kind is ValueKind.CODE:
+        if raw not in spec.choices:
+            check.add(spec.id, RuleCode.NOT_A_CHOICE, value=raw)
+    elif kind is ValueKind.CODES:
+        seen: set[str] = set()
+        for item in _items(raw):
+            if item not in spec.choices:
+                check.add(spec.id, RuleCode.NOT_A_CHOICE, value=item)
+            elif item in seen:
+                check.add(spec.id, RuleCode.REPEATED_CHOICE, value=item)
+            seen.add(item)
+    elif kind is ValueKind.PROGRAM_CODES:
+        for item in _items(raw):
+            if not PROGRAM_ID_FORMAT.fullmatch(item):
+                check.add(spec.id, RuleCode.PROGRAM_ID_FORMAT, value=item)
+            elif known_program_ids is not None and item not in known_program_ids:
+                check.add(spec.id, RuleCode.PROGRAM_ID_UNKNOWN, value=item)
+    elif kind is ValueKind.COUNT_OR_MARKER or kind is ValueKind.COUNT or kind is ValueKind.VOLUME:
+        if _INTEGER.fullmatch(raw):
+            return
+        if kind is ValueKind.COUNT_OR_MARKER and raw in _MARKERS:
+            return
+        if _SIGNED_INTEGER.fullmatch(raw):
+            check.add(spec.id, RuleCode.NEGATIVE_NUMBER, value=raw)
+        else:
+            check.add(spec.id, RuleCode.NOT_A_COUNT, value=raw)
+    else:  # RATIO or PERFORMANCE
+        number = _decimal(raw)
+        if number is None:
+            check.add(spec.id, RuleCode.NOT_A_NUMBER, value=raw)
+        elif kind is ValueKind.RATIO and not Decimal(0) <= number <= Decimal(1):
+            check.add(spec.id, RuleCode.TARGET_OUT_OF_RANGE, value=raw)
+        elif number < 0:
+            check.add(spec.id, RuleCode.NEGATIVE_NUMBER, value=raw)
+
+
+def _require_both(check: _RowCheck, prefix: str, rule: RuleCode, **params: str | int) -> None:
+    for suffix in ("_en", "_fr"):
+        if check.cell(prefix + suffix).strip() == "":
+            check.add(prefix + suffix, rule, **params)
+
+
+def _service_rules(check: _RowCheck) -> None:
+    """Conditional requirements and consistency checks of a service row."""
+    points = {point: check.cell(point) for point in ONLINE_POINT_FIELDS}
+    not_applicable = [p for p, v in points.items() if v == YesNoNA.NOT_APPLICABLE]
+    if not_applicable:
+        _require_both(
+            check,
+            "os_comments_client_interaction",
+            RuleCode.OS_COMMENTS_REQUIRED,
+            points=MULTI_VALUE_SEPARATOR.join(not_applicable),
+        )
+
+    other = _count(check.cell("num_applications_by_other"))
+    if other is not None and other > 0:
+        _require_both(check, "special_remarks", RuleCode.SPECIAL_REMARKS_REQUIRED, value=other)
+
+    if check.cell("automated_decision_system") == YesNo.YES:
+        _require_both(
+            check, "automated_decision_system_description", RuleCode.ADS_DESCRIPTION_REQUIRED
+        )
+
+    channels = [_count(check.cell(name)) for name in APPLICATION_CHANNEL_FIELDS]
+    total = _count(check.cell("num_applications_total"))
+    channel_cells_valid = all(
+        count is not None or check.cell(name) in _MARKERS
+        for name, count in zip(APPLICATION_CHANNEL_FIELDS, channels, strict=True)
+    )
+    if total is not None and channel_cells_valid:
+        expected = sum(count or 0 for count in channels)
+        if expected != total:
+            check.add(
+                "num_applications_total",
+                RuleCode.APPLICATIONS_TOTAL_MISMATCH,
+                value=total,
+                expected=expected,
+            )
+
+    feedback_cell = check.cell("client_feedback_channel")
+    feedback = _items(feedback_cell) if feedback_cell else []
+    if FeedbackChannel.NON in feedback and len(set(feedback)) > 1:
+        check.add("client_feedback_channel", RuleCode.FEEDBACK_NONE_COMBINED, value=feedback_cell)
+    resolution = points["os_issue_resolution_feedback"]
+    if feedback and resolution in (YesNoNA.YES, YesNoNA.NO, YesNoNA.NOT_APPLICABLE):
+        has_online = FeedbackChannel.ONL in feedback
+        if has_online != (resolution == YesNoNA.YES):
+            check.add(
+                "client_feedback_channel",
+                RuleCode.FEEDBACK_ONLINE_MISMATCH,
+                value=feedback_cell,
+                os_issue_resolution_feedback=resolution,
+            )
+
+    groups_cell = check.cell("client_target_groups")
+    usage = check.cell("cra_bn_identifier_usage")
+    if groups_cell and usage in (YesNoNA.YES, YesNoNA.NO, YesNoNA.NOT_APPLICABLE):
+        serves_businesses = TargetGroup.ECONOM in _items(groups_cell)
+        if serves_businesses == (usage == YesNoNA.NOT_APPLICABLE):
+            check.add(
+                "cra_bn_identifier_usage",
+                RuleCode.CRA_BN_USAGE_MISMATCH,
+                value=usage,
+                client_target_groups=groups_cell,
+            )
+
+
+def _standard_rules(check: _RowCheck) -> None:
+    """Conditional requirements and consistency checks of a standard row."""
+    if check.cell("channel") == Channel.OTH:
+        _require_both(check, "channel_comments", RuleCode.CHANNEL_COMMENTS_REQUIRED)
+
+    meeting_cell = check.cell("volume_meeting_target")
+    total_cell = check.cell("total_volume")
+    meeting = _count(meeting_cell)
+    total = _count(total_cell)
+    if meeting is not None and total is not None and meeting > total:
+        check.add(
+            "volume_meeting_target",
+            RuleCode.VOLUME_EXCEEDS_TOTAL,
+            value=meeting,
+            total_volume=total,
+        )
+    if total_cell.strip() == "" or total == 0:
+        check.add("total_volume", RuleCode.STANDARD_WITHOUT_VOLUME, value=total_cell)
+
+    performance_cell = check.cell("performance")
+    performance = _decimal(performance_cell) if performance_cell else None
+    if performance is not None and performance > 1:
+        check.add("performance", RuleCode.PERFORMANCE_ABOVE_100, value=performance_cell)
+
+    target_met = check.cell("target_met")
+    try:
+        official = official_performance(check.cell("target"), meeting_cell, total_cell)
+    except OfficialRuleError:
+        # A cell the official rules cannot read: its format violation is already reported.
+        return
+    expected_performance = _decimal(official.performance) if official.performance else None
+    if (performance_cell == "" or performance is not None) and (
+        performance != expected_performance
+    ):
+        check.add(
+            "performance",
+            RuleCode.PERFORMANCE_MISMATCH,
+            value=performance_cell,
+            expected=official.performance,
+        )
+    if (
+        target_met in (YesNoNA.YES, YesNoNA.NO, YesNoNA.NOT_APPLICABLE)
+        and target_met != official.target_met
+    ):
+        check.add(
+            "target_met",
+            RuleCode.TARGET_MET_MISMATCH,
+            value=target_met,
+            expected=official.target_met,
+        )
+
+
+def validate_service_row(
+    values: Mapping[str, str],
+    *,
+    row: int = 0,
+    known_program_ids: Collection[str] | None = None,
+) -> list[Violation]:
+    """Every row-level violation of one service row (raw cells by column name).
+
+    ``known_program_ids``: the program codes the caller knows (e.g. from its database); when
+    given, a well-formed code outside it is reported as :attr:`RuleCode.PROGRAM_ID_UNKNOWN`.
+    A missing column counts as an empty cell.
+    """
+    check = _RowCheck(Resource.SERVICE, values, row)
+    for spec in fields_of(Resource.SERVICE):
+        _check_cell(check, spec, known_program_ids)
+    _service_rules(check)
+    return check.found
+
+
+def validate_standard_row(values: Mapping[str, str], *, row: int = 0) -> list[Violation]:
+    """Every row-level violation of one service-standard row (raw cells by column name)."""
+    check = _RowCheck(Resource.STANDARD, values, row)
+    for spec in fields_of(Resource.STANDARD):
+        _check_cell(check, spec, None)
+    _standard_rules(check)
+    return check.found
+
+
+def check_header(resource: Resource, header: Sequence[str]) -> list[Violation]:
+    """Violations of a file's header row (row 1) against the official columns."""
+    official = columns_of(resource)
+    found: list[Violation] = []
+
+    def add(column: str, rule: RuleCode, **params: str | int) -> None:
+        found.append(Violation(resource, 1, "", "", column, rule, params))
+
+    seen: set[str] = set()
+    for position, column in enumerate(header, start=1):
+        if column in seen:
+            add(column, RuleCode.HEADER_DUPLICATE_COLUMN, position=position)
+        elif column not in official:
+            add(column, RuleCode.HEADER_UNEXPECTED_COLUMN, position=position)
+        seen.add(column)
+    for column in official:
+        if column not in seen:
+            add(column, RuleCode.HEADER_MISSING_COLUMN)
+    present = [column for column in dict.fromkeys(header) if column in official]
+    expected = [column for column in official if column in seen]
+    if present != expected:
+        first = next(a for a, b in zip(present, expected, strict=True) if a != b)
+        add(first, RuleCode.HEADER_COLUMN_ORDER, position=header.index(first) + 1)
+    return found
+
+
+def check_cell_count(resource: Resource, record: CsvRow, width: int) -> list[Violation]:
+    """A record whose number of cells differs from the header's."""
+    if record.cell_count == width:
+        return []
+    values = record.values
+    standard_id = values.get("service_standard_id", "") if resource is Resource.STANDARD else ""
+    return [
+        Violation(
+            resource,
+            record.number,
+            values.get("service_id", ""),
+            standard_id,
+            "",
+            RuleCode.ROW_CELL_COUNT,
+            {"expected": width, "found": record.cell_count},
+        )
+    ]
+
+
+class InventoryValidator:
+    """Validates the rows of one import, including the checks across rows.
+
+    Feed every service row first, then every standard row (a standard must refer to a service of
+    the same fiscal year in this import, or in ``existing_services``: the ``(fiscal_yr,
+    service_id)`` keys the caller already holds). Only keys are kept, so memory stays small.
+
+    Keys: a service is identified by ``(fiscal_yr, service_id)``. A standard is identified by
+    ``(fiscal_yr, service_id, service_standard_id)``: the published 2023-2024 data reuses 8
+    standard ids under another service (sometimes of another organization), so
+    ``(fiscal_yr, service_standard_id)`` is not unique in practice. Such reuse is reported as
+    :attr:`RuleCode.STANDARD_ID_REUSED` (warning); a true duplicate as
+    :attr:`RuleCode.DUPLICATE_STANDARD` (error).
+    """
+
+    def __init__(
+        self,
+        *,
+        known_program_ids: Collection[str] | None = None,
+        existing_services: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        self._known_program_ids = known_program_ids
+        self._services: dict[tuple[str, str], int] = dict.fromkeys(existing_services, 0)
+        self._standards: dict[tuple[str, str, str], int] = {}
+        self._standard_ids: dict[tuple[str, str], tuple[str, int]] = {}
+
+    def service(self, values: Mapping[str, str], *, row: int = 0) -> list[Violation]:
+        found = validate_service_row(values, row=row, known_program_ids=self._known_program_ids)
+        fiscal_year = values.get("fiscal_yr", "").strip()
+        service_id = values.get("service_id", "").strip()
+        if fiscal_year and service_id:
+            key = (fiscal_year, service_id)
+            first = self._services.get(key)
+            if first is None:
+                self._services[key] = row
+            else:
+                found.append(
+                    Violation(
+                        Resource.SERVICE,
+                        row,
+                        service_id,
+                        "",
+                        "service_id",
+                        RuleCode.DUPLICATE_SERVICE,
+                        {"fiscal_yr": fiscal_year, "first_row": first},
+                    )
+                )
+        return found
+
+    def standard(self, values: Mapping[str, str], *, row: int = 0) -> list[Violation]:
+        found = validate_standard_row(values, row=row)
+        fiscal_year = values.get("fiscal_yr", "").strip()
+        service_id = values.get("service_id", "").strip()
+        standard_id = values.get("service_standard_id", "").strip()
+        if not (fiscal_year and service_id and standard_id):
+            return found
+
+        def add(field_id: str, rule: RuleCode, **params: str | int) -> None:
+            found.append(
+                Violation(Resource.STANDARD, row, service_id, standard_id, field_id, rule, params)
+            )
+
+        if (fiscal_year, service_id) not in self._services:
+            add("service_id", RuleCode.STANDARD_WITHOUT_SERVICE, fiscal_yr=fiscal_year)
+        key = (fiscal_year, service_id, standard_id)
+        first = self._standards.get(key)
+        if first is not None:
+            add(
+                "service_standard_id",
+                RuleCode.DUPLICATE_STANDARD,
+                fiscal_yr=fiscal_year,
+                first_row=first,
+            )
+            return found
+        self._standards[key] = row
+        owner = self._standard_ids.get((fiscal_year, standard_id))
+        if owner is None:
+            self._standard_ids[(fiscal_year, standard_id)] = (service_id, row)
+        else:
+            add(
+                "service_standard_id",
+                RuleCode.STANDARD_ID_REUSED,
+                fiscal_yr=fiscal_year,
+                other_service_id=owner[0],
+                first_row=owner[1],
+            )
+        return found
+
+
+def validate_inventory(
+    service_header: Sequence[str],
+    services: Iterable[CsvRow],
+    standard_header: Sequence[str],
+    standards: Iterable[CsvRow],
+    *,
+    known_program_ids: Collection[str] | None = None,
+) -> Iterator[Violation]:
+    """Every violation of a pair of files (headers, then services, then standards), streaming."""
+    validator = InventoryValidator(known_program_ids=known_program_ids)
+    yield from check_header(Resource.SERVICE, service_header)
+    width = len(service_header)
+    for record in services:
+        yield from check_cell_count(Resource.SERVICE, record, width)
+        yield from validator.service(record.values, row=record.number)
+    yield from check_header(Resource.STANDARD, standard_header)
+    width = len(standard_header)
+    for record in standards:
+        yield from check_cell_count(Resource.STANDARD, record, width)
+        yield from validator.standard(record.values, row=record.number)
