@@ -184,7 +184,7 @@ class Violation:
 
 _INTEGER: Final = re.compile(r"[0-9]+")
 _SIGNED_INTEGER: Final = re.compile(r"-[0-9]+")
-_DECIMAL: Final = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_DECIMAL: Final = re.compile(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
 _MARKERS: Final = frozenset(marker.value for marker in CountMarker)
 
 
@@ -378,27 +378,36 @@ def _standard_rules(check: _RowCheck) -> None:
     if total_cell.strip() == "" or total == 0:
         check.add("total_volume", RuleCode.STANDARD_WITHOUT_VOLUME, value=total_cell)
 
-    performance_cell = check.cell("performance")
+    performance_cell = check.cell("performance").strip()
     performance = _decimal(performance_cell) if performance_cell else None
     if performance is not None and performance > 1:
         check.add("performance", RuleCode.PERFORMANCE_ABOVE_100, value=performance_cell)
 
-    target_met = check.cell("target_met")
-    try:
-        official = official_performance(check.cell("target"), meeting_cell, total_cell)
-    except OfficialRuleError:
-        # A cell the official rules cannot read: its format violation is already reported.
+    # Recompute only from cells that are well formed: a malformed one is reported by its own rule
+    # and the recomputed figures would only repeat that finding.
+    target_cell = check.cell("target").strip()
+    target = _decimal(target_cell) if target_cell else None
+    inputs_valid = (
+        (target_cell == "" or (target is not None and 0 <= target <= 1))
+        and (meeting_cell.strip() == "" or meeting is not None)
+        and (total_cell.strip() == "" or total is not None)
+    )
+    if not inputs_valid:
         return
+    try:
+        official = official_performance(target_cell, meeting_cell, total_cell)
+    except OfficialRuleError:  # pragma: no cover - the cells were checked above
+        return
+    published_valid = performance_cell == "" or (performance is not None and performance >= 0)
     expected_performance = _decimal(official.performance) if official.performance else None
-    if (performance_cell == "" or performance is not None) and (
-        performance != expected_performance
-    ):
+    if published_valid and performance != expected_performance:
         check.add(
             "performance",
             RuleCode.PERFORMANCE_MISMATCH,
             value=performance_cell,
             expected=official.performance,
         )
+    target_met = check.cell("target_met")
     if (
         target_met in (YesNoNA.YES, YesNoNA.NO, YesNoNA.NOT_APPLICABLE)
         and target_met != official.target_met

@@ -1,0 +1,503 @@
+"""Validation of open-data rows: one valid row, then one mutation per rule."""
+
+import collections
+import time
+from pathlib import Path
+
+import pytest
+
+from comptoir.core.opendata.csvio import CsvRow, open_csv
+from comptoir.core.opendata.schema import (
+    SERVICE_COLUMNS,
+    STANDARD_COLUMNS,
+    Resource,
+)
+from comptoir.core.opendata.validation import (
+    RULE_SEVERITY,
+    InventoryValidator,
+    RuleCode,
+    Severity,
+    Violation,
+    check_cell_count,
+    check_header,
+    validate_inventory,
+    validate_service_row,
+    validate_standard_row,
+)
+
+R = RuleCode
+
+VALID_SERVICE: dict[str, str] = {
+    "fiscal_yr": "2023-2024",
+    "service_id": "1234",
+    "service_name_en": "Export permits",
+    "service_name_fr": "Licences d'exportation",
+    "service_description_en": "Permits to export controlled goods.",
+    "service_description_fr": "Licences pour exporter des marchandises contrôlées.",
+    "service_type": "APIR,REG_VOL",
+    "service_recipient_type": "CLIENT",
+    "service_scope": "EXTERN",
+    "client_target_groups": "ECONOM,PERSON",
+    "program_id": "BUH04",
+    "program_name_en": "'Trade Controls'",
+    "program_name_fr": "'Contrôles commerciaux'",
+    "client_feedback_channel": "EML,ONL",
+    "automated_decision_system": "N",
+    "automated_decision_system_description_en": "",
+    "automated_decision_system_description_fr": "",
+    "service_fee": "Y",
+    "os_account_registration": "Y",
+    "os_authentication": "Y",
+    "os_application": "Y",
+    "os_decision": "N",
+    "os_issuance": "Y",
+    "os_issue_resolution_feedback": "Y",
+    "os_comments_client_interaction_en": "",
+    "os_comments_client_interaction_fr": "",
+    "last_service_review": "2022-2023",
+    "last_service_improvement": "",
+    "sin_usage": "N",
+    "cra_bn_identifier_usage": "Y",
+    "num_phone_enquiries": "100",
+    "num_applications_by_phone": "5",
+    "num_website_visits": "ND",
+    "num_applications_online": "50",
+    "num_applications_in_person": "NA",
+    "num_applications_by_mail": "0",
+    "num_applications_by_email": "3",
+    "num_applications_by_fax": "NA",
+    "num_applications_by_other": "0",
+    "num_applications_total": "58",
+    "special_remarks_en": "",
+    "special_remarks_fr": "",
+    "service_uri_en": "https://example.gc.ca/en",
+    "service_uri_fr": "https://example.gc.ca/fr",
+    "owner_org": "gac-amc",
+    "owner_org_title": "Global Affairs Canada | Affaires mondiales Canada",
+}
+
+VALID_STANDARD: dict[str, str] = {
+    "fiscal_yr": "2023-2024",
+    "service_id": "1234",
+    "service_name_en": "Export permits",
+    "service_name_fr": "Licences d'exportation",
+    "service_standard_id": "S-1",
+    "service_standard_en": "Permits issued within 10 business days",
+    "service_standard_fr": "Licences délivrées en 10 jours ouvrables",
+    "type": "TML",
+    "channel": "ONL",
+    "channel_comments_en": "",
+    "channel_comments_fr": "",
+    "target": "0.8",
+    "volume_meeting_target": "45",
+    "total_volume": "50",
+    "performance": "0.9",
+    "comments_en": "",
+    "comments_fr": "",
+    "target_met": "Y",
+    "standards_targets_uri_en": "https://example.gc.ca/en/standards",
+    "standards_targets_uri_fr": "https://example.gc.ca/fr/normes",
+    "performance_results_uri_en": "",
+    "performance_results_uri_fr": "",
+    "owner_org": "gac-amc",
+    "owner_org_title": "Global Affairs Canada | Affaires mondiales Canada",
+}
+
+
+def test_the_valid_rows_are_complete_and_valid() -> None:
+    assert tuple(VALID_SERVICE) == SERVICE_COLUMNS
+    assert tuple(VALID_STANDARD) == STANDARD_COLUMNS
+    assert validate_service_row(VALID_SERVICE) == []
+    assert validate_standard_row(VALID_STANDARD) == []
+
+
+def test_every_rule_has_a_severity() -> None:
+    assert set(RULE_SEVERITY) == set(RuleCode)
+    assert RULE_SEVERITY[R.REQUIRED] is Severity.ERROR
+    assert RULE_SEVERITY[R.FEEDBACK_ONLINE_MISMATCH] is Severity.WARNING
+    assert RULE_SEVERITY[R.PROGRAM_ID_UNKNOWN] is Severity.INFO
+
+
+def _found(violations: list[Violation]) -> list[tuple[str, RuleCode, dict[str, str | int]]]:
+    return sorted(((v.field, v.rule, dict(v.params)) for v in violations), key=repr)
+
+
+# (changes to the valid row, every violation expected as (field, rule, params))
+SERVICE_CASES: list[tuple[dict[str, str], list[tuple[str, RuleCode, dict[str, str | int]]]]] = [
+    ({"service_name_en": ""}, [("service_name_en", R.REQUIRED, {})]),
+    ({"service_name_fr": "  "}, [("service_name_fr", R.REQUIRED, {})]),
+    ({"owner_org": ""}, [("owner_org", R.REQUIRED, {})]),
+    ({"num_applications_total": ""}, [("num_applications_total", R.REQUIRED, {})]),
+    ({"service_id": "12,34"}, [("service_id", R.ID_CONTAINS_COMMA, {"value": "12,34"})]),
+    (
+        {"service_name_en": "x" * 351},
+        [("service_name_en", R.TOO_LONG, {"limit": 350, "length": 351})],
+    ),
+    ({"service_name_en": "x" * 350}, []),
+    (
+        {"service_recipient_type": "PEOPLE"},
+        [("service_recipient_type", R.NOT_A_CHOICE, {"value": "PEOPLE"})],
+    ),
+    ({"service_type": "APIR,XYZ"}, [("service_type", R.NOT_A_CHOICE, {"value": "XYZ"})]),
+    ({"service_type": "APIR, GNC"}, [("service_type", R.NOT_A_CHOICE, {"value": " GNC"})]),
+    ({"service_type": "apir"}, [("service_type", R.NOT_A_CHOICE, {"value": "apir"})]),
+    ({"service_scope": "EXTERN,"}, [("service_scope", R.NOT_A_CHOICE, {"value": ""})]),
+    ({"service_type": "APIR,APIR"}, [("service_type", R.REPEATED_CHOICE, {"value": "APIR"})]),
+    ({"fiscal_yr": "2023-24"}, [("fiscal_yr", R.FISCAL_YEAR_FORMAT, {"value": "2023-24"})]),
+    (
+        {"last_service_review": "2022"},
+        [("last_service_review", R.FISCAL_YEAR_FORMAT, {"value": "2022"})],
+    ),
+    ({"program_id": "BUH04,12"}, [("program_id", R.PROGRAM_ID_FORMAT, {"value": "12"})]),
+    (
+        {"num_applications_online": "lots"},
+        [("num_applications_online", R.NOT_A_COUNT, {"value": "lots"})],
+    ),
+    (
+        {"num_phone_enquiries": "1.5"},
+        [("num_phone_enquiries", R.NOT_A_COUNT, {"value": "1.5"})],
+    ),
+    (
+        {"num_website_visits": "-3"},
+        [("num_website_visits", R.NEGATIVE_NUMBER, {"value": "-3"})],
+    ),
+    (
+        {"num_applications_total": "NA"},
+        [("num_applications_total", R.NOT_A_COUNT, {"value": "NA"})],
+    ),
+    (
+        {"num_applications_total": "59"},
+        [("num_applications_total", R.APPLICATIONS_TOTAL_MISMATCH, {"value": 59, "expected": 58})],
+    ),
+    (
+        {"os_decision": "NA"},
+        [
+            (
+                "os_comments_client_interaction_en",
+                R.OS_COMMENTS_REQUIRED,
+                {"points": "os_decision"},
+            ),
+            (
+                "os_comments_client_interaction_fr",
+                R.OS_COMMENTS_REQUIRED,
+                {"points": "os_decision"},
+            ),
+        ],
+    ),
+    (
+        {"os_decision": "NA", "os_issuance": "NA", "os_comments_client_interaction_en": "Paper."},
+        [
+            (
+                "os_comments_client_interaction_fr",
+                R.OS_COMMENTS_REQUIRED,
+                {"points": "os_decision,os_issuance"},
+            )
+        ],
+    ),
+    (
+        {
+            "os_decision": "NA",
+            "os_comments_client_interaction_en": "Paper.",
+            "os_comments_client_interaction_fr": "Papier.",
+        },
+        [],
+    ),
+    (
+        {"num_applications_by_other": "7", "num_applications_total": "65"},
+        [
+            ("special_remarks_en", R.SPECIAL_REMARKS_REQUIRED, {"value": 7}),
+            ("special_remarks_fr", R.SPECIAL_REMARKS_REQUIRED, {"value": 7}),
+        ],
+    ),
+    (
+        {
+            "num_applications_by_other": "7",
+            "num_applications_total": "65",
+            "special_remarks_en": "Audits.",
+            "special_remarks_fr": "Vérifications.",
+        },
+        [],
+    ),
+    (
+        {"automated_decision_system": "Y"},
+        [
+            ("automated_decision_system_description_en", R.ADS_DESCRIPTION_REQUIRED, {}),
+            ("automated_decision_system_description_fr", R.ADS_DESCRIPTION_REQUIRED, {}),
+        ],
+    ),
+    (
+        {"client_feedback_channel": "EML"},
+        [
+            (
+                "client_feedback_channel",
+                R.FEEDBACK_ONLINE_MISMATCH,
+                {"value": "EML", "os_issue_resolution_feedback": "Y"},
+            )
+        ],
+    ),
+    (
+        {"os_issue_resolution_feedback": "N"},
+        [
+            (
+                "client_feedback_channel",
+                R.FEEDBACK_ONLINE_MISMATCH,
+                {"value": "EML,ONL", "os_issue_resolution_feedback": "N"},
+            )
+        ],
+    ),
+    ({"client_feedback_channel": "EML", "os_issue_resolution_feedback": "N"}, []),
+    (
+        {"client_feedback_channel": "NON,ONL"},
+        [("client_feedback_channel", R.FEEDBACK_NONE_COMBINED, {"value": "NON,ONL"})],
+    ),
+    (
+        {"cra_bn_identifier_usage": "NA"},
+        [
+            (
+                "cra_bn_identifier_usage",
+                R.CRA_BN_USAGE_MISMATCH,
+                {"value": "NA", "client_target_groups": "ECONOM,PERSON"},
+            )
+        ],
+    ),
+    (
+        {"client_target_groups": "PERSON"},
+        [
+            (
+                "cra_bn_identifier_usage",
+                R.CRA_BN_USAGE_MISMATCH,
+                {"value": "Y", "client_target_groups": "PERSON"},
+            )
+        ],
+    ),
+    ({"client_target_groups": "PERSON", "cra_bn_identifier_usage": "NA"}, []),
+    ({"cra_bn_identifier_usage": "N"}, []),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), SERVICE_CASES, ids=repr)
+def test_service_rule(
+    changes: dict[str, str], expected: list[tuple[str, RuleCode, dict[str, str | int]]]
+) -> None:
+    violations = validate_service_row({**VALID_SERVICE, **changes}, row=7)
+    assert _found(violations) == sorted(expected, key=repr)
+    for violation in violations:
+        assert violation.resource is Resource.SERVICE
+        assert violation.row == 7
+        assert violation.service_id == ({**VALID_SERVICE, **changes}["service_id"])
+        assert violation.standard_id == ""
+
+
+def test_unknown_program_codes_are_reported_only_when_known_codes_are_given() -> None:
+    row = {**VALID_SERVICE, "program_id": "BUH04,BUH05"}
+    assert validate_service_row(row) == []
+    violations = validate_service_row(row, known_program_ids={"BUH04"})
+    assert _found(violations) == [("program_id", R.PROGRAM_ID_UNKNOWN, {"value": "BUH05"})]
+    assert violations[0].severity is Severity.INFO
+
+
+def test_a_missing_column_counts_as_an_empty_cell() -> None:
+    row = dict(VALID_SERVICE)
+    del row["sin_usage"]
+    assert _found(validate_service_row(row)) == [("sin_usage", R.REQUIRED, {})]
+
+
+STANDARD_CASES: list[tuple[dict[str, str], list[tuple[str, RuleCode, dict[str, str | int]]]]] = [
+    ({"service_standard_en": ""}, [("service_standard_en", R.REQUIRED, {})]),
+    ({"standards_targets_uri_fr": ""}, [("standards_targets_uri_fr", R.REQUIRED, {})]),
+    ({"target_met": ""}, [("target_met", R.REQUIRED, {})]),
+    (
+        {"service_standard_id": "S,1"},
+        [("service_standard_id", R.ID_CONTAINS_COMMA, {"value": "S,1"})],
+    ),
+    (
+        {"service_standard_en": "x" * 501},
+        [("service_standard_en", R.TOO_LONG, {"limit": 500, "length": 501})],
+    ),
+    ({"type": "SPEED"}, [("type", R.NOT_A_CHOICE, {"value": "SPEED"})]),
+    ({"channel": "NON"}, [("channel", R.NOT_A_CHOICE, {"value": "NON"})]),
+    ({"target_met": "YES"}, [("target_met", R.NOT_A_CHOICE, {"value": "YES"})]),
+    ({"fiscal_yr": "2023"}, [("fiscal_yr", R.FISCAL_YEAR_FORMAT, {"value": "2023"})]),
+    (
+        {"channel": "OTH"},
+        [
+            ("channel_comments_en", R.CHANNEL_COMMENTS_REQUIRED, {}),
+            ("channel_comments_fr", R.CHANNEL_COMMENTS_REQUIRED, {}),
+        ],
+    ),
+    ({"target": "80%"}, [("target", R.NOT_A_NUMBER, {"value": "80%"})]),
+    ({"target": "1.5"}, [("target", R.TARGET_OUT_OF_RANGE, {"value": "1.5"})]),
+    ({"target": "-0.1"}, [("target", R.TARGET_OUT_OF_RANGE, {"value": "-0.1"})]),
+    ({"target": "0.90"}, []),
+    (
+        {"volume_meeting_target": "ND"},
+        [("volume_meeting_target", R.NOT_A_COUNT, {"value": "ND"})],
+    ),
+    (
+        {"volume_meeting_target": "-1"},
+        [("volume_meeting_target", R.NEGATIVE_NUMBER, {"value": "-1"})],
+    ),
+    (
+        {"total_volume": "5.0"},
+        [("total_volume", R.NOT_A_COUNT, {"value": "5.0"})],
+    ),
+    (
+        {"performance": "abc"},
+        [("performance", R.NOT_A_NUMBER, {"value": "abc"})],
+    ),
+    (
+        {"performance": "-0.9"},
+        [("performance", R.NEGATIVE_NUMBER, {"value": "-0.9"})],
+    ),
+    (
+        {"volume_meeting_target": "", "total_volume": "", "performance": "", "target_met": "NA"},
+        [("total_volume", R.STANDARD_WITHOUT_VOLUME, {"value": ""})],
+    ),
+    (
+        {"volume_meeting_target": "0", "total_volume": "0", "performance": "", "target_met": "NA"},
+        [("total_volume", R.STANDARD_WITHOUT_VOLUME, {"value": "0"})],
+    ),
+    (
+        {"volume_meeting_target": "55", "performance": "1.1"},
+        [
+            ("volume_meeting_target", R.VOLUME_EXCEEDS_TOTAL, {"value": 55, "total_volume": 50}),
+            ("performance", R.PERFORMANCE_ABOVE_100, {"value": "1.1"}),
+        ],
+    ),
+    (
+        {"performance": "0.95"},
+        [("performance", R.PERFORMANCE_MISMATCH, {"value": "0.95", "expected": "0.9"})],
+    ),
+    ({"performance": "0.90"}, []),
+    (
+        {"performance": ""},
+        [("performance", R.PERFORMANCE_MISMATCH, {"value": "", "expected": "0.9"})],
+    ),
+    (
+        {"target_met": "N"},
+        [("target_met", R.TARGET_MET_MISMATCH, {"value": "N", "expected": "Y"})],
+    ),
+    (
+        {"target": "0.95"},
+        [("target_met", R.TARGET_MET_MISMATCH, {"value": "Y", "expected": "N"})],
+    ),
+    ({"target": "0.95", "target_met": "N"}, []),
+    # A target of 0 is not applicable in the official rules.
+    ({"target": "0", "target_met": "NA"}, []),
+    ({"target": "", "target_met": "NA"}, []),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), STANDARD_CASES, ids=repr)
+def test_standard_rule(
+    changes: dict[str, str], expected: list[tuple[str, RuleCode, dict[str, str | int]]]
+) -> None:
+    row = {**VALID_STANDARD, **changes}
+    violations = validate_standard_row(row, row=3)
+    assert _found(violations) == sorted(expected, key=repr)
+    for violation in violations:
+        assert violation.resource is Resource.STANDARD
+        assert (violation.row, violation.service_id) == (3, "1234")
+        assert violation.standard_id == row["service_standard_id"].strip()
+
+
+def test_cross_row_rules() -> None:
+    validator = InventoryValidator(existing_services=[("2022-2023", "77")])
+    assert validator.service(VALID_SERVICE, row=2) == []
+    duplicate = validator.service(VALID_SERVICE, row=9)
+    assert _found(duplicate) == [
+        ("service_id", R.DUPLICATE_SERVICE, {"fiscal_yr": "2023-2024", "first_row": 2})
+    ]
+    assert validator.service({**VALID_SERVICE, "fiscal_yr": "2024-2025"}, row=10) == []
+
+    assert validator.standard(VALID_STANDARD, row=2) == []
+    assert validator.standard({**VALID_STANDARD, "fiscal_yr": "2024-2025"}, row=3) == []
+    assert _found(validator.standard(VALID_STANDARD, row=4)) == [
+        ("service_standard_id", R.DUPLICATE_STANDARD, {"fiscal_yr": "2023-2024", "first_row": 2})
+    ]
+    orphan = {**VALID_STANDARD, "fiscal_yr": "2022-2023", "service_id": "99"}
+    assert _found(validator.standard(orphan, row=5)) == [
+        ("service_id", R.STANDARD_WITHOUT_SERVICE, {"fiscal_yr": "2022-2023"})
+    ]
+    # The same standard id under another service of the same year (service 77 exists).
+    known = {**VALID_STANDARD, "fiscal_yr": "2022-2023", "service_id": "77"}
+    assert _found(validator.standard(known, row=6)) == [
+        (
+            "service_standard_id",
+            R.STANDARD_ID_REUSED,
+            {"fiscal_yr": "2022-2023", "other_service_id": "99", "first_row": 5},
+        ),
+    ]
+    assert validator.standard({**known, "service_standard_id": "S-2"}, row=7) == []
+
+
+def test_header_rules() -> None:
+    assert check_header(Resource.STANDARD, STANDARD_COLUMNS) == []
+    header = [c for c in STANDARD_COLUMNS if c != "target"]
+    header[0], header[1] = header[1], header[0]
+    header += ["colour", "owner_org"]
+    found = check_header(Resource.STANDARD, header)
+    assert _found(found) == sorted(
+        [
+            ("colour", R.HEADER_UNEXPECTED_COLUMN, {"position": 24}),
+            ("owner_org", R.HEADER_DUPLICATE_COLUMN, {"position": 25}),
+            ("target", R.HEADER_MISSING_COLUMN, {}),
+            ("service_id", R.HEADER_COLUMN_ORDER, {"position": 1}),
+        ],
+        key=repr,
+    )
+    assert all(v.row == 1 for v in found)
+    assert _found(check_header(Resource.SERVICE, STANDARD_COLUMNS))[0][1] in {
+        R.HEADER_UNEXPECTED_COLUMN,
+        R.HEADER_MISSING_COLUMN,
+    }
+
+
+def test_cell_count_rule() -> None:
+    ok = CsvRow(2, VALID_SERVICE, 46)
+    assert check_cell_count(Resource.SERVICE, ok, 46) == []
+    short = CsvRow(5, VALID_STANDARD, 20)
+    (violation,) = check_cell_count(Resource.STANDARD, short, 24)
+    assert (violation.row, violation.rule, dict(violation.params)) == (
+        5,
+        R.ROW_CELL_COUNT,
+        {"expected": 24, "found": 20},
+    )
+    assert violation.standard_id == "S-1"
+
+
+# Violations of the published 2023-2024 files, per (resource, rule, field). Computed once, then
+# asserted: a change in a rule that moves these counts must be deliberate.
+REAL_COUNTS = {
+    ("service", "cra_bn_usage_mismatch", "cra_bn_identifier_usage"): 647,
+    ("service", "feedback_none_combined", "client_feedback_channel"): 1,
+    ("service", "feedback_online_mismatch", "client_feedback_channel"): 422,
+    ("service-std", "channel_comments_required", "channel_comments_en"): 41,
+    ("service-std", "channel_comments_required", "channel_comments_fr"): 41,
+    ("service-std", "performance_above_100", "performance"): 6,
+    ("service-std", "standard_id_reused", "service_standard_id"): 8,
+    ("service-std", "standard_without_volume", "total_volume"): 475,
+    ("service-std", "volume_exceeds_total", "volume_meeting_target"): 9,
+}
+
+
+@pytest.mark.realdata
+def test_real_files_validate_with_stable_counts(real_inventory_dir: Path) -> None:
+    started = time.perf_counter()
+    with (
+        open_csv(real_inventory_dir / "service.csv") as services,
+        open_csv(real_inventory_dir / "service-std.csv") as standards,
+    ):
+        violations = list(
+            validate_inventory(services.header, services, standards.header, standards)
+        )
+    elapsed = time.perf_counter() - started
+    counts = collections.Counter((v.resource.value, v.rule.value, v.field) for v in violations)
+    print(f"\nread + validated both real files in {elapsed:.3f} s")
+    for key, count in sorted(counts.items()):
+        print(count, *key)
+    assert dict(counts) == REAL_COUNTS
+    # No format error in the published data: only consistency findings.
+    assert {v.severity for v in violations} == {Severity.WARNING}
+    # Published performance and target_met agree with the official rules on every row.
+    assert not {R.PERFORMANCE_MISMATCH, R.TARGET_MET_MISMATCH} & {v.rule for v in violations}
