@@ -1,5 +1,18 @@
-"""Performance of service standards: official open-data rules, aggregation, real-time figures."""
+"""Performance of service standards: official open-data rules, aggregation, real-time figures.
 
+See ``docs/service-standards.md``.
+"""
+
+from comptoir.core.performance.aggregation import (
+    Dimension,
+    EvaluatedFact,
+    ExternalCount,
+    GroupKey,
+    PerformanceRow,
+    aggregate,
+    aggregate_batch,
+)
+from comptoir.core.performance.errors import PerformanceError, PerformanceErrorCode
 from comptoir.core.performance.official import (
     OfficialPerformance,
     OfficialResult,
@@ -11,15 +24,29 @@ from comptoir.core.performance.official import (
     official_performance_typed,
     target_met_for,
 )
+from comptoir.core.performance.periods import Period, PeriodKind, local_days, period_codes
 
 __all__ = [
+    "Dimension",
+    "EvaluatedFact",
+    "ExternalCount",
+    "GroupKey",
     "OfficialPerformance",
     "OfficialResult",
     "OfficialRuleError",
+    "PerformanceError",
+    "PerformanceErrorCode",
+    "PerformanceRow",
+    "Period",
+    "PeriodKind",
     "TargetMet",
+    "aggregate",
+    "aggregate_batch",
     "compute_performance",
     "format_performance",
+    "local_days",
     "official_performance",
     "official_performance_typed",
+    "period_codes",
     "target_met_for",
 ]

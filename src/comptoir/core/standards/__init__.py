@@ -8,6 +8,13 @@
 See ``docs/service-standards.md``.
 """
 
+from comptoir.core.standards.batch import (
+    OUTCOME_CODES,
+    OUTCOMES,
+    BatchEvaluation,
+    CaseColumns,
+    evaluate_batch,
+)
 from comptoir.core.standards.errors import StandardError, StandardErrorCode
 from comptoir.core.standards.evaluation import (
     ClockFacts,
@@ -19,6 +26,7 @@ from comptoir.core.standards.evaluation import (
     evaluate,
 )
 from comptoir.core.standards.model import (
+    CHANNELS,
     Applicability,
     CalendarChoice,
     CalendarRef,
@@ -35,12 +43,17 @@ from comptoir.core.standards.model import (
 )
 
 __all__ = [
+    "CHANNELS",
+    "OUTCOMES",
+    "OUTCOME_CODES",
     "Applicability",
+    "BatchEvaluation",
     "CalendarChoice",
     "CalendarRef",
     "CalendarResolver",
     "CalendarScope",
     "CalendarTable",
+    "CaseColumns",
     "CaseEvent",
     "CaseTimeline",
     "Channel",
@@ -57,4 +70,5 @@ __all__ = [
     "calendar_for",
     "clock_facts",
     "evaluate",
+    "evaluate_batch",
 ]

@@ -31,7 +31,8 @@ from comptoir.core.businesstime import (
 from comptoir.core.standards.errors import StandardError, StandardErrorCode
 
 __all__ = [
-    "AnyCalendar",
+    "CHANNELS",
+    "TIERS",
     "Applicability",
     "CalendarChoice",
     "CalendarRef",
@@ -68,6 +69,10 @@ class Channel(enum.StrEnum):
             return cls(code)
         except ValueError as error:
             raise StandardError(StandardErrorCode.INVALID_CHANNEL, value=code) from error
+
+
+#: Channels in a fixed order: the batch path stores a channel as its index in this tuple.
+CHANNELS: tuple[Channel, ...] = tuple(Channel)
 
 
 class StandardType(enum.StrEnum):

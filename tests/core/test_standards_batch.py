@@ -1,0 +1,285 @@
+"""The batch path gives the scalar path's answers, case by case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from comptoir.core.businesstime import (
+    Calendar,
+    DayConvention,
+    DayZero,
+    DueTime,
+    HolidaySource,
+    TimeUnit,
+    WeeklyHours,
+    Within,
+)
+from comptoir.core.performance import (
+    Dimension,
+    EvaluatedFact,
+    PeriodKind,
+    aggregate,
+    aggregate_batch,
+)
+from comptoir.core.standards import (
+    CHANNELS,
+    Applicability,
+    CalendarChoice,
+    CalendarRef,
+    CalendarScope,
+    CaseColumns,
+    CaseEvent,
+    CaseTimeline,
+    Channel,
+    Exclusion,
+    ExclusionEffect,
+    Outcome,
+    StandardError,
+    StandardErrorCode,
+    StandardRule,
+    evaluate,
+    evaluate_batch,
+)
+
+QC = Calendar("America/Montreal", WeeklyHours.parse("08:30-16:30"), HolidaySource("CA", "QC"))
+NL = Calendar("America/St_Johns", WeeklyHours.parse("08:30-16:30"), HolidaySource("CA", "NL"))
+AB = Calendar(
+    "America/Edmonton",
+    WeeklyHours.parse("mon-thu 08:00-12:00,13:00-16:00; fri 08:00-12:00"),
+    HolidaySource("CA", "AB"),
+)
+UNITS = {"mtl": QC, "stj": NL, "yyc": AB}
+CALENDARS = {CalendarRef(CalendarScope.RECEIVING_UNIT, name): cal for name, cal in UNITS.items()}
+CALENDARS |= {
+    CalendarRef(CalendarScope.SERVICE, "S1"): NL,
+    CalendarRef(CalendarScope.SERVICE, "S2"): AB,
+    CalendarRef(CalendarScope.NAMED, "ncr"): QC,
+}
+COMMON = {
+    "pause_start": ("awaiting_client",),
+    "pause_end": ("client_responded",),
+    "exclusions": (
+        Exclusion("special_circumstances", ExclusionEffect.EXCLUDE_CASE),
+        Exclusion("client_requested_delay", ExclusionEffect.STOP_CLOCK, ("delay_over",)),
+    ),
+}
+RULES = [
+    StandardRule("D2", Within(2, TimeUnit.BUSINESS_DAYS), stop="replied", **COMMON),  # type: ignore[arg-type]
+    StandardRule(
+        "D0",
+        Within(0, TimeUnit.BUSINESS_DAYS),
+        stop="replied",
+        calendar=CalendarChoice(CalendarScope.SERVICE),
+        applies_to=Applicability(channels=frozenset({Channel.EMAIL, Channel.TELEPHONE})),
+        **COMMON,  # type: ignore[arg-type]
+    ),
+    StandardRule(
+        "D5R",
+        Within(5, TimeUnit.BUSINESS_DAYS),
+        stop="replied",
+        convention=DayConvention(day_zero=DayZero.RECEIPT_DATE),
+        applies_to=Applicability(tiers=frozenset({2, 3}), case_kinds=frozenset({"application"})),
+        **COMMON,  # type: ignore[arg-type]
+    ),
+    StandardRule(
+        "H8",
+        Within(8, TimeUnit.BUSINESS_HOURS),
+        stop="replied",
+        calendar=CalendarChoice(CalendarScope.NAMED, "ncr"),
+        applies_to=Applicability(service_ids=frozenset({"S1"})),
+        **COMMON,  # type: ignore[arg-type]
+    ),
+    StandardRule("C30", Within(30, TimeUnit.CALENDAR_DAYS), stop="replied", **COMMON),  # type: ignore[arg-type]
+    StandardRule("M90", Within(90, TimeUnit.MINUTES), stop="replied", **COMMON),  # type: ignore[arg-type]
+]
+KINDS = [
+    "received",
+    "replied",
+    "awaiting_client",
+    "client_responded",
+    "client_requested_delay",
+    "delay_over",
+    "special_circumstances",
+    "note",
+]
+BASE = datetime(2026, 2, 20, tzinfo=UTC)  # the range covers both DST changes and many holidays
+
+
+@st.composite
+def timelines(draw: st.DrawFn) -> CaseTimeline:
+    received = BASE + timedelta(minutes=draw(st.integers(0, 60 * 24 * 330)))
+    events = [CaseEvent("received", received)]
+    if draw(st.integers(0, 9)) == 0:
+        events = []  # not started
+    for _ in range(draw(st.integers(0, 6))):
+        kind = draw(st.sampled_from(KINDS))
+        minutes = draw(st.one_of(st.integers(-30, 180), st.integers(-600, 60 * 24 * 20)))
+        events.append(CaseEvent(kind, received + timedelta(minutes=minutes)))
+    return CaseTimeline(
+        case_kind=draw(st.sampled_from(["enquiry", "application"])),
+        channel=draw(st.sampled_from(list(Channel))),
+        tier=draw(st.integers(1, 3)),
+        service_id=draw(st.sampled_from(["S1", "S2"])),
+        unit=draw(st.sampled_from(sorted(UNITS))),
+        events=tuple(events),
+    )
+
+
+def _utc(value: datetime | None) -> np.datetime64:
+    if value is None:
+        return np.datetime64("NaT", "us")
+    return np.datetime64(value.astimezone(UTC).replace(tzinfo=None), "us")
+
+
+def _delta(value: timedelta | None) -> np.timedelta64:
+    if value is None:
+        return np.timedelta64("NaT", "us")
+    return np.timedelta64(value // timedelta(microseconds=1), "us")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rule=st.sampled_from(RULES),
+    cases=st.lists(timelines(), min_size=1, max_size=25),
+    as_of_days=st.integers(0, 360),
+)
+def test_batch_equals_scalar(
+    rule: StandardRule, cases: list[CaseTimeline], as_of_days: int
+) -> None:
+    as_of = BASE + timedelta(days=as_of_days, hours=15)
+    scalar = [evaluate(rule, case, as_of=as_of, calendars=CALENDARS) for case in cases]
+    columns = CaseColumns.from_timelines(rule, cases, as_of=as_of)
+    batch = evaluate_batch(rule, columns, as_of=as_of, calendars=CALENDARS, measure_durations=True)
+    assert batch.elapsed is not None and batch.remaining is not None
+    assert batch.outcomes() == [result.outcome for result in scalar]
+    for index, result in enumerate(scalar):
+        due, elapsed, remaining = (
+            batch.due_at[index],
+            batch.elapsed[index],
+            batch.remaining[index],
+        )
+        assert (np.isnat(due) and result.due_at is None) or due == _utc(result.due_at)
+        assert (np.isnat(elapsed) and result.elapsed is None) or elapsed == _delta(result.elapsed)
+        assert (np.isnat(remaining) and result.remaining is None) or remaining == _delta(
+            result.remaining
+        )
+    # Aggregating the batch gives the rows aggregating the scalar facts gives.
+    facts = [
+        fact
+        for case, result in zip(cases, scalar, strict=True)
+        if (fact := EvaluatedFact.from_evaluation(result, case)) is not None
+    ]
+    for kind, by in (
+        (PeriodKind.MONTH, (Dimension.STANDARD,)),
+        (PeriodKind.WEEK, (Dimension.CHANNEL, Dimension.UNIT)),
+        (PeriodKind.FISCAL_YEAR, (Dimension.SERVICE, Dimension.STANDARD, Dimension.CHANNEL)),
+    ):
+        expected = aggregate(
+            facts,
+            period_kind=kind,
+            tz="America/Toronto",
+            by=by,
+            targets={rule.standard_id: Decimal("0.8")},
+        )
+        got = aggregate_batch(
+            rule.standard_id,
+            columns,
+            batch,
+            period_kind=kind,
+            tz="America/Toronto",
+            by=by,
+            target=Decimal("0.8"),
+        )
+        assert got == expected
+
+
+def test_a_known_batch() -> None:
+    tz = ZoneInfo("America/Montreal")
+    received = datetime(2026, 6, 22, 10, tzinfo=tz)
+    cases = [
+        CaseTimeline(
+            "enquiry",
+            Channel.EMAIL,
+            1,
+            "S1",
+            "mtl",
+            (CaseEvent("received", received), CaseEvent("replied", received + timedelta(days=1))),
+        ),
+        CaseTimeline(
+            "enquiry",
+            Channel.EMAIL,
+            1,
+            "S1",
+            "mtl",
+            (CaseEvent("received", received), CaseEvent("replied", received + timedelta(days=4))),
+        ),
+        CaseTimeline("enquiry", Channel.EMAIL, 1, "S1", "mtl", (CaseEvent("received", received),)),
+        CaseTimeline("enquiry", Channel.EMAIL, 1, "S1", "mtl", ()),
+        CaseTimeline(
+            "enquiry",
+            Channel.EMAIL,
+            1,
+            "S1",
+            "mtl",
+            (CaseEvent("received", received), CaseEvent("special_circumstances", received)),
+        ),
+    ]
+    as_of = datetime(2026, 6, 25, 12, tzinfo=tz)
+    columns = CaseColumns.from_timelines(RULES[0], cases, as_of=as_of)
+    result = evaluate_batch(RULES[0], columns, as_of=as_of, calendars=CALENDARS)
+    assert result.outcomes() == [
+        Outcome.MET,
+        Outcome.PENDING,  # the reply on the 26th is after as_of
+        Outcome.PENDING,
+        Outcome.NOT_APPLICABLE,
+        Outcome.EXCLUDED,
+    ]
+    assert result.due_at[0] == np.datetime64("2026-06-25T20:30:00", "us")  # Thu 16:30 EDT
+    assert np.isnat(result.due_at[3])
+    assert result.elapsed is None
+
+
+def test_batch_refuses_what_it_cannot_do() -> None:
+    rule = StandardRule(
+        "X",
+        Within(2, TimeUnit.BUSINESS_DAYS),
+        convention=DayConvention(due_time=DueTime.SAME_CLOCK_TIME),
+    )
+    columns = CaseColumns.from_timelines(rule, [], as_of=BASE)
+    with pytest.raises(StandardError) as raised:
+        evaluate_batch(rule, columns, as_of=BASE, calendars=CALENDARS)
+    assert raised.value.code is StandardErrorCode.UNSUPPORTED_IN_BATCH
+    n = 3
+    good = {
+        "start": np.zeros(n, dtype="datetime64[us]"),
+        "stop": np.zeros(n, dtype="datetime64[us]"),
+        "channel": np.zeros(n, dtype=np.uint8),
+        "tier": np.ones(n, dtype=np.uint8),
+        "case_kind": np.zeros(n, dtype=np.int32),
+        "service": np.zeros(n, dtype=np.int32),
+        "unit": np.zeros(n, dtype=np.int32),
+        "excluded": np.zeros(n, dtype=bool),
+        "case_kinds": ("enquiry",),
+        "service_ids": ("S1",),
+        "units": ("mtl",),
+    }
+    assert len(CaseColumns(**good)) == n  # type: ignore[arg-type]
+    for field, bad in (
+        ("stop", np.zeros(n + 1, dtype="datetime64[us]")),
+        ("start", np.zeros(n, dtype=np.int64)),
+        ("channel", np.full(n, len(CHANNELS), dtype=np.uint8)),
+        ("unit", np.ones(n, dtype=np.int32)),
+        ("tier", np.zeros(n, dtype=np.float64)),
+        ("excluded", np.zeros(n, dtype=np.int8)),
+        ("pause_starts", np.zeros((n, 1), dtype="datetime64[us]")),
+    ):
+        with pytest.raises(StandardError) as raised:
+            CaseColumns(**(good | {field: bad}))  # type: ignore[arg-type]
+        assert raised.value.code is StandardErrorCode.INVALID_COLUMNS
