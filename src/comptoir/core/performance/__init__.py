@@ -25,8 +25,19 @@ from comptoir.core.performance.official import (
     target_met_for,
 )
 from comptoir.core.performance.periods import Period, PeriodKind, local_days, period_codes
+from comptoir.core.performance.realtime import (
+    Completion,
+    CompletionTime,
+    ProjectedTime,
+    UpdateCategory,
+    completion_time,
+    completions_from,
+    projected_time,
+)
 
 __all__ = [
+    "Completion",
+    "CompletionTime",
     "Dimension",
     "EvaluatedFact",
     "ExternalCount",
@@ -39,14 +50,19 @@ __all__ = [
     "PerformanceRow",
     "Period",
     "PeriodKind",
+    "ProjectedTime",
     "TargetMet",
+    "UpdateCategory",
     "aggregate",
     "aggregate_batch",
+    "completion_time",
+    "completions_from",
     "compute_performance",
     "format_performance",
     "local_days",
     "official_performance",
     "official_performance_typed",
     "period_codes",
+    "projected_time",
     "target_met_for",
 ]
