@@ -13,6 +13,7 @@ from comptoir.inventory.models.services import FiscalYear, ServiceYear, Standard
 class Severity(models.TextChoices):
     ERROR = "error", _("Error")
     WARNING = "warning", _("Warning")
+    INFO = "info", _("Information")
 
 
 class Resource(models.TextChoices):

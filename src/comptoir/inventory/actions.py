@@ -1,0 +1,540 @@
+"""Every change to the inventory goes through one of these functions.
+
+Each is atomic, checks that the fiscal year is not approved (frozen), validates with the same
+rules as the import (``comptoir.core.opendata.validation``), saves with ``update_fields`` and
+records who made the change in the audit history (``HistoricalRecords``). Nothing is
+hard-deleted. Callers (views, commands) have already obtained the objects through
+``comptoir.inventory.access``, which checks permissions and scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core.opendata import validation
+from comptoir.core.opendata.validation import Severity as RuleSeverity
+from comptoir.core.performance.official import OfficialRuleError, official_performance
+from comptoir.inventory import importing
+from comptoir.inventory.errors import (
+    FiscalYearApprovedError,
+    ImportRejectedError,
+    InventoryError,
+    RecordRefusedError,
+)
+from comptoir.inventory.models import (
+    SERVICE_FIELDS_STORED,
+    STANDARD_FIELDS_STORED,
+    Finding,
+    FiscalYear,
+    Organization,
+    PriorityAssessment,
+    Program,
+    Resource,
+    Service,
+    ServiceOwnership,
+    ServiceStandard,
+    ServiceTestAssessment,
+    ServiceYear,
+    StandardYear,
+)
+from comptoir.inventory.models.assessments import PRIORITY_CONSIDERATIONS, SERVICE_TEST_QUESTIONS
+from comptoir.inventory.models.services import split_codes
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+    from comptoir.core.opendata.validation import Violation
+    from comptoir.inventory.importing import ImportResult
+
+#: Guideline fields of ``ServiceYear`` an edit form may change besides the open-data cells.
+SERVICE_YEAR_GUIDELINE_FIELDS: tuple[str, ...] = (
+    "is_priority",
+    "is_mission_critical",
+    "is_essential",
+    "responsibility_area",
+    "responsible_unit",
+    "authority",
+    "service_owner",
+    "service_provider",
+    "has_service_agreements",
+    "service_agreements",
+    "custodian",
+    "revision_date",
+)
+
+#: Cells of a standard record computed by Comptoir, never typed in.
+COMPUTED_STANDARD_FIELDS = frozenset({"performance", "target_met"})
+
+
+def ensure_editable(fiscal_year: FiscalYear) -> None:
+    """Refuse any change to the records of an approved (frozen) fiscal year."""
+    if fiscal_year.is_approved:
+        raise FiscalYearApprovedError(fiscal_year.organization.owner_org, fiscal_year.code)
+
+
+def _with_history_user(obj: Any, actor: User | None) -> None:
+    obj._history_user = actor
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+def do_import_inventory(
+    services_path: str | Path | IO[bytes],
+    standards_path: str | Path | IO[bytes],
+    *,
+    actor: User | None,
+    strict: bool = False,
+) -> ImportResult:
+    """Import an organization's (or the government's) two open-data files.
+
+    Strict: any violation refuses the whole import (:class:`ImportRejectedError`, with the
+    violations) and nothing is changed. Default: every row is imported as published and each
+    violation is stored as a :class:`Finding`. An approved fiscal year among the rows refuses the
+    whole import (:class:`FiscalYearApprovedError`). Re-importing updates the same records.
+    """
+    services = importing.read_file(services_path)
+    standards = importing.read_file(standards_path)
+    violations = importing.validate_files(services, standards)
+    if strict and violations:
+        raise ImportRejectedError(violations)
+    with transaction.atomic():
+        return importing.run_import(services, standards, violations, actor=actor, is_strict=strict)
+
+
+# --- editing records ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """A saved record and the (non-blocking) violations recorded as findings on it."""
+
+    record: ServiceYear | StandardYear
+    warnings: list[Violation]
+
+
+def _errors(violations: Sequence[Violation]) -> list[Violation]:
+    return [v for v in violations if v.severity is RuleSeverity.ERROR]
+
+
+def _refresh_findings(
+    record: ServiceYear | StandardYear, violations: Sequence[Violation], *, actor: User | None
+) -> None:
+    """A record just validated: its open findings are replaced by the current violations."""
+    now = timezone.now()
+    scope: dict[str, ServiceYear | StandardYear]
+    if isinstance(record, ServiceYear):
+        scope = {"service_year": record}
+        resource = Resource.SERVICE
+        service_id, standard_id = record.service.service_id, ""
+    else:
+        scope = {"standard_year": record}
+        resource = Resource.STANDARD
+        service_id = record.standard.service.service_id
+        standard_id = record.standard.service_standard_id
+    Finding.objects.filter(is_resolved=False, **scope).update(
+        is_resolved=True, resolved_at=now, resolved_by=actor
+    )
+    Finding.objects.bulk_create(
+        [
+            Finding(
+                resource=resource,
+                fiscal_year=record.fiscal_year,
+                row=None,
+                service_id=service_id,
+                service_standard_id=standard_id,
+                field=violation.field,
+                rule=violation.rule.value,
+                severity=violation.severity.value,
+                params=dict(violation.params),
+                created_at=now,
+                **scope,
+            )
+            for violation in violations
+        ]
+    )
+
+
+def _sync_programs(service_year: ServiceYear) -> None:
+    organization = service_year.fiscal_year.organization
+    programs = []
+    for code in split_codes(service_year.program_id):
+        program, _created = Program.objects.get_or_create(organization=organization, code=code)
+        programs.append(program)
+    service_year.programs.set(programs)
+
+
+def _check_cells(changes: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise InventoryError(
+            _("These fields cannot be changed here: %(fields)s."),
+            code="unknown_fields",
+            params={"fields": ", ".join(sorted(unknown))},
+        )
+
+
+def validate_service_cells(
+    service_year: ServiceYear, changes: Mapping[str, Any]
+) -> list[Violation]:
+    """The violations of the record as it would be with ``changes`` (for forms, before saving)."""
+    row = service_year.official_row()
+    row.update({k: v for k, v in changes.items() if k in SERVICE_FIELDS_STORED})
+    return validation.validate_service_row(row)
+
+
+@transaction.atomic
+def do_update_service_year(
+    service_year: ServiceYear, changes: Mapping[str, Any], *, actor: User
+) -> SaveResult:
+    """Change a service record's open-data cells and Guideline fields.
+
+    The would-be row is validated with the import's rules; any ERROR refuses the change
+    (:class:`RecordRefusedError` with the violations) and nothing is changed. Warnings are saved
+    as the record's findings (replacing its open ones) and returned.
+    """
+    service_year = ServiceYear.objects.select_for_update().get(pk=service_year.pk)
+    ensure_editable(service_year.fiscal_year)
+    _check_cells(changes, (*SERVICE_FIELDS_STORED, *SERVICE_YEAR_GUIDELINE_FIELDS))
+    violations = validate_service_cells(service_year, changes)
+    errors = _errors(violations)
+    if errors:
+        raise RecordRefusedError(errors)
+    changed = [name for name, value in changes.items() if getattr(service_year, name) != value]
+    for name in changed:
+        setattr(service_year, name, changes[name])
+    if changed:
+        service_year.full_clean(validate_unique=False, validate_constraints=False)
+        _with_history_user(service_year, actor)
+        service_year.save(update_fields=changed)
+        if "program_id" in changed:
+            _sync_programs(service_year)
+    _refresh_findings(service_year, violations, actor=actor)
+    return SaveResult(service_year, list(violations))
+
+
+def _fiscal_year(organization: Organization, code: str, actor: User | None) -> FiscalYear:
+    fiscal_year = FiscalYear.objects.filter(organization=organization, code=code).first()
+    if fiscal_year is None:
+        fiscal_year = FiscalYear(organization=organization, code=code)
+        fiscal_year.full_clean()
+        _with_history_user(fiscal_year, actor)
+        fiscal_year.save()
+    return fiscal_year
+
+
+@transaction.atomic
+def do_create_service_year(
+    organization: Organization,
+    service_id: str,
+    fiscal_year: str,
+    cells: Mapping[str, Any],
+    *,
+    actor: User | None,
+) -> SaveResult:
+    """Add a service record for a fiscal year (creating the service and the year if needed)."""
+    year = _fiscal_year(organization, fiscal_year, actor)
+    ensure_editable(year)
+    _check_cells(cells, (*SERVICE_FIELDS_STORED, *SERVICE_YEAR_GUIDELINE_FIELDS))
+    service = Service.objects.filter(organization=organization, service_id=service_id).first()
+    if (
+        service is not None
+        and ServiceYear.objects.filter(service=service, fiscal_year=year).exists()
+    ):
+        raise InventoryError(
+            _("Service %(service_id)s already has a record for %(fiscal_year)s."),
+            code="duplicate_service",
+            params={"service_id": service_id, "fiscal_year": fiscal_year},
+        )
+    row = dict.fromkeys(SERVICE_FIELDS_STORED, "")
+    row.update({k: v for k, v in cells.items() if k in SERVICE_FIELDS_STORED})
+    row.update(
+        fiscal_yr=fiscal_year,
+        service_id=service_id,
+        owner_org=organization.owner_org,
+        owner_org_title=organization.owner_org_title,
+    )
+    violations = validation.validate_service_row(row)
+    errors = _errors(violations)
+    if errors:
+        raise RecordRefusedError(errors)
+    if service is None:
+        service = Service(organization=organization, service_id=service_id)
+        service.full_clean(validate_constraints=False)
+        _with_history_user(service, actor)
+        service.save()
+    record = ServiceYear(service=service, fiscal_year=year, **dict(cells))
+    record.full_clean(validate_constraints=False)
+    _with_history_user(record, actor)
+    record.save()
+    _sync_programs(record)
+    _refresh_findings(record, violations, actor=actor)
+    return SaveResult(record, list(violations))
+
+
+def _computed_standard_cells(row: Mapping[str, str]) -> dict[str, str]:
+    """``performance`` and ``target_met`` by the official rules (kept as is when not computable)."""
+    try:
+        result = official_performance(
+            row.get("target", ""), row.get("volume_meeting_target", ""), row.get("total_volume", "")
+        )
+    except OfficialRuleError:
+        return {"performance": row.get("performance", ""), "target_met": row.get("target_met", "")}
+    return {"performance": result.performance, "target_met": result.target_met}
+
+
+@transaction.atomic
+def do_update_standard_year(
+    standard_year: StandardYear, changes: Mapping[str, str], *, actor: User
+) -> SaveResult:
+    """Change a standard record's cells; ``performance``/``target_met`` are recomputed."""
+    standard_year = StandardYear.objects.select_for_update().get(pk=standard_year.pk)
+    ensure_editable(standard_year.fiscal_year)
+    _check_cells(changes, [f for f in STANDARD_FIELDS_STORED if f not in COMPUTED_STANDARD_FIELDS])
+    row = standard_year.official_row()
+    row.update(changes)
+    row.update(_computed_standard_cells(row))
+    violations = validation.validate_standard_row(row)
+    errors = _errors(violations)
+    if errors:
+        raise RecordRefusedError(errors)
+    changed = [name for name in STANDARD_FIELDS_STORED if getattr(standard_year, name) != row[name]]
+    for name in changed:
+        setattr(standard_year, name, row[name])
+    if changed:
+        standard_year.full_clean(validate_unique=False, validate_constraints=False)
+        _with_history_user(standard_year, actor)
+        standard_year.save(update_fields=changed)
+    _refresh_findings(standard_year, violations, actor=actor)
+    return SaveResult(standard_year, list(violations))
+
+
+@transaction.atomic
+def do_create_standard_year(
+    service_year: ServiceYear,
+    service_standard_id: str,
+    cells: Mapping[str, str],
+    *,
+    actor: User | None,
+) -> SaveResult:
+    """Add a standard record to a service record (creating the standard if needed)."""
+    ensure_editable(service_year.fiscal_year)
+    _check_cells(cells, [f for f in STANDARD_FIELDS_STORED if f not in COMPUTED_STANDARD_FIELDS])
+    standard = ServiceStandard.objects.filter(
+        service=service_year.service, service_standard_id=service_standard_id
+    ).first()
+    if (
+        standard is not None
+        and StandardYear.objects.filter(
+            standard=standard, fiscal_year=service_year.fiscal_year
+        ).exists()
+    ):
+        raise InventoryError(
+            _("Standard %(standard_id)s already has a record for %(fiscal_year)s."),
+            code="duplicate_standard",
+            params={
+                "standard_id": service_standard_id,
+                "fiscal_year": service_year.fiscal_year.code,
+            },
+        )
+    organization = service_year.fiscal_year.organization
+    row = dict.fromkeys(STANDARD_FIELDS_STORED, "")
+    row.update(
+        service_name_en=service_year.service_name_en,
+        service_name_fr=service_year.service_name_fr,
+    )
+    row.update(cells)
+    row.update(
+        fiscal_yr=service_year.fiscal_year.code,
+        service_id=service_year.service.service_id,
+        service_standard_id=service_standard_id,
+        owner_org=organization.owner_org,
+        owner_org_title=organization.owner_org_title,
+    )
+    row.update(_computed_standard_cells(row))
+    violations = validation.validate_standard_row(row)
+    errors = _errors(violations)
+    if errors:
+        raise RecordRefusedError(errors)
+    if standard is None:
+        standard = ServiceStandard(
+            service=service_year.service, service_standard_id=service_standard_id
+        )
+        standard.full_clean(validate_constraints=False)
+        _with_history_user(standard, actor)
+        standard.save()
+    record = StandardYear(
+        standard=standard,
+        fiscal_year=service_year.fiscal_year,
+        service_year=service_year,
+        **{name: row[name] for name in STANDARD_FIELDS_STORED},
+    )
+    record.full_clean(validate_constraints=False)
+    _with_history_user(record, actor)
+    record.save()
+    _refresh_findings(record, violations, actor=actor)
+    return SaveResult(record, list(violations))
+
+
+# --- approval -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_approve_fiscal_year(fiscal_year: FiscalYear, *, actor: User) -> FiscalYear:
+    """Approve (freeze) a fiscal year: its records can no longer be changed or re-imported."""
+    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    if fiscal_year.is_approved:
+        raise InventoryError(
+            _("Fiscal year %(fiscal_year)s of %(organization)s is already approved."),
+            code="already_approved",
+            params={
+                "fiscal_year": fiscal_year.code,
+                "organization": fiscal_year.organization.owner_org,
+            },
+        )
+    fiscal_year.approved_by = actor
+    fiscal_year.approved_at = timezone.now()
+    _with_history_user(fiscal_year, actor)
+    fiscal_year.save(update_fields=["approved_by", "approved_at"])
+    return fiscal_year
+
+
+# --- Guideline tools ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_record_service_test(
+    service_year: ServiceYear,
+    answers: Mapping[str, bool],
+    analyses: Mapping[str, str] | None = None,
+    *,
+    actor: User,
+) -> ServiceTestAssessment:
+    """Record the eight answers of the service test tool (Appendix 1A); derive ``is_service``."""
+    ensure_editable(service_year.fiscal_year)
+    names = [name for name, _question in SERVICE_TEST_QUESTIONS]
+    missing = [name for name in names if not isinstance(answers.get(name), bool)]
+    if missing:
+        raise InventoryError(
+            _("Answer every question of the service test (missing: %(fields)s)."),
+            code="service_test_incomplete",
+            params={"fields": ", ".join(missing)},
+        )
+    analyses = analyses or {}
+    values: dict[str, Any] = {}
+    for name in names:
+        values[name] = answers[name]
+        values[f"{name}_analysis"] = analyses.get(name, "")
+    values["is_service"] = ServiceTestAssessment.derive_is_service(dict(answers))
+    values["recorded_by"] = actor
+    values["recorded_at"] = timezone.now()
+    assessment = ServiceTestAssessment.objects.filter(service_year=service_year).first()
+    if assessment is None:
+        assessment = ServiceTestAssessment(service_year=service_year, **values)
+        assessment.full_clean()
+        _with_history_user(assessment, actor)
+        assessment.save()
+    else:
+        for name, value in values.items():
+            setattr(assessment, name, value)
+        assessment.full_clean()
+        _with_history_user(assessment, actor)
+        assessment.save(update_fields=list(values))
+    return assessment
+
+
+@transaction.atomic
+def do_record_priority_assessment(
+    service_year: ServiceYear,
+    ratings: Mapping[str, str],
+    analyses: Mapping[str, str] | None = None,
+    *,
+    actor: User,
+) -> PriorityAssessment:
+    """Record the priority services identification tool (Appendix 1B).
+
+    The derived result (a high rating, or three medium ones, see ``PriorityAssessment``) is
+    stored and sets the record's priority designation.
+    """
+    ensure_editable(service_year.fiscal_year)
+    names = [name for name, _label in PRIORITY_CONSIDERATIONS]
+    missing = [name for name in names if not ratings.get(name)]
+    if missing:
+        raise InventoryError(
+            _("Rate every consideration of the priority assessment (missing: %(fields)s)."),
+            code="priority_assessment_incomplete",
+            params={"fields": ", ".join(missing)},
+        )
+    analyses = analyses or {}
+    values: dict[str, Any] = {}
+    for name in names:
+        values[name] = ratings[name]
+        values[f"{name}_analysis"] = analyses.get(name, "")
+    values["is_priority_service"] = PriorityAssessment.derive_is_priority(dict(ratings))
+    values["recorded_by"] = actor
+    values["recorded_at"] = timezone.now()
+    assessment = PriorityAssessment.objects.filter(service_year=service_year).first()
+    if assessment is None:
+        assessment = PriorityAssessment(service_year=service_year, **values)
+    else:
+        for name, value in values.items():
+            setattr(assessment, name, value)
+    assessment.full_clean()
+    _with_history_user(assessment, actor)
+    if assessment.pk is None:
+        assessment.save()
+    else:
+        assessment.save(update_fields=list(values))
+    if service_year.is_priority != values["is_priority_service"]:
+        service_year.is_priority = values["is_priority_service"]
+        _with_history_user(service_year, actor)
+        service_year.save(update_fields=["is_priority"])
+    return assessment
+
+
+# --- ownership and findings ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_assign_service_owner(service: Service, user: User, *, actor: User) -> ServiceOwnership:
+    """Make ``user`` an owner of ``service`` (reactivating a past assignment)."""
+    ownership = ServiceOwnership.objects.filter(service=service, user=user).first()
+    if ownership is None:
+        ownership = ServiceOwnership(service=service, user=user)
+        _with_history_user(ownership, actor)
+        ownership.save()
+    elif not ownership.is_active:
+        ownership.is_active = True
+        _with_history_user(ownership, actor)
+        ownership.save(update_fields=["is_active"])
+    return ownership
+
+
+@transaction.atomic
+def do_unassign_service_owner(service: Service, user: User, *, actor: User) -> None:
+    """End an assignment (kept in history, never deleted)."""
+    ownership = ServiceOwnership.objects.filter(service=service, user=user, is_active=True).first()
+    if ownership is not None:
+        ownership.is_active = False
+        _with_history_user(ownership, actor)
+        ownership.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def do_resolve_finding(finding: Finding, *, actor: User) -> Finding:
+    """Mark a finding as looked at and resolved (or accepted as is)."""
+    record = finding.service_year or finding.standard_year
+    if record is not None:
+        ensure_editable(record.fiscal_year)
+    if not finding.is_resolved:
+        finding.is_resolved = True
+        finding.resolved_at = timezone.now()
+        finding.resolved_by = actor
+        finding.save(update_fields=["is_resolved", "resolved_at", "resolved_by"])
+    return finding

@@ -1,0 +1,126 @@
+"""Writing a fiscal year back out in the official open-data format, streaming.
+
+Rows come from the database in import (file) order, cells exactly as stored, keys derived from the
+fiscal year, service and organization; ``performance`` and ``target_met`` are recomputed with the
+official rules (``comptoir.core.performance.official``). Where a stored cell cannot be computed on
+(a malformed volume, kept as published and reported as a finding), the stored value is written.
+The bytes are produced by ``comptoir.core.opendata.csvio`` (UTF-8 with a byte-order mark, CRLF,
+minimal quoting, official column order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.db.models import QuerySet
+
+from comptoir.core.opendata.csvio import iter_csv_bytes, write_rows
+from comptoir.core.opendata.schema import Resource
+from comptoir.core.performance.official import OfficialRuleError, official_performance
+from comptoir.inventory.models import (
+    SERVICE_FIELDS_STORED,
+    STANDARD_FIELDS_STORED,
+    ServiceYear,
+    StandardYear,
+)
+
+CHUNK_SIZE = 1000
+
+FILE_NAMES = {Resource.SERVICE: "service.csv", Resource.STANDARD: "service-std.csv"}
+
+
+def _owner_org_title(title_en: str, title_fr: str) -> str:
+    return f"{title_en} | {title_fr}" if title_fr else title_en
+
+
+def service_rows(fiscal_year: str, org: str | None = None) -> Iterator[dict[str, str]]:
+    """The service rows of a fiscal year (of every organization, or of ``org``)."""
+    records: QuerySet[ServiceYear] = ServiceYear.objects.filter(fiscal_year__code=fiscal_year)
+    if org:
+        records = records.filter(fiscal_year__organization__owner_org=org)
+    keys = (
+        "fiscal_year__code",
+        "service__service_id",
+        "fiscal_year__organization__owner_org",
+        "fiscal_year__organization__title_en",
+        "fiscal_year__organization__title_fr",
+    )
+    for values in (
+        records.order_by("pk").values_list(*keys, *SERVICE_FIELDS_STORED).iterator(CHUNK_SIZE)
+    ):
+        code, service_id, owner_org, title_en, title_fr = values[:5]
+        row = dict(zip(SERVICE_FIELDS_STORED, values[5:], strict=True))
+        row["fiscal_yr"] = code
+        row["service_id"] = service_id
+        row["owner_org"] = owner_org
+        row["owner_org_title"] = _owner_org_title(title_en, title_fr)
+        yield row
+
+
+def official_cells(row: dict[str, str]) -> dict[str, str]:
+    """``performance``/``target_met`` by the official rules (stored ones if not computable)."""
+    try:
+        result = official_performance(
+            row["target"], row["volume_meeting_target"], row["total_volume"]
+        )
+    except OfficialRuleError:
+        return {"performance": row["performance"], "target_met": row["target_met"]}
+    return {"performance": result.performance, "target_met": result.target_met}
+
+
+def standard_rows(
+    fiscal_year: str, org: str | None = None, *, recompute: bool = True
+) -> Iterator[dict[str, str]]:
+    """The standard rows of a fiscal year, ``performance``/``target_met`` recomputed."""
+    records: QuerySet[StandardYear] = StandardYear.objects.filter(fiscal_year__code=fiscal_year)
+    if org:
+        records = records.filter(fiscal_year__organization__owner_org=org)
+    keys = (
+        "fiscal_year__code",
+        "standard__service__service_id",
+        "standard__service_standard_id",
+        "fiscal_year__organization__owner_org",
+        "fiscal_year__organization__title_en",
+        "fiscal_year__organization__title_fr",
+    )
+    for values in (
+        records.order_by("pk").values_list(*keys, *STANDARD_FIELDS_STORED).iterator(CHUNK_SIZE)
+    ):
+        code, service_id, standard_id, owner_org, title_en, title_fr = values[:6]
+        row = dict(zip(STANDARD_FIELDS_STORED, values[6:], strict=True))
+        row["fiscal_yr"] = code
+        row["service_id"] = service_id
+        row["service_standard_id"] = standard_id
+        row["owner_org"] = owner_org
+        row["owner_org_title"] = _owner_org_title(title_en, title_fr)
+        if recompute:
+            row.update(official_cells(row))
+        yield row
+
+
+def iter_export_bytes(
+    resource: Resource, fiscal_year: str, org: str | None = None
+) -> Iterator[bytes]:
+    """One file as chunks of bytes (for a streaming HTTP response)."""
+    rows = (
+        service_rows(fiscal_year, org)
+        if resource is Resource.SERVICE
+        else standard_rows(fiscal_year, org)
+    )
+    return iter_csv_bytes(resource, rows)
+
+
+def export_fiscal_year(fiscal_year: str, out_dir: Path, org: str | None = None) -> dict[str, int]:
+    """Write ``service.csv`` and ``service-std.csv`` into ``out_dir``; return rows per file."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for resource, name in FILE_NAMES.items():
+        rows = (
+            service_rows(fiscal_year, org)
+            if resource is Resource.SERVICE
+            else standard_rows(fiscal_year, org)
+        )
+        with (out_dir / name).open("wb") as out:
+            counts[name] = write_rows(resource, rows, out)
+    return counts

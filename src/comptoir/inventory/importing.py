@@ -1,0 +1,559 @@
+"""Bringing the official open-data files into the database, fast and faithfully.
+
+Called by :func:`comptoir.inventory.actions.do_import_inventory` (the only public entry point).
+
+The whole import is one transaction. Both files are read and validated before anything is
+written; a strict import with any violation, an unreadable file or an approved fiscal year stops
+there and nothing is changed. Otherwise every row is stored with its cells exactly as published
+(nothing dropped or altered) and each violation becomes a :class:`Finding` on its record.
+
+Identity: an organization by ``owner_org``; a service by (organization, ``service_id``); a
+standard by (service, ``service_standard_id``) — the published file reuses some standard ids for
+different services of the same year; a yearly record by (record, fiscal year). A second row with
+the same identity in one file (a duplicate key, reported as a finding) updates nothing: the first
+row is kept, the finding points at it and names the duplicate's row.
+
+Writes are ``bulk_create``/``bulk_update`` in batches, with history rows created in bulk too
+(``HistoricalRecords``), who and when recorded. A record whose cells did not change gets no
+update and no history row, so re-importing the same file is a no-op apart from the batch.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from comptoir.core.opendata import validation
+from comptoir.core.opendata.csvio import CsvFormatError, CsvRow, open_csv
+from comptoir.core.opendata.schema import Resource
+from comptoir.inventory.errors import (
+    FiscalYearApprovedError,
+    ImportRejectedError,
+    UnreadableFileError,
+)
+from comptoir.inventory.models import (
+    SERVICE_FIELDS_STORED,
+    STANDARD_FIELDS_STORED,
+    Finding,
+    FiscalYear,
+    ImportBatch,
+    Organization,
+    Program,
+    Service,
+    ServiceStandard,
+    ServiceYear,
+    StandardYear,
+)
+from comptoir.inventory.models.services import split_codes
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+    from comptoir.core.opendata.validation import Violation
+
+BATCH_SIZE = 500
+
+FileSource = str | Path | IO[bytes]
+
+
+@dataclass(slots=True)
+class ReadFile:
+    name: str
+    sha256: str
+    header: tuple[str, ...]
+    rows: list[CsvRow]
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What an import did (``batch`` is ``None`` only for a dry run)."""
+
+    batch: ImportBatch | None
+    violations: list[Violation]
+    services_created: int = 0
+    services_updated: int = 0
+    services_unchanged: int = 0
+    standards_created: int = 0
+    standards_updated: int = 0
+    standards_unchanged: int = 0
+    findings_superseded: int = 0
+    organizations_created: int = 0
+    fiscal_years: list[str] = field(default_factory=list)
+
+    @property
+    def services_total(self) -> int:
+        return self.services_created + self.services_updated + self.services_unchanged
+
+    @property
+    def standards_total(self) -> int:
+        return self.standards_created + self.standards_updated + self.standards_unchanged
+
+
+def _display_name(source: FileSource) -> str:
+    if isinstance(source, str | Path):
+        return Path(source).name
+    return str(getattr(source, "name", "") or "upload")
+
+
+def read_file(source: FileSource) -> ReadFile:
+    """Read a whole file (the published files are a few MB) and its SHA-256."""
+    name = _display_name(source)
+    digest = hashlib.sha256()
+    if isinstance(source, str | Path):
+        with Path(source).open("rb") as stream:
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(chunk)
+    else:
+        position = source.tell()
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            digest.update(chunk)
+        source.seek(position)
+    try:
+        with open_csv(source) as reader:
+            header = reader.header
+            rows = list(reader)
+    except CsvFormatError as error:
+        raise UnreadableFileError(name, error.code, error.row) from error
+    return ReadFile(name=name, sha256=digest.hexdigest(), header=header, rows=rows)
+
+
+def validate_files(services: ReadFile, standards: ReadFile) -> list[Violation]:
+    """Every violation of both files (per cell, per row, across rows and files).
+
+    Program codes are checked for their format only: the import is what creates an
+    organization's programs, so there is no prior catalogue to check them against.
+    """
+    return list(
+        validation.validate_inventory(
+            services.header, services.rows, standards.header, standards.rows
+        )
+    )
+
+
+def parse_program_names(cell: str, count: int) -> list[str]:
+    """The names in a published program-name cell (``'A', "B's"``), when there are ``count``."""
+    text = cell.strip()
+    if not text:
+        return []
+    try:
+        names = ast.literal_eval(f"[{text}]")
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return []
+    if len(names) != count or not all(isinstance(name, str) for name in names):
+        return []
+    return [name.strip() for name in names]
+
+
+class _Importer:
+    def __init__(
+        self,
+        services: ReadFile,
+        standards: ReadFile,
+        violations: Sequence[Violation],
+        *,
+        actor: User | None,
+        is_strict: bool,
+    ) -> None:
+        self.services = services
+        self.standards = standards
+        self.violations = violations
+        self.actor = actor
+        self.is_strict = is_strict
+        self.now = timezone.now()
+        self.reason = f"import {services.name} {standards.name}"
+        self.organizations: dict[str, Organization] = {}
+        self.fiscal_years: dict[tuple[str, str], FiscalYear] = {}
+        self.service_objects: dict[tuple[str, str], Service] = {}
+        self.standard_objects: dict[tuple[int, str], ServiceStandard] = {}
+        # Row number -> the record that row was stored in (or kept, for a duplicate).
+        self.service_year_by_row: dict[int, ServiceYear] = {}
+        self.standard_year_by_row: dict[int, StandardYear] = {}
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _history(self, model: Any, objs: Sequence[Any], *, update: bool) -> None:
+        if objs:
+            model.history.bulk_history_create(
+                objs,
+                batch_size=BATCH_SIZE,
+                update=update,
+                default_user=self.actor,
+                default_change_reason=self.reason,
+                default_date=self.now,
+            )
+
+    def _create(self, model: Any, objs: list[Any]) -> list[Any]:
+        if not objs:
+            return objs
+        created: list[Any] = model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+        if any(obj.pk is None for obj in created):  # pragma: no cover - every backend we use
+            raise RuntimeError("bulk_create did not return primary keys")
+        if hasattr(model, "history"):
+            self._history(model, created, update=False)
+        return created
+
+    def _update(self, model: Any, objs: list[Any], fields: Sequence[str]) -> None:
+        if not objs:
+            return
+        model.objects.bulk_update(objs, list(fields), batch_size=BATCH_SIZE)
+        self._history(model, objs, update=True)
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def check_not_approved(self) -> None:
+        keys = {
+            (row.values.get("owner_org", ""), row.values.get("fiscal_yr", ""))
+            for row in (*self.services.rows, *self.standards.rows)
+        }
+        approved = FiscalYear.objects.filter(approved_at__isnull=False).select_related(
+            "organization"
+        )
+        for fiscal_year in approved:
+            if (fiscal_year.organization.owner_org, fiscal_year.code) in keys:
+                raise FiscalYearApprovedError(fiscal_year.organization.owner_org, fiscal_year.code)
+
+    def upsert_organizations(self, result: ImportResult) -> None:
+        titles: dict[str, str] = {}
+        for row in (*self.services.rows, *self.standards.rows):
+            titles.setdefault(
+                row.values.get("owner_org", ""), row.values.get("owner_org_title", "")
+            )
+        existing = {o.owner_org: o for o in Organization.objects.filter(owner_org__in=titles)}
+        new, changed = [], []
+        for code, title in titles.items():
+            title_en, title_fr = Organization.split_owner_org_title(title)
+            organization = existing.get(code)
+            if organization is None:
+                new.append(Organization(owner_org=code, title_en=title_en, title_fr=title_fr))
+            elif (organization.title_en, organization.title_fr) != (title_en, title_fr):
+                organization.title_en, organization.title_fr = title_en, title_fr
+                changed.append(organization)
+        self._create(Organization, new)
+        self._update(Organization, changed, ["title_en", "title_fr"])
+        result.organizations_created = len(new)
+        self.organizations = {**existing, **{o.owner_org: o for o in new}}
+
+    def upsert_fiscal_years(self, result: ImportResult) -> None:
+        keys = {
+            (row.values.get("owner_org", ""), row.values.get("fiscal_yr", ""))
+            for row in (*self.services.rows, *self.standards.rows)
+        }
+        org_ids = [o.pk for o in self.organizations.values()]
+        existing = {
+            (fy.organization.owner_org, fy.code): fy
+            for fy in FiscalYear.objects.filter(organization_id__in=org_ids).select_related(
+                "organization"
+            )
+        }
+        new = [
+            FiscalYear(organization=self.organizations[org], code=code)
+            for org, code in sorted(keys)
+            if (org, code) not in existing
+        ]
+        self._create(FiscalYear, new)
+        self.fiscal_years = {**existing, **{(fy.organization.owner_org, fy.code): fy for fy in new}}
+        result.fiscal_years = sorted({code for _org, code in keys})
+
+    def upsert_services(self) -> None:
+        keys = {
+            (row.values.get("owner_org", ""), row.values.get("service_id", ""))
+            for row in (*self.services.rows, *self.standards.rows)
+        }
+        org_by_id = {o.pk: o.owner_org for o in self.organizations.values()}
+        existing = {
+            (org_by_id[s.organization_id], s.service_id): s
+            for s in Service.objects.filter(organization_id__in=org_by_id)
+        }
+        new = [
+            Service(organization=self.organizations[org], service_id=service_id)
+            for org, service_id in sorted(keys)
+            if (org, service_id) not in existing
+        ]
+        self._create(Service, new)
+        self.service_objects = {
+            **existing,
+            **{(s.organization.owner_org, s.service_id): s for s in new},
+        }
+
+    def upsert_service_years(self, result: ImportResult) -> None:
+        fiscal_year_ids = [fy.pk for fy in self.fiscal_years.values()]
+        existing = {
+            (sy.service_id, sy.fiscal_year_id): sy
+            for sy in ServiceYear.objects.filter(fiscal_year_id__in=fiscal_year_ids)
+        }
+        new: list[ServiceYear] = []
+        changed: list[ServiceYear] = []
+        unchanged: list[ServiceYear] = []
+        seen: dict[tuple[int, int], ServiceYear] = {}
+        for row in self.services.rows:
+            values = row.values
+            service = self.service_objects[
+                (values.get("owner_org", ""), values.get("service_id", ""))
+            ]
+            fiscal_year = self.fiscal_years[
+                (values.get("owner_org", ""), values.get("fiscal_yr", ""))
+            ]
+            key = (service.pk, fiscal_year.pk)
+            if key in seen:  # duplicate key in the file: keep the first row (see module doc)
+                self.service_year_by_row[row.number] = seen[key]
+                continue
+            cells = {name: values.get(name, "") for name in SERVICE_FIELDS_STORED}
+            record = existing.get(key)
+            if record is None:
+                record = ServiceYear(service=service, fiscal_year=fiscal_year, **cells)
+                new.append(record)
+            elif any(getattr(record, name) != cell for name, cell in cells.items()):
+                for name, cell in cells.items():
+                    setattr(record, name, cell)
+                changed.append(record)
+            else:
+                unchanged.append(record)
+            record.import_batch = self.batch
+            seen[key] = record
+            self.service_year_by_row[row.number] = record
+        self._create(ServiceYear, new)
+        self._update(ServiceYear, changed, [*SERVICE_FIELDS_STORED, "import_batch"])
+        result.services_unchanged = len(unchanged)
+        ServiceYear.objects.filter(pk__in=[r.pk for r in unchanged]).update(import_batch=self.batch)
+        result.services_created, result.services_updated = len(new), len(changed)
+        self.service_year_by_key = {
+            (sy.service_id, sy.fiscal_year_id): sy for sy in (*existing.values(), *new)
+        }
+        self.touched_service_years = list(seen.values())
+
+    def upsert_programs(self) -> None:
+        """Programs named in the records (codes per organization), and each record's links."""
+        wanted: dict[tuple[int, str], tuple[str, str]] = {}
+        links: list[tuple[ServiceYear, list[tuple[int, str]]]] = []
+        for record in self.touched_service_years:
+            organization_id = self.fiscal_years_by_pk[record.fiscal_year_id].organization_id
+            codes = split_codes(record.program_id)
+            names_en = parse_program_names(record.program_name_en, len(codes))
+            names_fr = parse_program_names(record.program_name_fr, len(codes))
+            keys = []
+            for index, code in enumerate(codes):
+                key = (organization_id, code)
+                keys.append(key)
+                name_en = names_en[index] if names_en else ""
+                name_fr = names_fr[index] if names_fr else ""
+                known = wanted.get(key)
+                if known is None or (not known[0] and name_en):
+                    wanted[key] = (name_en, name_fr)
+            links.append((record, keys))
+        org_ids = {org for org, _code in wanted}
+        existing = {
+            (p.organization_id, p.code): p
+            for p in Program.objects.filter(organization_id__in=org_ids)
+        }
+        new, named = [], []
+        for (organization_id, code), (name_en, name_fr) in wanted.items():
+            program = existing.get((organization_id, code))
+            if program is None:
+                new.append(
+                    Program(
+                        organization_id=organization_id, code=code, name_en=name_en, name_fr=name_fr
+                    )
+                )
+            elif not program.name_en and name_en:
+                program.name_en, program.name_fr = name_en, name_fr
+                named.append(program)
+        self._create(Program, new)
+        self._update(Program, named, ["name_en", "name_fr"])
+        programs = {**existing, **{(p.organization_id, p.code): p for p in new}}
+        through = ServiceYear.programs.through
+        through.objects.filter(serviceyear_id__in=[r.pk for r, _keys in links]).delete()
+        through.objects.bulk_create(
+            [
+                through(serviceyear_id=record.pk, program_id=programs[key].pk)
+                for record, keys in links
+                for key in dict.fromkeys(keys)
+            ],
+            batch_size=BATCH_SIZE,
+        )
+
+    def upsert_standards(self, result: ImportResult) -> None:
+        keys = set()
+        for row in self.standards.rows:
+            service = self.service_objects[
+                (row.values.get("owner_org", ""), row.values.get("service_id", ""))
+            ]
+            keys.add((service.pk, row.values.get("service_standard_id", "")))
+        service_ids = {service_pk for service_pk, _id in keys}
+        existing = {
+            (s.service_id, s.service_standard_id): s
+            for s in ServiceStandard.objects.filter(service_id__in=service_ids)
+        }
+        new = [
+            ServiceStandard(service_id=service_pk, service_standard_id=standard_id)
+            for service_pk, standard_id in sorted(keys)
+            if (service_pk, standard_id) not in existing
+        ]
+        self._create(ServiceStandard, new)
+        self.standard_objects = {
+            **existing,
+            **{(s.service_id, s.service_standard_id): s for s in new},
+        }
+
+        fiscal_year_ids = [fy.pk for fy in self.fiscal_years.values()]
+        existing_years = {
+            (sty.standard_id, sty.fiscal_year_id): sty
+            for sty in StandardYear.objects.filter(fiscal_year_id__in=fiscal_year_ids)
+        }
+        new_years: list[StandardYear] = []
+        changed: list[StandardYear] = []
+        unchanged: list[StandardYear] = []
+        seen: dict[tuple[int, int], StandardYear] = {}
+        for row in self.standards.rows:
+            values = row.values
+            org = values.get("owner_org", "")
+            service = self.service_objects[(org, values.get("service_id", ""))]
+            standard = self.standard_objects[(service.pk, values.get("service_standard_id", ""))]
+            fiscal_year = self.fiscal_years[(org, values.get("fiscal_yr", ""))]
+            key = (standard.pk, fiscal_year.pk)
+            if key in seen:
+                self.standard_year_by_row[row.number] = seen[key]
+                continue
+            service_year = self.service_year_by_key.get((service.pk, fiscal_year.pk))
+            cells = {name: values.get(name, "") for name in STANDARD_FIELDS_STORED}
+            record = existing_years.get(key)
+            if record is None:
+                record = StandardYear(
+                    standard=standard, fiscal_year=fiscal_year, service_year=service_year, **cells
+                )
+                new_years.append(record)
+            elif record.service_year_id != (service_year.pk if service_year else None) or any(
+                getattr(record, name) != cell for name, cell in cells.items()
+            ):
+                for name, cell in cells.items():
+                    setattr(record, name, cell)
+                record.service_year = service_year
+                changed.append(record)
+            else:
+                unchanged.append(record)
+            record.import_batch = self.batch
+            seen[key] = record
+            self.standard_year_by_row[row.number] = record
+        self._create(StandardYear, new_years)
+        self._update(
+            StandardYear, changed, [*STANDARD_FIELDS_STORED, "service_year", "import_batch"]
+        )
+        result.standards_unchanged = len(unchanged)
+        StandardYear.objects.filter(pk__in=[r.pk for r in unchanged]).update(
+            import_batch=self.batch
+        )
+        result.standards_created, result.standards_updated = len(new_years), len(changed)
+        self.touched_standard_years = list(seen.values())
+
+    def replace_findings(self, result: ImportResult) -> None:
+        """Open import findings on the re-imported records are superseded by this batch's."""
+        fiscal_year_ids = [fy.pk for fy in self.fiscal_years.values()]
+        result.findings_superseded = (
+            Finding.objects.filter(
+                is_resolved=False,
+                import_batch__isnull=False,
+                fiscal_year_id__in=fiscal_year_ids,
+            )
+            .filter(
+                Q(service_year_id__in=[r.pk for r in self.touched_service_years])
+                | Q(standard_year_id__in=[r.pk for r in self.touched_standard_years])
+                | Q(service_year__isnull=True, standard_year__isnull=True)
+            )
+            .update(is_resolved=True, resolved_at=self.now, resolved_by=self.actor)
+        )
+        findings = []
+        for violation in self.violations:
+            service_year = standard_year = None
+            if violation.row:
+                if violation.resource is Resource.SERVICE:
+                    service_year = self.service_year_by_row.get(violation.row)
+                else:
+                    standard_year = self.standard_year_by_row.get(violation.row)
+            record = service_year or standard_year
+            findings.append(
+                Finding(
+                    resource=violation.resource.value,
+                    fiscal_year_id=record.fiscal_year_id if record else None,
+                    service_year=service_year,
+                    standard_year=standard_year,
+                    row=violation.row or None,
+                    service_id=violation.service_id or "",
+                    service_standard_id=violation.standard_id or "",
+                    field=violation.field or "",
+                    rule=violation.rule.value,
+                    severity=violation.severity.value,
+                    params=_jsonable(violation.params),
+                    import_batch=self.batch,
+                    created_at=self.now,
+                )
+            )
+        Finding.objects.bulk_create(findings, batch_size=BATCH_SIZE)
+
+    def run(self) -> ImportResult:
+        result = ImportResult(batch=None, violations=list(self.violations))
+        self.check_not_approved()
+        self.batch = ImportBatch.objects.create(
+            actor=self.actor,
+            created_at=self.now,
+            services_file=self.services.name,
+            standards_file=self.standards.name,
+            services_sha256=self.services.sha256,
+            standards_sha256=self.standards.sha256,
+            is_strict=self.is_strict,
+        )
+        result.batch = self.batch
+        self.upsert_organizations(result)
+        self.upsert_fiscal_years(result)
+        self.fiscal_years_by_pk = {fy.pk: fy for fy in self.fiscal_years.values()}
+        self.upsert_services()
+        self.upsert_service_years(result)
+        self.upsert_programs()
+        self.upsert_standards(result)
+        self.replace_findings(result)
+        self.batch.services_created = result.services_created
+        self.batch.services_updated = result.services_updated
+        self.batch.standards_created = result.standards_created
+        self.batch.standards_updated = result.standards_updated
+        self.batch.findings_count = len(self.violations)
+        self.batch.save(
+            update_fields=[
+                "services_created",
+                "services_updated",
+                "standards_created",
+                "standards_updated",
+                "findings_count",
+            ]
+        )
+        return result
+
+
+def _jsonable(params: Mapping[str, object]) -> dict[str, Any]:
+    def convert(value: object) -> Any:
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        if isinstance(value, Mapping):
+            return {str(k): convert(v) for k, v in value.items()}
+        if isinstance(value, Iterable):
+            return [convert(v) for v in value]
+        return str(value)
+
+    return {str(key): convert(value) for key, value in params.items()}
+
+
+def run_import(
+    services: ReadFile,
+    standards: ReadFile,
+    violations: Sequence[Violation],
+    *,
+    actor: User | None,
+    is_strict: bool,
+) -> ImportResult:
+    """Write both files (the caller holds the transaction and has checked strictness)."""
+    if is_strict and violations:
+        raise ImportRejectedError(violations)
+    return _Importer(services, standards, violations, actor=actor, is_strict=is_strict).run()

@@ -1,0 +1,203 @@
+"""``comptoir inventory import|export|indicators``: the inventory from the command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from comptoir.inventory import findings
+from comptoir.inventory.actions import do_import_inventory
+from comptoir.inventory.errors import ImportRejectedError, InventoryError
+from comptoir.inventory.exporting import export_fiscal_year
+from comptoir.inventory.models import Organization, ServiceYear
+from comptoir.inventory.queries import indicators_for
+
+EXIT_REJECTED = 2
+
+
+class Command(BaseCommand):
+    help = "Import, export and measure the service inventory in the official open-data format."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=None,
+            help="Language of messages (default: the site's default language).",
+        )
+        sub = parser.add_subparsers(dest="action", required=True)
+
+        imp = sub.add_parser("import", help="Import service.csv and service-std.csv.")
+        imp.add_argument("--services", required=True, type=Path, help="service.csv")
+        imp.add_argument("--standards", required=True, type=Path, help="service-std.csv")
+        imp.add_argument(
+            "--strict",
+            action="store_true",
+            help="Reject both files, changing nothing, on any violation.",
+        )
+        imp.add_argument(
+            "--report",
+            type=Path,
+            help="Also write every violation, with its message in both languages, to this CSV.",
+        )
+        imp.add_argument(
+            "--summary", action="store_true", help="Print only the counts, not each violation."
+        )
+
+        exp = sub.add_parser("export", help="Write a fiscal year in the official format.")
+        exp.add_argument("--fiscal-year", required=True)
+        exp.add_argument("--out", required=True, type=Path, help="Folder to write both files to.")
+        exp.add_argument("--org", help="Only this organization (owner_org code).")
+
+        ind = sub.add_parser("indicators", help="Compute the inventory indicators of a year.")
+        ind.add_argument("--fiscal-year", required=True)
+        ind.add_argument("--org", help="Only this organization (owner_org code).")
+        ind.add_argument("--format", choices=["json", "csv"], default="json")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        language = options["language"] or settings.LANGUAGE_CODE
+        with translation.override(language):
+            getattr(self, f"handle_{options['action']}")(**options)
+
+    # --- import ---------------------------------------------------------------------------------
+
+    def handle_import(self, **options: Any) -> None:
+        for path in (options["services"], options["standards"]):
+            if not path.is_file():
+                raise CommandError(_("No such file: %(path)s") % {"path": path})
+        try:
+            result = do_import_inventory(
+                options["services"], options["standards"], actor=None, strict=options["strict"]
+            )
+        except ImportRejectedError as error:
+            self._print_violations(error.violations, options)
+            self._write_report(error.violations, options)
+            raise CommandError(str(error), returncode=EXIT_REJECTED) from error
+        except InventoryError as error:
+            raise CommandError(str(error), returncode=EXIT_REJECTED) from error
+        self._print_violations(result.violations, options)
+        self._write_report(result.violations, options)
+        self.stdout.write(
+            _(
+                "Imported %(services)d service records (%(s_new)d new, %(s_changed)d changed, "
+                "%(s_same)d unchanged) and %(standards)d standard records (%(t_new)d new, "
+                "%(t_changed)d changed, %(t_same)d unchanged); %(findings)d findings recorded."
+            )
+            % {
+                "services": result.services_total,
+                "s_new": result.services_created,
+                "s_changed": result.services_updated,
+                "s_same": result.services_unchanged,
+                "standards": result.standards_total,
+                "t_new": result.standards_created,
+                "t_changed": result.standards_updated,
+                "t_same": result.standards_unchanged,
+                "findings": len(result.violations),
+            }
+        )
+
+    def _print_violations(self, violations: list[Any], options: dict[str, Any]) -> None:
+        files = {"service": options["services"].name, "service-std": options["standards"].name}
+        if not options["summary"]:
+            for violation in violations:
+                described = findings.render(violation)
+                self.stdout.write(
+                    _("%(file)s row %(row)s, %(field)s [%(rule)s, %(severity)s]: %(message)s")
+                    % {
+                        "file": files[described.resource],
+                        "row": described.row or "-",
+                        "field": described.field or "-",
+                        "rule": described.rule,
+                        "severity": described.severity_label,
+                        "message": described.message,
+                    }
+                )
+        counts = Counter(v.rule.value for v in violations)
+        if counts:
+            self.stdout.write(_("Violations per rule:"))
+            for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+                self.stdout.write(f"  {count:6d}  {rule}  ({findings.rule_label(rule)})")
+        else:
+            self.stdout.write(_("No violation."))
+
+    def _write_report(self, violations: list[Any], options: dict[str, Any]) -> None:
+        path = options.get("report")
+        if not path:
+            return
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(
+                [
+                    "resource",
+                    "row",
+                    "service_id",
+                    "service_standard_id",
+                    "field",
+                    "rule",
+                    "severity",
+                    "message_en",
+                    "message_fr",
+                ]
+            )
+            for violation in violations:
+                english, french = findings.render_both(violation)
+                writer.writerow(
+                    [
+                        english.resource,
+                        english.row or "",
+                        english.service_id,
+                        english.standard_id,
+                        english.field,
+                        english.rule,
+                        english.severity,
+                        english.message,
+                        french.message,
+                    ]
+                )
+
+    # --- export ---------------------------------------------------------------------------------
+
+    def _check_year(self, fiscal_year: str, org: str | None) -> None:
+        if org and not Organization.objects.filter(owner_org=org).exists():
+            raise CommandError(_("No organization %(org)s.") % {"org": org})
+        records = ServiceYear.objects.filter(fiscal_year__code=fiscal_year)
+        if org:
+            records = records.filter(fiscal_year__organization__owner_org=org)
+        if not records.exists():
+            raise CommandError(
+                _("No service record for fiscal year %(fiscal_year)s.")
+                % {"fiscal_year": fiscal_year}
+            )
+
+    def handle_export(self, **options: Any) -> None:
+        self._check_year(options["fiscal_year"], options["org"])
+        counts = export_fiscal_year(options["fiscal_year"], options["out"], options["org"])
+        for name, rows in counts.items():
+            self.stdout.write(
+                _("Wrote %(rows)d rows to %(path)s") % {"rows": rows, "path": options["out"] / name}
+            )
+
+    # --- indicators -----------------------------------------------------------------------------
+
+    def handle_indicators(self, **options: Any) -> None:
+        self._check_year(options["fiscal_year"], options["org"])
+        figures = indicators_for(options["fiscal_year"], org=options["org"]).as_dict()
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(figures, indent=2, ensure_ascii=False))
+            return
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(["indicator", "value"])
+        for name, value in figures.items():
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    writer.writerow([f"{name}[{key}]", "" if item is None else item])
+            else:
+                writer.writerow([name, "" if value is None else value])
