@@ -4,6 +4,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from comptoir.core.opendata.csvio import (
     CsvFormatError,
@@ -148,3 +150,16 @@ def test_real_files_round_trip(
     again = list(read_rows(io.BytesIO(out.getvalue())))
     assert [r.values for r in again] == [r.values for r in rows]
     assert any("\r\n" in v for r in rows for v in r.values.values())
+
+
+_CELL = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(',"\r\n'),
+    max_size=30,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.fixed_dictionaries(dict.fromkeys(STANDARD_COLUMNS, _CELL)), max_size=5))
+def test_any_rows_survive_write_then_read(rows: list[dict[str, str]]) -> None:
+    again = [r.values for r in read_rows(io.BytesIO(_written(rows)))]
+    assert again == rows
