@@ -1,6 +1,7 @@
 """Validation of open-data rows: one valid row, then one mutation per rule."""
 
 import collections
+import csv
 import time
 from pathlib import Path
 
@@ -271,6 +272,17 @@ SERVICE_CASES: list[tuple[dict[str, str], list[tuple[str, RuleCode, dict[str, st
         ],
     ),
     ({"client_target_groups": "PERSON", "cra_bn_identifier_usage": "NA"}, []),
+    # A cell that is empty or not a choice is reported once: no consistency check on top.
+    ({"client_feedback_channel": ""}, [("client_feedback_channel", R.REQUIRED, {})]),
+    (
+        {"os_issue_resolution_feedback": "X"},
+        [("os_issue_resolution_feedback", R.NOT_A_CHOICE, {"value": "X"})],
+    ),
+    ({"client_target_groups": ""}, [("client_target_groups", R.REQUIRED, {})]),
+    (
+        {"cra_bn_identifier_usage": "X"},
+        [("cra_bn_identifier_usage", R.NOT_A_CHOICE, {"value": "X"})],
+    ),
     ({"cra_bn_identifier_usage": "N"}, []),
 ]
 
@@ -429,6 +441,42 @@ def test_cross_row_rules() -> None:
         ),
     ]
     assert validator.standard({**known, "service_standard_id": "S-2"}, row=7) == []
+
+
+def test_rows_without_a_key_are_not_tracked_across_rows() -> None:
+    validator = InventoryValidator()
+    no_id = {**VALID_SERVICE, "service_id": ""}
+    assert _found(validator.service(no_id, row=2)) == [("service_id", R.REQUIRED, {})]
+    assert _found(validator.service(no_id, row=3)) == [("service_id", R.REQUIRED, {})]
+    no_standard_id = {**VALID_STANDARD, "service_standard_id": ""}
+    assert _found(validator.standard(no_standard_id, row=2)) == [
+        ("service_standard_id", R.REQUIRED, {})
+    ]
+
+
+def test_validate_inventory_reads_headers_and_cell_counts(tmp_path: Path) -> None:
+    services = tmp_path / "service.csv"
+    standards = tmp_path / "service-std.csv"
+    with services.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\r\n")
+        writer.writerow(SERVICE_COLUMNS)
+        writer.writerow([*VALID_SERVICE.values(), "extra"])
+    standard_header = [c for c in STANDARD_COLUMNS if c != "performance_results_uri_fr"]
+    with standards.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(standard_header)
+        writer.writerow([VALID_STANDARD[c] for c in standard_header])
+    with open_csv(services) as service_reader, open_csv(standards) as standard_reader:
+        found = list(
+            validate_inventory(
+                service_reader.header, service_reader, standard_reader.header, standard_reader
+            )
+        )
+    assert [(v.resource, v.row, v.field, v.rule) for v in found] == [
+        (Resource.SERVICE, 2, "", R.ROW_CELL_COUNT),
+        (Resource.STANDARD, 1, "performance_results_uri_fr", R.HEADER_MISSING_COLUMN),
+    ]
+    assert found[0].params == {"expected": 46, "found": 47}
 
 
 def test_header_rules() -> None:
