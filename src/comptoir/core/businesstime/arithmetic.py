@@ -100,7 +100,9 @@ def add_open_paused(
 
 
 def add_elapsed_paused(start: int, amount: int, pauses: Spans) -> int:
-    """The instant at which ``amount`` of elapsed time outside ``pauses`` has passed."""
+    """The earliest instant at which ``amount`` of elapsed time outside ``pauses`` has passed."""
+    if amount <= 0:
+        return start
     current, remaining = start, amount
     for pause_start, pause_end in pauses:
         if pause_end <= current:
@@ -174,18 +176,21 @@ def calendar_days_due(
     amount: int,
     pauses: Spans,
     convention: DayConvention,
-) -> tuple[date, int, int]:
-    """(last day counted, due before rolling, due) for a count of calendar days."""
+) -> tuple[date, date, int, int]:
+    """(last day counted, due day after rolling, due without pauses, due) for calendar days.
+
+    The due day rolls forward off a closed day first; pauses then extend the end of that day by
+    the elapsed time they cover (the extended instant is not rolled again, which keeps "pauses only
+    lengthen" true).
+    """
     last_day = _receipt_date(calendar, received) + timedelta(days=amount)
-    unrolled = add_elapsed_paused(instant, _end_of_local_day(calendar, last_day) - instant, pauses)
-    due = unrolled
+    due_day = last_day
     if convention.closed_due_date is ClosedDueDate.NEXT_BUSINESS_DAY:
-        due_day = localize(calendar, unrolled - 1).date()
-        table, index = business_day_on_or_after(calendar, due_day)
-        business_day = date.fromordinal(table.day_ordinal[index])
-        if business_day != due_day:
-            due = _end_of_local_day(calendar, business_day)
-    return last_day, unrolled, due
+        table, index = business_day_on_or_after(calendar, last_day)
+        due_day = date.fromordinal(table.day_ordinal[index])
+    unpaused = _end_of_local_day(calendar, due_day)
+    due = add_elapsed_paused(instant, unpaused - instant, pauses) if pauses else unpaused
+    return last_day, due_day, unpaused, due
 
 
 def due_at_us(
@@ -208,7 +213,7 @@ def due_at_us(
             due = max(due, add_open_paused(calendar, start, target, spans, received.year))
         return due
     if unit is TimeUnit.CALENDAR_DAYS:
-        return calendar_days_due(calendar, received, instant, within.amount, spans, convention)[2]
+        return calendar_days_due(calendar, received, instant, within.amount, spans, convention)[3]
     amount = within.amount * _US_PER_UNIT[unit]
     if unit.counts_elapsed_time:
         return add_elapsed_paused(instant, amount, spans)

@@ -312,8 +312,9 @@ def _add_elapsed(
     start: Int64Array, amount: Int64Array | int, pauses: list[tuple[Int64Array, Int64Array]]
 ) -> Int64Array:
     due = start + amount
+    positive = np.asarray(amount) > 0
     for pause_start, pause_end in pauses:
-        counts = (pause_start < due) & (pause_end > start)
+        counts = (pause_start < due) & (pause_end > start) & positive
         due = np.where(counts, due + pause_end - np.maximum(pause_start, start), due)
     return due
 
@@ -326,16 +327,12 @@ def _calendar_days(
     convention: DayConvention,
 ) -> Int64Array:
     last_day = table.local_ordinal(instants) + amount
-    unrolled = _add_elapsed(instants, table.end_of_day(last_day) - instants, pauses)
-    if convention.closed_due_date is ClosedDueDate.STAYS:
-        return unrolled
-    if unrolled.size and int(unrolled.max()) > table.end:
-        raise _OutOfRangeError
-    due_day = table.local_ordinal(unrolled - 1)
-    index = np.searchsorted(table.day_ordinal, due_day, side="left")
-    _check_inside(index, len(table.day_ordinal))
-    business_day = table.day_ordinal[index]
-    return np.where(business_day == due_day, unrolled, table.end_of_day(business_day))
+    if convention.closed_due_date is ClosedDueDate.NEXT_BUSINESS_DAY:
+        index = np.searchsorted(table.day_ordinal, last_day, side="left")
+        _check_inside(index, len(table.day_ordinal))
+        last_day = table.day_ordinal[index]
+    unpaused = table.end_of_day(last_day)
+    return _add_elapsed(instants, unpaused - instants, pauses)
 
 
 def business_time_between_batch(

@@ -254,52 +254,43 @@ def explain_due_at(
                 )
             )
     elif within.unit is TimeUnit.CALENDAR_DAYS:
-        spans = merge_pauses(pauses)
-        last_day, unrolled, _ = calendar_days_due(
-            calendar, received, instant, within.amount, spans, convention
+        last_day, due_day, unpaused, _ = calendar_days_due(
+            calendar, received, instant, within.amount, merge_pauses(pauses), convention
         )
         steps.append(
             ExplainStep(StepCode.CALENDAR_DAYS_COUNTED, {"amount": within.amount, "day": last_day})
         )
-        pause_steps, excluded = _pause_steps(
-            calendar, pauses, instant, unrolled, year, counts_open_time=False
-        )
-        steps += pause_steps
-        if excluded:
-            steps.append(
-                ExplainStep(
-                    StepCode.DUE_EXTENDED_BY_PAUSES,
-                    {
-                        "amount": timedelta(microseconds=excluded),
-                        "instant": localize(calendar, unrolled),
-                    },
-                )
-            )
-        else:
-            steps.append(
-                ExplainStep(
-                    StepCode.DUE_AT_END_OF_DAY,
-                    {"day": last_day, "instant": localize(calendar, unrolled)},
-                )
-            )
-        if due != unrolled:
-            from_day = localize(calendar, unrolled - 1).date()
-            to_day = localize(calendar, due - 1).date()
-            reason, name = day_status(calendar, from_day)
+        if due_day != last_day:
+            reason, name = day_status(calendar, last_day)
             steps.append(
                 ExplainStep(
                     StepCode.DUE_DATE_ROLLED_FORWARD,
                     {
-                        "day": from_day,
-                        "to_day": to_day,
+                        "day": last_day,
+                        "to_day": due_day,
                         "reason": reason.value if reason else "",
                         "name": name,
                     },
                 )
             )
+        steps.append(
+            ExplainStep(
+                StepCode.DUE_AT_END_OF_DAY,
+                {"day": due_day, "instant": localize(calendar, unpaused)},
+            )
+        )
+        pause_steps, excluded = _pause_steps(
+            calendar, pauses, instant, due, year, counts_open_time=False
+        )
+        steps += pause_steps
+        if due != unpaused:
             steps.append(
                 ExplainStep(
-                    StepCode.DUE_AT_END_OF_DAY, {"day": to_day, "instant": localize(calendar, due)}
+                    StepCode.DUE_EXTENDED_BY_PAUSES,
+                    {
+                        "amount": timedelta(microseconds=excluded),
+                        "instant": localize(calendar, due),
+                    },
                 )
             )
     elif within.unit.counts_elapsed_time:

@@ -110,6 +110,10 @@ class Within:
     def __post_init__(self) -> None:
         if isinstance(self.amount, bool) or not isinstance(self.amount, int) or self.amount < 0:
             raise BusinessTimeError(ErrorCode.INVALID_DURATION, value=self.amount)
+        try:
+            object.__setattr__(self, "unit", TimeUnit(self.unit))
+        except ValueError as error:
+            raise BusinessTimeError(ErrorCode.INVALID_DURATION, value=str(self.unit)) from error
 
     @classmethod
     def parse(cls, text: str) -> Self:
@@ -173,6 +177,12 @@ class DayConvention:
     day_zero: DayZero = DayZero.NEXT_OPENING
     due_time: DueTime = DueTime.CLOSE_OF_BUSINESS
     closed_due_date: ClosedDueDate = ClosedDueDate.NEXT_BUSINESS_DAY
+
+    def __post_init__(self) -> None:
+        # Accept the plain strings a serialised rule carries ("receipt_date"), store the enums.
+        object.__setattr__(self, "day_zero", DayZero(self.day_zero))
+        object.__setattr__(self, "due_time", DueTime(self.due_time))
+        object.__setattr__(self, "closed_due_date", ClosedDueDate(self.closed_due_date))
 
     @classmethod
     def default(cls) -> DayConvention:

@@ -1,0 +1,304 @@
+"""Properties of business-time arithmetic, and the batch path against the scalar path."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from comptoir.core.businesstime import (
+    Calendar,
+    ClosedDueDate,
+    Closure,
+    DayConvention,
+    DayZero,
+    DueTime,
+    EffectiveCalendar,
+    HolidaySource,
+    Interval,
+    TimeUnit,
+    WeeklyHours,
+    Within,
+    add_business_time,
+    business_time_between,
+    business_time_between_batch,
+    due_at,
+    due_at_batch,
+    explain_due_at,
+)
+
+MONTREAL = ZoneInfo("America/Montreal")
+QUEBEC = Calendar("America/Montreal", WeeklyHours.parse("08:30-16:30"), HolidaySource("CA", "QC"))
+NEWFOUNDLAND = Calendar(
+    "America/St_Johns",
+    WeeklyHours.parse("mon-fri 08:30-12:00,13:00-16:30; sat 09:00-12:00"),
+    HolidaySource("CA", "NL"),
+)
+SEVEN_DAYS = Calendar(
+    "America/Vancouver",
+    WeeklyHours.parse("mon-sun 00:30-03:30,08:30-16:30"),  # night shift crosses the DST hour
+    HolidaySource("CA", "BC"),
+    closures=(
+        Closure(
+            Interval(
+                datetime(2025, 2, 3, 11, tzinfo=ZoneInfo("America/Vancouver")),
+                datetime(2025, 2, 5, 10, tzinfo=ZoneInfo("America/Vancouver")),
+            ),
+            "Snow storm",
+        ),
+    ),
+)
+CHANGING = EffectiveCalendar(
+    (
+        (date(2020, 1, 1), QUEBEC),
+        (
+            date(2025, 7, 1),
+            Calendar("America/Winnipeg", WeeklyHours.parse("09:00-17:00"), HolidaySource("CA")),
+        ),
+        (date(2026, 4, 1), NEWFOUNDLAND),
+    )
+)
+CALENDARS = [QUEBEC, NEWFOUNDLAND, SEVEN_DAYS, CHANGING]
+
+LOW = datetime(2024, 1, 1, tzinfo=UTC)
+HIGH = datetime(2027, 12, 31, tzinfo=UTC)
+SPAN_US = int((HIGH - LOW) / timedelta(microseconds=1))
+
+calendars = st.sampled_from(CALENDARS)
+# Instants on whole minutes most of the time (like real timestamps), any microsecond otherwise.
+instants = st.one_of(
+    st.integers(0, SPAN_US // 60_000_000).map(lambda m: LOW + timedelta(minutes=m)),
+    st.integers(0, SPAN_US).map(lambda us: LOW + timedelta(microseconds=us)),
+)
+amounts = st.integers(0, 300 * 60).map(lambda minutes: timedelta(minutes=minutes))
+units = st.sampled_from(list(TimeUnit))
+conventions = st.builds(
+    DayConvention,
+    day_zero=st.sampled_from(list(DayZero)),
+    due_time=st.sampled_from(list(DueTime)),
+    closed_due_date=st.sampled_from(list(ClosedDueDate)),
+)
+
+
+@st.composite
+def pauses_near(draw: st.DrawFn, anchor: datetime, count: int = 3) -> list[Interval]:
+    result = []
+    for _ in range(draw(st.integers(0, count))):
+        offset = draw(st.integers(-3 * 24 * 60, 20 * 24 * 60))
+        length = draw(st.integers(0, 6 * 24 * 60))
+        start = anchor + timedelta(minutes=offset)
+        result.append(Interval(start, start + timedelta(minutes=length)))
+    return result
+
+
+@st.composite
+def limits(draw: st.DrawFn) -> Within:
+    unit = draw(units)
+    top = {"business_days": 30, "calendar_days": 60}.get(unit.value, 3000)
+    return Within(draw(st.integers(0, top)), unit)
+
+
+# BT_EXAMPLES=2000 runs a deeper search (used before each commit of the engine).
+EXAMPLES = int(os.environ.get("BT_EXAMPLES", "150"))
+FAST = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@FAST
+@given(calendars, instants, amounts, st.data())
+def test_adding_then_measuring_gives_back_the_amount(
+    calendar: Calendar, start: datetime, amount: timedelta, data: st.DataObject
+) -> None:
+    pauses = data.draw(pauses_near(start))
+    end = add_business_time(calendar, start, amount, pauses=pauses)
+    assert end >= start
+    assert business_time_between(calendar, start, end, pauses=pauses) == amount
+    # ...and it is the earliest such instant: a microsecond less measures less (if amount > 0).
+    if amount:
+        earlier = end - timedelta(microseconds=1)
+        assert business_time_between(calendar, start, earlier, pauses=pauses) < amount
+
+
+@FAST
+@given(calendars, instants, instants, instants, st.data())
+def test_business_time_is_monotone_and_additive(
+    calendar: Calendar, a: datetime, b: datetime, c: datetime, data: st.DataObject
+) -> None:
+    a, b, c = sorted((a, b, c))
+    pauses = data.draw(pauses_near(a, 2))
+    ab = business_time_between(calendar, a, b, pauses=pauses)
+    bc = business_time_between(calendar, b, c, pauses=pauses)
+    ac = business_time_between(calendar, a, c, pauses=pauses)
+    assert ab + bc == ac
+    assert timedelta(0) <= ab <= ac
+    assert ac <= business_time_between(calendar, a, c)  # pauses only remove time
+    assert ac <= c - a
+
+
+@FAST
+@given(calendars, instants, limits(), conventions, st.data())
+def test_pauses_only_lengthen_the_due_date(
+    calendar: Calendar,
+    received: datetime,
+    within: Within,
+    convention: DayConvention,
+    data: st.DataObject,
+) -> None:
+    pauses = data.draw(pauses_near(received))
+    extra = data.draw(pauses_near(received))
+    plain = due_at(calendar, received, within, convention=convention)
+    paused = due_at(calendar, received, within, pauses=pauses, convention=convention)
+    more = due_at(calendar, received, within, pauses=pauses + extra, convention=convention)
+    assert received <= plain <= paused <= more
+    assert (
+        explain_due_at(calendar, received, within, pauses=pauses, convention=convention)[-1].params[
+            "instant"
+        ]
+        == paused
+    )
+
+
+@FAST
+@given(calendars, instants, instants, limits())
+def test_later_receipt_and_longer_limit_never_give_an_earlier_due_date(
+    calendar: Calendar, first: datetime, second: datetime, within: Within
+) -> None:
+    first, second = sorted((first, second))
+    assert due_at(calendar, first, within) <= due_at(calendar, second, within)
+    longer = Within(within.amount + 1, within.unit)
+    assert due_at(calendar, first, within) <= due_at(calendar, first, longer)
+
+
+@FAST
+@given(calendars, instants, st.integers(0, 10))
+def test_business_hours_limit_measures_back_to_its_amount(
+    calendar: Calendar, received: datetime, hours: int
+) -> None:
+    due = due_at(calendar, received, Within(hours, TimeUnit.BUSINESS_HOURS))
+    assert business_time_between(calendar, received, due) == timedelta(hours=hours)
+
+
+def _as_numpy(moments: list[datetime]) -> np.ndarray:
+    return np.array(
+        [np.datetime64(m.astimezone(UTC).replace(tzinfo=None), "us") for m in moments],
+        dtype="datetime64[us]",
+    )
+
+
+def _as_datetime(value: np.datetime64) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(value.astype(np.int64)))
+
+
+batch_conventions = st.builds(
+    DayConvention,
+    day_zero=st.sampled_from(list(DayZero)),
+    closed_due_date=st.sampled_from(list(ClosedDueDate)),
+)
+
+
+@settings(max_examples=EXAMPLES // 2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    calendars,
+    st.lists(instants, min_size=1, max_size=40),
+    limits(),
+    batch_conventions,
+    st.booleans(),
+    st.data(),
+)
+def test_batch_equals_scalar(
+    calendar: Calendar,
+    received: list[datetime],
+    within: Within,
+    convention: DayConvention,
+    with_pauses: bool,
+    data: st.DataObject,
+) -> None:
+    pauses = [data.draw(pauses_near(moment, 2)) if with_pauses else [] for moment in received]
+    width = max((len(p) for p in pauses), default=0)
+    kwargs = {}
+    if width:
+        nat = np.datetime64("NaT", "us")
+        starts = np.full((len(received), width), nat)
+        ends = np.full((len(received), width), nat)
+        for row, row_pauses in enumerate(pauses):
+            for k, pause in enumerate(row_pauses):
+                starts[row, k] = _as_numpy([pause.start])[0]
+                ends[row, k] = _as_numpy([pause.end])[0]
+        kwargs = {"pause_starts": starts, "pause_ends": ends}
+    batch = due_at_batch(calendar, _as_numpy(received), within, convention=convention, **kwargs)
+    for row, moment in enumerate(received):
+        scalar = due_at(calendar, moment, within, pauses=pauses[row], convention=convention)
+        assert _as_datetime(batch[row]) == scalar, (row, moment, pauses[row])
+
+
+@settings(max_examples=EXAMPLES // 2, deadline=None)
+@given(calendars, st.lists(st.tuples(instants, instants), min_size=1, max_size=40), st.data())
+def test_batch_business_time_equals_scalar(
+    calendar: Calendar, spans: list[tuple[datetime, datetime]], data: st.DataObject
+) -> None:
+    pauses = [data.draw(pauses_near(start, 1)) for start, _ in spans]
+    nat = np.datetime64("NaT", "us")
+    pause_starts = np.array([_as_numpy([p[0].start])[0] if p else nat for p in pauses])
+    pause_ends = np.array([_as_numpy([p[0].end])[0] if p else nat for p in pauses])
+    result = business_time_between_batch(
+        calendar,
+        _as_numpy([s for s, _ in spans]),
+        _as_numpy([e for _, e in spans]),
+        pause_starts=pause_starts,
+        pause_ends=pause_ends,
+    )
+    for row, (start, end) in enumerate(spans):
+        expected = business_time_between(calendar, start, end, pauses=pauses[row])
+        assert timedelta(microseconds=int(result[row].astype(np.int64))) == expected
+
+
+def test_batch_keeps_nat_and_shape() -> None:
+    received = np.array(
+        [["2026-06-23T19:10", "NaT"], ["2026-06-19T20:45", "2026-12-31T20:00"]],
+        dtype="datetime64[us]",
+    )
+    due = due_at_batch(QUEBEC, received, Within.parse("2 business days"))
+    assert due.shape == (2, 2)
+    assert np.isnat(due[0, 1])
+    # 19:10 UTC is 15:10 in Montreal: the issue's example, due Fri 26 June 16:30 EDT = 20:30 UTC.
+    assert due[0, 0] == np.datetime64("2026-06-26T20:30", "us")
+    # Fri 19 June 16:45 EDT is after hours: day 0 Mon 22, day 2 Thu 25 (Wed 24 Saint-Jean).
+    assert due[1, 0] == np.datetime64("2026-06-25T20:30", "us")
+    # Thu 31 Dec 2026 15:00 EST: Fri 1 Jan New Year's Day; day 2 is Tue 5 Jan 16:30 EST.
+    assert due[1, 1] == np.datetime64("2027-01-05T21:30", "us")
+
+
+def test_batch_overlapping_unsorted_pauses_match_scalar() -> None:
+    received = datetime(2026, 6, 22, 9, 30, tzinfo=MONTREAL)
+    pauses = [
+        Interval(
+            datetime(2026, 6, 25, 9, tzinfo=MONTREAL), datetime(2026, 6, 26, 9, tzinfo=MONTREAL)
+        ),
+        Interval(
+            datetime(2026, 6, 23, 12, tzinfo=MONTREAL), datetime(2026, 6, 25, 12, tzinfo=MONTREAL)
+        ),
+    ]
+    within = Within.parse("3 business days")
+    batch = due_at_batch(
+        QUEBEC,
+        _as_numpy([received]),
+        within,
+        pause_starts=_as_numpy([p.start for p in pauses]).reshape(1, 2),
+        pause_ends=_as_numpy([p.end for p in pauses]).reshape(1, 2),
+    )
+    assert _as_datetime(batch[0]) == due_at(QUEBEC, received, within, pauses=pauses)
+
+
+def test_batch_reaches_far_beyond_its_first_guess() -> None:
+    received = _as_numpy([datetime(2026, 6, 23, 15, tzinfo=MONTREAL)])
+    within = Within(600, TimeUnit.BUSINESS_DAYS)
+    scalar = due_at(QUEBEC, datetime(2026, 6, 23, 15, tzinfo=MONTREAL), within)
+    assert _as_datetime(due_at_batch(QUEBEC, received, within)[0]) == scalar
+    assert scalar.year == 2028
