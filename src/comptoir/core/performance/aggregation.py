@@ -280,6 +280,7 @@ def aggregate_batch(
         totals = np.bincount(inverse)
         meeting = np.bincount(inverse, weights=met)
     targets = {standard_id: target}
+    periods: dict[int, Period] = {}
     rows = []
     for group, total, meets in zip(groups.tolist(), totals.tolist(), meeting.tolist(), strict=True):
         values: list[int] = []
@@ -287,7 +288,8 @@ def aggregate_batch(
             group, value = divmod(group, width)
             values.append(value)
         values.reverse()
-        period = Period.from_code(period_kind, values[0] + first_code)
+        code = values[0] + first_code
+        period = periods.get(code) or periods.setdefault(code, Period.from_code(period_kind, code))
         position = 1
         service_id = channel = unit = None
         if Dimension.SERVICE in dimensions:
