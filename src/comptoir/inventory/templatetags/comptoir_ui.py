@@ -1,6 +1,7 @@
 """Template helpers shared by every Comptoir page: language toggle, bilingual data, forms."""
 
 import json
+from decimal import Decimal, InvalidOperation
 from importlib import metadata
 
 from django import template
@@ -8,8 +9,11 @@ from django.conf import settings
 from django.forms import BoundField
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from comptoir.core.opendata.schema import Resource, field_of
 
 register = template.Library()
 
@@ -58,6 +62,7 @@ def footer_links_json(context: template.Context) -> str:
     """The footer's contextual links as the JSON object ``gcds-footer`` expects."""
     links = {
         str(_("Home")): reverse("home"),
+        str(_("Service standards")): reverse("inventory:public_organizations"),
     }
     return json.dumps(links, ensure_ascii=False)
 
@@ -93,3 +98,36 @@ def render_widget(field: BoundField) -> str:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def code_labels(cell: str, where: str) -> str:
+    """The labels of the codes of an open-data cell, in the page's language.
+
+    ``{{ record.service_type|code_labels:"service:service_type" }}`` → ``Information, Grants and
+    Contributions``. Codes that are not in the data dictionary are shown as they are.
+    """
+    resource_name, _sep, field_id = where.partition(":")
+    spec = field_of(Resource(resource_name), field_id)
+    is_french = (get_language() or "en").startswith("fr")
+    labels = []
+    for code in (part.strip() for part in (cell or "").split(",")):
+        if not code:
+            continue
+        pair = spec.choices.get(code)
+        labels.append((pair[1] if is_french else pair[0]) if pair else code)
+    return ", ".join(labels)
+
+
+@register.filter
+def percent(cell: object) -> str:
+    """A ratio cell (``0.8``) as a percentage in the page's language (``80%``, ``80 %``)."""
+    text = str(cell or "").strip()
+    try:
+        value = Decimal(text) * 100
+    except InvalidOperation:
+        return text
+    shown = formats.number_format(value.quantize(Decimal("0.1")).normalize(), use_l10n=True)
+    if (get_language() or "en").startswith("fr"):
+        return f"{shown}\u00a0%"
+    return f"{shown}%"

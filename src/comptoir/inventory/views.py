@@ -1,0 +1,512 @@
+"""Inventory pages: thin views that parse input, call one ``access_*`` function and at most one
+action or query, and render. Staff pages need a signed-in account with the view permission;
+the organization pages under ``/organizations/`` are public."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods
+
+from comptoir.core.opendata.validation import RuleCode
+from comptoir.inventory import access, actions, findings, queries
+from comptoir.inventory.errors import RecordRefusedError
+from comptoir.inventory.forms import (
+    ApproveFiscalYearForm,
+    FindingFilterForm,
+    ImportForm,
+    IndicatorsFilterForm,
+    PriorityAssessmentForm,
+    ServiceFilterForm,
+    ServiceTestForm,
+    ServiceYearForm,
+    StandardYearForm,
+)
+from comptoir.inventory.models import (
+    Finding,
+    Organization,
+    ServiceYear,
+    StandardYear,
+)
+from comptoir.inventory.templatetags.comptoir_ui import percent
+
+PAGE_SIZE = 25
+
+
+def _require_inventory_viewer(request: HttpRequest) -> None:
+    if not access.can_view_inventory(request.user):
+        raise PermissionDenied(_("Your account has no access to the inventory."))
+
+
+def _fiscal_year_codes() -> list[str]:
+    return queries.fiscal_year_codes()
+
+
+def _posted(request: HttpRequest) -> tuple[Any, Any]:
+    """The submitted data and files, or ``None`` for a GET (an empty POST is still a submission)."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
+def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- Service list -----------------------------------------------------------------------------
+
+
+@login_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    _require_inventory_viewer(request)
+    fiscal_years = _fiscal_year_codes()
+    organizations = list(Organization.objects.order_by("owner_org"))
+    data = request.GET.copy()
+    if fiscal_years and not data.get("fiscal_year"):
+        data["fiscal_year"] = fiscal_years[0]
+    form = ServiceFilterForm(data, fiscal_years=fiscal_years, organizations=organizations)
+    records = access.service_years_for(request.user)
+    records = _filter_services(records, form.cleaned_data) if form.is_valid() else records.none()
+    records = (
+        records.select_related("service", "fiscal_year__organization")
+        .annotate(standards_count=Count("standard_years", distinct=True))
+        .order_by("fiscal_year__organization__owner_org", "service__service_id")
+    )
+    page = _page(request, records)
+    return render(
+        request,
+        "inventory/service_list.html",
+        {"form": form, "page": page, "filtered": bool(request.GET)},
+    )
+
+
+def _filter_services(records: QuerySet[ServiceYear], filters: dict[str, Any]) -> Any:
+    if filters.get("fiscal_year"):
+        records = records.filter(fiscal_year__code=filters["fiscal_year"])
+    if filters.get("organization"):
+        records = records.filter(fiscal_year__organization__owner_org=filters["organization"])
+    if filters.get("service_type"):
+        records = records.with_code("service_type", filters["service_type"])  # type: ignore[attr-defined]  # ServiceYearQuerySet
+    if filters.get("service_scope"):
+        records = records.with_code("service_scope", filters["service_scope"])  # type: ignore[attr-defined]  # ServiceYearQuerySet
+    designation = filters.get("designation")
+    if designation == "priority":
+        records = records.filter(is_priority=True)
+    elif designation == "mission_critical":
+        records = records.filter(is_mission_critical=True)
+    elif designation == "essential":
+        records = records.filter(is_essential=True)
+    if filters.get("q"):
+        records = records.search(filters["q"])  # type: ignore[attr-defined]  # ServiceYearQuerySet
+    return records
+
+
+# --- One service ------------------------------------------------------------------------------
+
+
+@login_required
+def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.access_service_year(request.user, pk)
+    standards = (
+        record.standard_years.select_related("standard")
+        .annotate(open_findings=Count("findings", filter=Q(findings__is_resolved=False)))
+        .order_by("standard__service_standard_id")
+    )
+    record_findings = (
+        record.findings.open()
+        .select_related("fiscal_year__organization", "standard_year")
+        .order_by("field", "rule")
+    )
+    standard_findings = (
+        Finding.objects.open()
+        .filter(standard_year__service_year=record)
+        .select_related("fiscal_year__organization", "standard_year")
+        .order_by("service_standard_id", "field", "rule")
+    )
+    years = (
+        record.service.years.select_related("fiscal_year")
+        .order_by("-fiscal_year__code")
+        .only("pk", "fiscal_year__code", "fiscal_year__approved_at")
+    )
+    may_edit = access.editable_service_years_for(request.user).filter(pk=record.pk).exists()
+    context = {
+        "record": record,
+        "standards": standards,
+        "findings": findings.describe_all([*record_findings, *standard_findings]),
+        "years": years,
+        "history": queries.service_year_history(record),
+        "may_edit": may_edit and not record.fiscal_year.is_approved,
+        "may_approve": request.user.has_perm("inventory.approve_fiscalyear"),
+        "service_test": getattr(record, "service_test", None),
+        "priority_assessment": getattr(record, "priority_assessment", None),
+    }
+    return render(request, "inventory/service_detail.html", context)
+
+
+def _history(record: ServiceYear) -> list[Any]:
+    from comptoir.inventory import queries
+
+    return list(queries.service_year_history(record))
+
+
+def _violations_to_form(form: Any, error: RecordRefusedError) -> None:
+    """Show each violation of the data dictionary on its field (or on the form)."""
+    for violation in error.violations:
+        message = findings.describe_violation(violation)
+        if violation.field in form.fields:
+            form.add_error(violation.field, message)
+        else:
+            form.add_error(None, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.access_service_year_for_edit(request.user, pk)
+    form = ServiceYearForm(_posted(request)[0], record=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_service_year(
+                record, form.cleaned_cells() | form.cleaned_guideline(), actor=request.user
+            )
+        except RecordRefusedError as error:
+            _violations_to_form(form, error)
+        except ValidationError as error:  # InventoryError, or a model check of the action
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The service record was saved."))
+            return redirect("inventory:service_detail", pk=record.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "inventory/service_year_form.html", {"form": form, "record": record}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def standard_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.access_standard_year_for_edit(request.user, pk)
+    form = StandardYearForm(_posted(request)[0], record=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_standard_year(record, form.cleaned_cells(), actor=request.user)
+        except RecordRefusedError as error:
+            _violations_to_form(form, error)
+        except ValidationError as error:  # InventoryError, or a model check of the action
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The service standard record was saved."))
+            return redirect("inventory:service_detail", pk=record.service_year_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "inventory/standard_year_form.html",
+        {"form": form, "record": record},
+        status=status,
+    )
+
+
+# --- The Guideline's tools ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_test(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.access_service_year_for_assessment(request.user, pk)
+    existing = getattr(record, "service_test", None)
+    initial = None
+    if existing is not None:
+        initial = {
+            name: ("yes" if value else "no") for name, value in existing.answers().items()
+        } | {f"{n}_analysis": getattr(existing, f"{n}_analysis") for n in existing.answers()}
+    form = ServiceTestForm(_posted(request)[0], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = actions.do_record_service_test(
+                record, form.answers(), analyses=form.analyses(), actor=request.user
+            )
+        except ValidationError as error:  # InventoryError, or a model check of the action
+            form.add_error(None, error.messages)
+        else:
+            if result.is_service:
+                messages.success(request, _("Service test recorded: the activity is a service."))
+            else:
+                messages.warning(
+                    request,
+                    _("Service test recorded: the activity is not a service (a no to a question)."),
+                )
+            return redirect("inventory:service_detail", pk=record.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "inventory/service_test.html", {"form": form, "record": record}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priority_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    record = access.access_service_year_for_assessment(request.user, pk)
+    existing = getattr(record, "priority_assessment", None)
+    initial = None
+    if existing is not None:
+        initial = dict(existing.ratings()) | {
+            f"{n}_analysis": getattr(existing, f"{n}_analysis") for n in existing.ratings()
+        }
+    form = PriorityAssessmentForm(_posted(request)[0], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = actions.do_record_priority_assessment(
+                record, form.ratings(), analyses=form.analyses(), actor=request.user
+            )
+        except ValidationError as error:  # InventoryError, or a model check of the action
+            form.add_error(None, error.messages)
+        else:
+            if result.is_priority_service:
+                messages.success(request, _("Assessment recorded: this is a priority service."))
+            else:
+                messages.success(request, _("Assessment recorded: this is not a priority service."))
+            return redirect("inventory:service_detail", pk=record.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "inventory/priority_assessment.html",
+        {"form": form, "record": record},
+        status=status,
+    )
+
+
+# --- Fiscal years -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fiscal_year_approve(request: HttpRequest, owner_org: str, code: str) -> HttpResponse:
+    fiscal_year = access.access_fiscal_year_for_approval(request.user, owner_org, code)
+    form = ApproveFiscalYearForm(_posted(request)[0])
+    if fiscal_year.is_approved:
+        messages.info(request, _("This fiscal year is already approved."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            actions.do_approve_fiscal_year(fiscal_year, actor=request.user)
+        except ValidationError as error:  # InventoryError, or a model check of the action
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                _("Fiscal year %(code)s is approved: its records are frozen.") % {"code": code},
+            )
+            url = reverse("inventory:service_list")
+            return redirect(f"{url}?fiscal_year={code}&organization={owner_org}")
+    counts = {
+        "services": fiscal_year.service_years.count(),
+        "standards": fiscal_year.standard_years.count(),
+        "errors": fiscal_year.findings.open().filter(severity="error").count(),
+        "warnings": fiscal_year.findings.open().filter(severity="warning").count(),
+    }
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(
+        request,
+        "inventory/fiscal_year_approve.html",
+        {"form": form, "fiscal_year": fiscal_year, "counts": counts},
+        status=status,
+    )
+
+
+# --- Findings (data quality) --------------------------------------------------------------------
+
+
+@login_required
+def finding_list(request: HttpRequest) -> HttpResponse:
+    _require_inventory_viewer(request)
+    form = FindingFilterForm(
+        request.GET or None,
+        fiscal_years=_fiscal_year_codes(),
+        organizations=list(Organization.objects.order_by("owner_org")),
+        rules=[(rule.value, findings.rule_label(rule.value)) for rule in RuleCode],
+    )
+    items = Finding.objects.open().select_related(
+        "fiscal_year__organization", "service_year", "standard_year"
+    )
+    if form.is_bound and not form.is_valid():
+        items = items.none()
+    elif form.is_bound:
+        filters = form.cleaned_data
+        if filters.get("fiscal_year"):
+            items = items.filter(fiscal_year__code=filters["fiscal_year"])
+        if filters.get("organization"):
+            items = items.filter(fiscal_year__organization__owner_org=filters["organization"])
+        for name in ("resource", "severity", "rule"):
+            if filters.get(name):
+                items = items.filter(**{name: filters[name]})
+    items = items.order_by("fiscal_year__organization__owner_org", "resource", "row", "field")
+    page = _page(request, items)
+    return render(
+        request,
+        "inventory/finding_list.html",
+        {"form": form, "page": page, "described": findings.describe_all(page.object_list)},
+    )
+
+
+# --- Indicators dashboard -------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_inventory_viewer(request)
+    fiscal_years = _fiscal_year_codes()
+    data = request.GET.copy()
+    if fiscal_years and not data.get("fiscal_year"):
+        data["fiscal_year"] = fiscal_years[0]
+    form = IndicatorsFilterForm(
+        data,
+        fiscal_years=fiscal_years,
+        organizations=list(Organization.objects.order_by("owner_org")),
+    )
+    figures = None
+    if fiscal_years and form.is_valid():
+        from comptoir.inventory import queries
+
+        figures = queries.indicators_for(
+            form.cleaned_data["fiscal_year"], org=form.cleaned_data.get("organization") or None
+        )
+    rows, by_org = _indicator_rows(figures) if figures is not None else ([], [])
+    return render(
+        request, "inventory/dashboard.html", {"form": form, "rows": rows, "by_org": by_org}
+    )
+
+
+INDICATOR_LABELS = {
+    "services_total": _lazy("Services"),
+    "services_in_scope": _lazy("Services in scope (external or enterprise)"),
+    "organizations": _lazy("Organizations"),
+    "transactions_total": _lazy("Transactions (applications and telephone enquiries)"),
+    "applications_online": _lazy("Applications online"),
+    "online_share": _lazy("Share of applications made online"),
+    "services_with_applicable_points": _lazy("Services with an applicable online point"),
+    "services_fully_online": _lazy("Services fully online"),
+    "fully_online_share": _lazy("Share of services fully online"),
+    "mean_online_point_share": _lazy("Mean share of online points available online"),
+    "services_with_standards": _lazy("In-scope services with a standard"),
+    "services_with_standards_share": _lazy("Share of in-scope services with a standard"),
+    "services_collecting_feedback": _lazy("In-scope services collecting feedback"),
+    "services_collecting_feedback_share": _lazy("Share of in-scope services collecting feedback"),
+    "standards_total": _lazy("Service standards"),
+    "standards_met": _lazy("Standards met"),
+    "standards_not_met": _lazy("Standards not met"),
+    "standards_na": _lazy("Standards not applicable"),
+    "standards_met_share": _lazy("Share of standards met"),
+}
+
+
+def _shown(value: object) -> str:
+    """A figure as the command prints it; shares also as a percentage."""
+    if value is None:
+        return _("not applicable")
+    if isinstance(value, Decimal):
+        return f"{value} ({percent(value)})"
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def _indicator_rows(figures: Any) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    rows = [
+        (str(label), code, _shown(getattr(figures, code)))
+        for code, label in INDICATOR_LABELS.items()
+    ]
+    by_org = [
+        (org, _shown(share)) for org, share in sorted(figures.standards_met_share_by_org.items())
+    ]
+    return rows, by_org
+
+
+# --- Import -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_files(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("inventory.import_inventory"):
+        raise PermissionDenied(_("You may not import the inventory."))
+    form = ImportForm(*_posted(request))
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = actions.do_import_inventory(
+                form.cleaned_data["services"],
+                form.cleaned_data["standards"],
+                strict=form.cleaned_data["strict"],
+                actor=request.user,
+            )
+        except ValidationError as error:  # InventoryError, or a model check of the action
+            form.add_error(None, error.messages)
+            violations = getattr(error, "violations", [])
+            return render(
+                request,
+                "inventory/import.html",
+                {
+                    "form": form,
+                    "rejected": findings.describe_violations(violations[:200]),
+                    "rejected_total": len(violations),
+                },
+                status=400,
+            )
+        messages.success(request, _("The files were imported."))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "inventory/import.html", {"form": form, "result": result}, status=status)
+
+
+# --- Public pages -------------------------------------------------------------------------------
+
+
+def public_organizations(request: HttpRequest) -> HttpResponse:
+    organizations = Organization.objects.filter(fiscal_years__approved_at__isnull=False).distinct()
+    return render(request, "inventory/public_organizations.html", {"organizations": organizations})
+
+
+def public_service_standards(request: HttpRequest, owner_org: str) -> HttpResponse:
+    """An organization's service standards, targets and results, as Canada.ca publishes them.
+
+    Only approved (frozen) fiscal years are public; the latest one by default.
+    """
+    organization = access.access_organization(owner_org)
+    approved = list(organization.fiscal_years.filter(approved_at__isnull=False).order_by("-code"))
+    chosen = request.GET.get("fiscal_year") or (approved[0].code if approved else None)
+    fiscal_year = next((fy for fy in approved if fy.code == chosen), None)
+    if chosen and fiscal_year is None:
+        raise Http404(_("No approved fiscal year %(code)s.") % {"code": chosen})
+    page = None
+    if fiscal_year is not None:
+        services = (
+            fiscal_year.service_years.select_related("service")
+            .prefetch_related(
+                Prefetch(
+                    "standard_years",
+                    queryset=StandardYear.objects.select_related("standard").order_by(
+                        "standard__service_standard_id"
+                    ),
+                )
+            )
+            .order_by("service__service_id")
+        )
+        page = _page(request, services)
+    return render(
+        request,
+        "inventory/public_service_standards.html",
+        {
+            "organization": organization,
+            "fiscal_year": fiscal_year,
+            "approved_years": approved,
+            "page": page,
+        },
+    )
