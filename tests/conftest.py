@@ -79,9 +79,9 @@ VALID_SERVICE_CELLS: dict[str, str] = {
     "service_recipient_type": "CLIENT",
     "service_scope": "EXTERN",
     "client_target_groups": "ECONOM",
-    "program_id": "",
-    "program_name_en": "",
-    "program_name_fr": "",
+    "program_id": "BTS01",
+    "program_name_en": "'Trade Statistics'",
+    "program_name_fr": "'Statistiques commerciales'",
     "client_feedback_channel": "EML,ONL",
     "automated_decision_system": "N",
     "service_fee": "Y",
@@ -106,3 +106,85 @@ VALID_SERVICE_CELLS: dict[str, str] = {
     "num_applications_by_other": "NA",
     "num_applications_total": "365",
 }
+
+
+@pytest.fixture
+def imported_real_inventory(db: None, real_inventory_dir: Any) -> Any:
+    """The real GC inventory (1,752 services, 2,343 standards) imported through the action.
+
+    Function-scoped (each use costs an import of about 3 s); mark the test ``realdata``.
+    Returns the ``ImportResult``.
+    """
+    from comptoir.inventory.actions import do_import_inventory
+
+    return do_import_inventory(
+        real_inventory_dir / "service.csv",
+        real_inventory_dir / "service-std.csv",
+        actor=None,
+    )
+
+
+@pytest.fixture
+def write_inventory_files(tmp_path: Any) -> Callable[..., Any]:
+    """``write_inventory_files(services=[{...}], standards=[{...}])`` → (services, standards) paths.
+
+    Rows are dicts of cells; missing columns are blank. Files are written in the official format.
+    """
+    from comptoir.core.opendata.csvio import write_rows
+    from comptoir.core.opendata.schema import Resource, columns_of
+
+    def build(
+        services: list[dict[str, str]], standards: list[dict[str, str]] | None = None
+    ) -> tuple[Any, Any]:
+        paths = []
+        for resource, rows, name in (
+            (Resource.SERVICE, services, "service.csv"),
+            (Resource.STANDARD, standards or [], "service-std.csv"),
+        ):
+            columns = columns_of(resource)
+            path = tmp_path / name
+            with path.open("wb") as out:
+                write_rows(resource, [{c: row.get(c, "") for c in columns} for row in rows], out)
+            paths.append(path)
+        return paths[0], paths[1]
+
+    return build
+
+
+def valid_service_row(**cells: str) -> dict[str, str]:
+    """A complete, valid ``service.csv`` row (keys included) overridden by ``cells``."""
+    row = {
+        "fiscal_yr": "2024-2025",
+        "service_id": "9001",
+        "owner_org": "test-essai",
+        "owner_org_title": "Test Agency | Agence d'essai",
+        **VALID_SERVICE_CELLS,
+    }
+    row.update(cells)
+    return row
+
+
+def valid_standard_row(**cells: str) -> dict[str, str]:
+    """A complete, valid ``service-std.csv`` row overridden by ``cells``."""
+    row = {
+        "fiscal_yr": "2024-2025",
+        "service_id": "9001",
+        "service_name_en": VALID_SERVICE_CELLS["service_name_en"],
+        "service_name_fr": VALID_SERVICE_CELLS["service_name_fr"],
+        "service_standard_id": "STD-1",
+        "service_standard_en": "We answer data requests within 10 business days.",
+        "service_standard_fr": "Nous répondons aux demandes de données en 10 jours ouvrables.",
+        "type": "TML",
+        "channel": "ONL",
+        "target": "0.8",
+        "volume_meeting_target": "90",
+        "total_volume": "100",
+        "performance": "0.9",
+        "target_met": "Y",
+        "standards_targets_uri_en": "https://example.gc.ca/en/standards",
+        "standards_targets_uri_fr": "https://example.gc.ca/fr/normes",
+        "owner_org": "test-essai",
+        "owner_org_title": "Test Agency | Agence d'essai",
+    }
+    row.update(cells)
+    return row

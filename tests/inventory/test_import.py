@@ -1,0 +1,221 @@
+"""Import through the action and the command: strict rejection, findings, idempotence, approval."""
+
+import csv
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from comptoir.accounts.roles import Role
+from comptoir.core.opendata.schema import Resource, field_of
+from comptoir.inventory.actions import do_approve_fiscal_year, do_import_inventory
+from comptoir.inventory.errors import (
+    FiscalYearApprovedError,
+    ImportRejectedError,
+    UnreadableFileError,
+)
+from comptoir.inventory.models import (
+    Finding,
+    FiscalYear,
+    Organization,
+    Program,
+    Service,
+    ServiceYear,
+    StandardYear,
+)
+from tests.conftest import valid_service_row, valid_standard_row
+
+pytestmark = pytest.mark.django_db
+
+
+def _inventory_counts():
+    return (
+        Organization.objects.count(),
+        FiscalYear.objects.count(),
+        Service.objects.count(),
+        ServiceYear.objects.count(),
+        StandardYear.objects.count(),
+        Finding.objects.count(),
+        ServiceYear.history.count(),
+    )
+
+
+def test_a_clean_pair_of_files_imports_with_no_finding(write_inventory_files):
+    services, standards = write_inventory_files([valid_service_row()], [valid_standard_row()])
+    result = do_import_inventory(services, standards, actor=None, strict=True)
+    assert (result.services_created, result.standards_created) == (1, 1)
+    record = ServiceYear.objects.get(service__service_id="9001", fiscal_year__code="2024-2025")
+    assert record.fiscal_year.organization.title_fr == "Agence d'essai"
+    assert record.num_website_visits == "ND"
+    assert [p.code for p in record.programs.all()] == ["BTS01"]
+    assert Program.objects.get(code="BTS01").name_fr == "Statistiques commerciales"
+    standard = record.standard_years.get()
+    assert standard.performance == "0.9"
+    assert not Finding.objects.exists()
+    # Who and when are in the history.
+    assert record.history.get().history_type == "+"
+
+
+def test_strict_import_rejects_everything_on_one_violation_and_changes_nothing(
+    write_inventory_files, make_service_year
+):
+    make_service_year(owner_org="test-essai", service_id="1", fiscal_year="2024-2025")
+    before = _inventory_counts()
+    services, standards = write_inventory_files(
+        [valid_service_row(service_id="9001"), valid_service_row(service_id="9002", sin_usage="X")],
+        [valid_standard_row()],
+    )
+    with pytest.raises(ImportRejectedError) as raised:
+        do_import_inventory(services, standards, actor=None, strict=True)
+    assert [(v.row, v.field, v.rule.value) for v in raised.value.violations] == [
+        (3, "sin_usage", "not_a_choice")
+    ]
+    assert _inventory_counts() == before
+
+
+def test_default_import_keeps_every_row_as_published_and_stores_each_violation(
+    write_inventory_files,
+):
+    services, standards = write_inventory_files(
+        [
+            valid_service_row(service_id="9001"),
+            valid_service_row(service_id="9002", sin_usage="X", num_applications_online="lots"),
+        ],
+        [valid_standard_row(channel="OTH")],
+    )
+    result = do_import_inventory(services, standards, actor=None)
+    assert result.services_created == 2
+    bad = ServiceYear.objects.get(service__service_id="9002")
+    assert (bad.sin_usage, bad.num_applications_online) == ("X", "lots")
+    stored = {(f.resource, f.row, f.field, f.rule) for f in Finding.objects.all()}
+    assert ("service", 3, "sin_usage", "not_a_choice") in stored
+    assert ("service", 3, "num_applications_online", "not_a_count") in stored
+    assert ("service-std", 2, "channel_comments_en", "channel_comments_required") in stored
+    assert len(stored) == len(result.violations)
+    finding = Finding.objects.get(field="sin_usage")
+    assert finding.service_year == bad
+    assert finding.severity == "error"
+    assert finding.import_batch == result.batch
+    standard_finding = Finding.objects.get(field="channel_comments_en")
+    assert standard_finding.standard_year.standard.service_standard_id == "STD-1"
+
+
+def test_reimport_updates_the_same_records_and_supersedes_old_findings(write_inventory_files):
+    services, standards = write_inventory_files(
+        [valid_service_row(sin_usage="X")], [valid_standard_row()]
+    )
+    do_import_inventory(services, standards, actor=None)
+    assert Finding.objects.open().count() == 1
+    services, standards = write_inventory_files(
+        [valid_service_row(service_name_en="Trade data")], [valid_standard_row()]
+    )
+    result = do_import_inventory(services, standards, actor=None)
+    assert (result.services_created, result.services_updated) == (0, 1)
+    assert result.standards_unchanged == 1
+    record = ServiceYear.objects.get()
+    assert (record.service_name_en, record.sin_usage) == ("Trade data", "N")
+    assert Finding.objects.open().count() == 0
+    assert Finding.objects.filter(is_resolved=True).count() == 1
+    changes = record.history.first().diff_against(record.history.last()).changed_fields
+    assert set(changes) == {"service_name_en", "sin_usage"}
+
+
+def test_an_approved_fiscal_year_refuses_a_reimport(write_inventory_files, make_user):
+    custodian = make_user(Role.INVENTORY_CUSTODIAN)
+    services, standards = write_inventory_files([valid_service_row()], [valid_standard_row()])
+    do_import_inventory(services, standards, actor=custodian)
+    do_approve_fiscal_year(FiscalYear.objects.get(), actor=custodian)
+    services, standards = write_inventory_files(
+        [valid_service_row(service_name_en="Changed")], [valid_standard_row()]
+    )
+    before = _inventory_counts()
+    with pytest.raises(FiscalYearApprovedError) as raised:
+        do_import_inventory(services, standards, actor=custodian)
+    assert "2024-2025" in str(raised.value)
+    assert _inventory_counts() == before
+    assert ServiceYear.objects.get().service_name_en == VALID_NAME
+
+
+VALID_NAME = valid_service_row()["service_name_en"]
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path, write_inventory_files):
+    services, standards = write_inventory_files([valid_service_row()], [valid_standard_row()])
+    services.write_bytes(services.read_bytes().replace(b"Trade", b"Tr\xe9de"))
+    with pytest.raises(UnreadableFileError):
+        do_import_inventory(services, standards, actor=None)
+    assert not ServiceYear.objects.exists()
+
+
+def test_the_command_exits_non_zero_on_strict_rejection_and_reports_each_violation(
+    write_inventory_files, capsys
+):
+    services, standards = write_inventory_files(
+        [valid_service_row(sin_usage="X")], [valid_standard_row()]
+    )
+    with pytest.raises(CommandError) as raised:
+        call_command(
+            "inventory", "import", "--services", services, "--standards", standards, "--strict"
+        )
+    assert raised.value.returncode == 2
+    out = capsys.readouterr().out
+    assert "service.csv row 2, sin_usage [not_a_choice" in out
+    assert "“X”" in out
+    assert "1  not_a_choice" in out
+    assert not ServiceYear.objects.exists()
+
+
+def test_the_command_writes_a_bilingual_report(write_inventory_files, tmp_path, capsys):
+    services, standards = write_inventory_files(
+        [valid_service_row(sin_usage="X")], [valid_standard_row()]
+    )
+    report = tmp_path / "report.csv"
+    call_command(
+        "inventory", "import", "--services", services, "--standards", standards, "--report", report
+    )
+    rows = list(csv.DictReader(report.open(encoding="utf-8-sig")))
+    assert [(r["row"], r["field"], r["rule"]) for r in rows] == [("2", "sin_usage", "not_a_choice")]
+    # The French message carries the field's official French label.
+    label = field_of(Resource.SERVICE, "sin_usage")
+    assert label.label_fr in rows[0]["message_fr"]
+    assert label.label_en in rows[0]["message_en"]
+    assert "Imported 1 service records" in capsys.readouterr().out
+
+
+@pytest.mark.realdata
+def test_the_real_inventory_imports_completely_with_a_finding_per_violation(
+    imported_real_inventory, real_inventory_dir
+):
+    result = imported_real_inventory
+    published = list(
+        csv.DictReader((real_inventory_dir / "service.csv").open(encoding="utf-8-sig", newline=""))
+    )
+    assert ServiceYear.objects.count() == len(published) == 1752
+    assert StandardYear.objects.count() == 2343
+    assert Organization.objects.count() == len({r["owner_org"] for r in published})
+    assert Finding.objects.count() == len(result.violations) > 0
+    by_rule = Counter(Finding.objects.values_list("rule", flat=True))
+    assert by_rule == Counter(v.rule.value for v in result.violations)
+    # Every row-level finding is attached to the record of its row.
+    assert not Finding.objects.filter(row__gt=1, service_year=None, standard_year=None).exists()
+    # Nothing altered: a record's cells are the published ones.
+    first = published[0]
+    record = ServiceYear.objects.get(
+        service__service_id=first["service_id"], fiscal_year__code=first["fiscal_yr"]
+    )
+    assert record.official_row() == first
+
+
+@pytest.mark.realdata
+def test_reimporting_the_real_inventory_changes_nothing(
+    imported_real_inventory, real_inventory_dir
+):
+    history_before = (ServiceYear.history.count(), StandardYear.history.count())
+    result = do_import_inventory(
+        real_inventory_dir / "service.csv", real_inventory_dir / "service-std.csv", actor=None
+    )
+    assert (result.services_created, result.services_updated) == (0, 0)
+    assert (result.standards_created, result.standards_updated) == (0, 0)
+    assert (ServiceYear.history.count(), StandardYear.history.count()) == history_before
+    assert Finding.objects.open().count() == len(result.violations)
+    assert result.findings_superseded == len(imported_real_inventory.violations)
