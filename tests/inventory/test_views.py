@@ -430,3 +430,70 @@ def test_browsing_changes_nothing(client, viewer, record):
     client.get("/en/inventory/services/?q=trade&page=99")
     client.get(f"/fr/inventory/services/{record.pk}/")
     assert list(ServiceYear.objects.values()) == before
+
+
+# --- Dashboard and import ----------------------------------------------------------------------
+
+
+def test_the_dashboard_shows_the_figures_of_the_indicators_query(client, viewer, record):
+    from comptoir.inventory.queries import indicators_for
+
+    client.force_login(viewer)
+    figures = indicators_for("2024-2025")
+    page = body(client.get("/en/inventory/dashboard/?fiscal_year=2024-2025"))
+    rows = dict(re.findall(r"<code>(\w+)</code></td><td class=\"number\">([^<]*)</td>", page))
+    assert rows["services_total"] == str(figures.services_total) == "1"
+    assert rows["standards_total"] == str(figures.standards_total) == "1"
+    assert rows["standards_met_share"].startswith(str(figures.standards_met_share))
+    assert rows["transactions_total"] == f"{figures.transactions_total:,}"
+    french = body(client.get("/fr/inventory/dashboard/?organization=test-essai"))
+    rows = dict(re.findall(r"<code>(\w+)</code></td><td class=\"number\">([^<]*)</td>", french))
+    assert rows["services_total"] == str(indicators_for("2024-2025", "test-essai").services_total)
+    assert "\u00a0%" in rows["standards_met_share"]  # French percentage
+    assert rows["organizations"] == "1"
+
+
+def _csv(resource, rows) -> bytes:
+    from io import BytesIO
+
+    from comptoir.core.opendata.csvio import write_rows
+
+    out = BytesIO()
+    write_rows(resource, rows, out)
+    return out.getvalue()
+
+
+def test_a_custodian_imports_files_and_a_strict_import_with_errors_changes_nothing(
+    client, custodian, viewer, record
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from comptoir.core.opendata.schema import Resource
+
+    service_row = record.official_row() | {"service_id": "S-900", "service_name_en": "Imported"}
+    standard = StandardYear.objects.get(service_year=record)
+    standard_row = standard.official_row() | {
+        "service_id": "S-900",
+        "service_standard_id": "STD-900",
+    }
+
+    def upload(service_row, *, strict):
+        return {
+            "services": SimpleUploadedFile("service.csv", _csv(Resource.SERVICE, [service_row])),
+            "standards": SimpleUploadedFile(
+                "service-std.csv", _csv(Resource.STANDARD, [standard_row])
+            ),
+            **({"strict": "on"} if strict else {}),
+        }
+
+    client.force_login(viewer)
+    assert client.get("/en/inventory/import/").status_code == 403
+    client.force_login(custodian)
+    bad = service_row | {"num_applications_online": "lots"}
+    response = client.post("/en/inventory/import/", upload(bad, strict=True))
+    assert response.status_code == 400
+    assert "nothing was imported" in body(response)
+    assert not ServiceYear.objects.filter(service__service_id="S-900").exists()
+    response = client.post("/fr/inventory/import/", upload(service_row, strict=False))
+    assert response.status_code == 200
+    assert ServiceYear.objects.get(service__service_id="S-900").service_name_en == "Imported"
