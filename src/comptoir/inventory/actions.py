@@ -73,8 +73,11 @@ COMPUTED_STANDARD_FIELDS = frozenset({"performance", "target_met"})
 
 
 def ensure_editable(fiscal_year: FiscalYear) -> None:
-    """Refuse any change to the records of an approved (frozen) fiscal year."""
-    if fiscal_year.is_approved:
+    """Refuse any change to the records of an approved (frozen) fiscal year.
+
+    Asks the database (the caller's object may predate the approval).
+    """
+    if FiscalYear.objects.filter(pk=fiscal_year.pk, approved_at__isnull=False).exists():
         raise FiscalYearApprovedError(fiscal_year.organization.owner_org, fiscal_year.code)
 
 

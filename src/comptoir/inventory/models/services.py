@@ -316,7 +316,9 @@ class ServiceYear(models.Model):
     )
     service_owner = models.TextField(_("service owner"), blank=True, default="")
     service_provider = models.TextField(_("service provider"), blank=True, default="")
-    has_service_agreements = models.BooleanField(_("service agreements in place"), null=True)
+    has_service_agreements = models.BooleanField(
+        _("service agreements in place"), null=True, blank=True
+    )
     service_agreements = models.TextField(_("service agreements"), blank=True, default="")
     custodian = models.ForeignKey(
         settings.AUTH_USER_MODEL,
