@@ -7,6 +7,7 @@ placeholders, so translators always see a complete sentence.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from django.utils.formats import date_format
@@ -98,7 +99,7 @@ def error_message(error: BusinessTimeError) -> str:
         return template.replace("%(", "(").replace(")s", ")")
 
 
-def _received_sentence(params: dict[str, object]) -> str:
+def _received_sentence(params: Mapping[str, object]) -> str:
     count = int(str(params["amount"]))
     values = {"instant": format_instant(_instant(params["instant"])), "count": count}
     unit = TimeUnit(str(params["unit"]))
@@ -184,7 +185,7 @@ def _skipped_sentence(day: date, reason: str, name: str) -> str:
     return sentences[ClosedReason(reason)] % {"day": format_day(day), "name": name}
 
 
-def _rolled_sentence(params: dict[str, object]) -> str:
+def _rolled_sentence(params: Mapping[str, object]) -> str:
     sentences = {
         ClosedReason.HOLIDAY: gettext(
             "%(day)s is a holiday (%(name)s), so the due date moves to the next business day, "

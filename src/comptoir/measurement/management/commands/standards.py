@@ -40,11 +40,12 @@ from comptoir.measurement.business_time_text import error_message, step_sentence
 HOLIDAY_LANGUAGES = {"en": None, "fr": "fr"}
 
 
-class Command(BaseCommand):
-    help = _("Compute a due date under a service standard, or explain how it is reached.")
+HELP = _("Compute a due date under a service standard, or explain how it is reached.")
 
+
+class Command(BaseCommand):
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        self.help = str(self.help)  # argparse needs a str; translate in the active language
+        self.help = str(HELP)  # argparse needs a str: translated in the active language
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
