@@ -302,3 +302,32 @@ def test_batch_reaches_far_beyond_its_first_guess() -> None:
     scalar = due_at(QUEBEC, datetime(2026, 6, 23, 15, tzinfo=MONTREAL), within)
     assert _as_datetime(due_at_batch(QUEBEC, received, within)[0]) == scalar
     assert scalar.year == 2028
+
+
+@settings(max_examples=EXAMPLES // 3, deadline=None)
+@given(
+    st.sampled_from(["QC", "ON", "NL", None]),
+    st.lists(st.integers(0, 6 * 365), min_size=1, max_size=50),
+    st.integers(0, 40),
+)
+def test_whole_day_due_dates_agree_with_numpy_busday_offset(
+    subdivision: str | None, offsets: list[int], amount: int
+) -> None:
+    """An independent oracle: received at 10:00 local, the due date is numpy's business day."""
+    calendar = Calendar(
+        "America/Toronto", WeeklyHours.parse("08:30-16:30"), HolidaySource("CA", subdivision)
+    )
+    zone = ZoneInfo(calendar.tz)
+    days = [date(2024, 1, 1) + timedelta(days=offset) for offset in offsets]
+    received = [datetime(d.year, d.month, d.day, 10, tzinfo=zone) for d in days]
+    holidays = sorted(d for year in range(2024, 2033) for d in calendar.holidays_for_year(year))
+    expected = np.busday_offset(
+        np.array(days, dtype="datetime64[D]"), amount, roll="forward", holidays=holidays
+    )
+    within = Within(amount, TimeUnit.BUSINESS_DAYS)
+    batch = due_at_batch(calendar, _as_numpy(received), within)
+    for row, moment in enumerate(received):
+        due = due_at(calendar, moment, within)
+        assert due.date() == expected[row].astype(date)
+        assert due.time().isoformat() == "16:30:00"
+        assert _as_datetime(batch[row]) == due
