@@ -360,3 +360,18 @@ def test_completion_time_share_property(durations: list[int], share: Decimal) ->
     below = sum(1 for m in durations if timedelta(minutes=m) < result.within)
     assert at_most >= share * len(durations)  # at least the share took no longer
     assert below < share * len(durations)  # and no shorter observed time would do
+
+
+def test_more_bad_values_are_refused() -> None:
+    with pytest.raises(PerformanceError) as raised:
+        fact(datetime(2026, 1, 1), met=True)  # noqa: DTZ001
+    assert raised.value.code is PerformanceErrorCode.NAIVE_DATETIME
+    with pytest.raises(PerformanceError) as raised:
+        completion_time(
+            [],
+            as_of=AS_OF,
+            window=timedelta(days=1),
+            update_category=UpdateCategory.TIMED,
+            max_cases=0,
+        )
+    assert raised.value.code is PerformanceErrorCode.INVALID_WINDOW

@@ -146,3 +146,12 @@ def test_target_met_is_rounded_performance_at_least_target(
         assert result.target_met is TargetMet.NOT_APPLICABLE
     else:
         assert (result.target_met is TargetMet.YES) == (result.performance >= target)
+
+
+def test_float_targets_must_be_finite() -> None:
+    with pytest.raises(OfficialRuleError) as raised:
+        official_performance_typed(float("nan"), 1, 2)
+    assert raised.value.code == "target_not_number"
+    with pytest.raises(OfficialRuleError) as raised:
+        official_performance_typed([0.9], 1, 2)  # type: ignore[arg-type]
+    assert raised.value.code == "target_not_number"

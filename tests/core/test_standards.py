@@ -420,3 +420,28 @@ rules = st.builds(
 @given(rules)
 def test_any_rule_round_trips(rule: StandardRule) -> None:
     assert StandardRule.from_dict(json.loads(json.dumps(rule.to_dict()))) == rule
+
+
+def test_more_bad_values_are_refused() -> None:
+    cases: list[tuple[object, StandardErrorCode]] = [
+        (lambda: CaseEvent("", at(22, 10)), StandardErrorCode.INVALID_EVENT),
+        (
+            lambda: CaseTimeline("enquiry", Channel.EMAIL, 1, "S", "u", ("received",)),  # type: ignore[arg-type]
+            StandardErrorCode.INVALID_EVENT,
+        ),
+        (lambda: StandardRule("S", "2 business days"), StandardErrorCode.INVALID_RULE),  # type: ignore[arg-type]
+        (lambda: Applicability(case_kinds="enquiry"), StandardErrorCode.INVALID_RULE),  # type: ignore[arg-type]
+        (lambda: CalendarChoice(CalendarScope.SERVICE, "x"), StandardErrorCode.CALENDAR_NOT_NAMED),
+    ]
+    for build, code in cases:
+        with pytest.raises(StandardError) as raised:
+            build()  # type: ignore[operator]
+        assert raised.value.code is code
+
+
+def test_is_completed_follows_the_stop() -> None:
+    done = evaluate(
+        TWO_DAYS, timeline(RECEIVED, ("replied", at(23, 9))), as_of=at(30, 9), calendars=CALENDARS
+    )
+    still_open = evaluate(TWO_DAYS, timeline(RECEIVED), as_of=at(30, 9), calendars=CALENDARS)
+    assert done.is_completed and not still_open.is_completed

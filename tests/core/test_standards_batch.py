@@ -24,6 +24,8 @@ from comptoir.core.businesstime import (
 from comptoir.core.performance import (
     Dimension,
     EvaluatedFact,
+    PerformanceError,
+    PerformanceErrorCode,
     PeriodKind,
     aggregate,
     aggregate_batch,
@@ -31,6 +33,7 @@ from comptoir.core.performance import (
 from comptoir.core.standards import (
     CHANNELS,
     Applicability,
+    BatchEvaluation,
     CalendarChoice,
     CalendarRef,
     CalendarScope,
@@ -279,7 +282,66 @@ def test_batch_refuses_what_it_cannot_do() -> None:
         ("tier", np.zeros(n, dtype=np.float64)),
         ("excluded", np.zeros(n, dtype=np.int8)),
         ("pause_starts", np.zeros((n, 1), dtype="datetime64[us]")),
+        ("start", np.zeros((n, 1), dtype="datetime64[us]")),
     ):
         with pytest.raises(StandardError) as raised:
             CaseColumns(**(good | {field: bad}))  # type: ignore[arg-type]
         assert raised.value.code is StandardErrorCode.INVALID_COLUMNS
+    mismatched = {
+        "pause_starts": np.zeros((n, 2), dtype="datetime64[us]"),
+        "pause_ends": np.zeros((n, 1), dtype="datetime64[us]"),
+    }
+    with pytest.raises(StandardError) as raised:
+        CaseColumns(**(good | mismatched))  # type: ignore[arg-type]
+    assert raised.value.code is StandardErrorCode.INVALID_COLUMNS
+
+
+def test_sparse_and_dense_grouping_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    from comptoir.core.performance import aggregation
+
+    tz = ZoneInfo("America/Montreal")
+    cases = [
+        CaseTimeline(
+            "enquiry",
+            channel,
+            1,
+            service,
+            unit,
+            (
+                CaseEvent("received", datetime(2026, month, 3, 10, tzinfo=tz)),
+                CaseEvent("replied", datetime(2026, month, 3 + delay, 11, tzinfo=tz)),
+            ),
+        )
+        for month, delay, channel, service, unit in [
+            (1, 1, Channel.EMAIL, "S1", "mtl"),
+            (1, 9, Channel.EMAIL, "S1", "mtl"),
+            (4, 1, Channel.ONLINE, "S2", "stj"),
+            (7, 2, Channel.FAX, "S1", "yyc"),
+            (7, 8, Channel.FAX, "S1", "yyc"),
+        ]
+    ]
+    as_of = datetime(2026, 12, 1, tzinfo=tz)
+    columns = CaseColumns.from_timelines(RULES[0], cases, as_of=as_of)
+    result = evaluate_batch(RULES[0], columns, as_of=as_of, calendars=CALENDARS)
+    by = (Dimension.SERVICE, Dimension.CHANNEL, Dimension.UNIT)
+    dense = aggregate_batch("D2", columns, result, period_kind=PeriodKind.MONTH, tz="UTC", by=by)
+    monkeypatch.setattr(aggregation, "_DENSE_LIMIT", 0)
+    sparse = aggregate_batch("D2", columns, result, period_kind=PeriodKind.MONTH, tz="UTC", by=by)
+    assert sparse == dense
+    assert [(r.period.label, r.key.unit, r.volume_meeting, r.total_volume) for r in dense] == [
+        ("2026-01", "mtl", 1, 2),
+        ("2026-04", "stj", 1, 1),
+        ("2026-07", "yyc", 1, 2),
+    ]
+    with pytest.raises(PerformanceError) as raised:
+        aggregate_batch(
+            "D2",
+            columns,
+            BatchEvaluation(result.outcome[:2], result.due_at[:2]),
+            period_kind=PeriodKind.MONTH,
+            tz="UTC",
+        )
+    assert raised.value.code is PerformanceErrorCode.INVALID_COLUMNS
+    with pytest.raises(StandardError) as naive:
+        evaluate_batch(RULES[0], columns, as_of=datetime(2026, 12, 1), calendars=CALENDARS)  # noqa: DTZ001
+    assert naive.value.code is StandardErrorCode.NAIVE_DATETIME
