@@ -1,0 +1,71 @@
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from comptoir.accounts.roles import Role, roles_of
+from comptoir.inventory import demo_data
+from comptoir.inventory.calendars import calendar_for
+from comptoir.inventory.models import (
+    Finding,
+    FiscalYear,
+    ServiceOwnership,
+    ServiceYear,
+    StandardYear,
+    Unit,
+)
+from comptoir.inventory.models.organizations import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def _demo(*args):
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _counts():
+    models = (Organization, Unit, ServiceYear, StandardYear, ServiceOwnership, Finding)
+    return (*[model.objects.count() for model in models], ServiceYear.history.count())
+
+
+def test_the_demo_is_idempotent_and_prints_working_passwords():
+    first = _demo()
+    counts = _counts()
+    assert counts[2] == 2 * len(demo_data.SERVICES) == 60
+    output = _demo("--password", "a-long-demo-password")
+    assert _counts() == counts
+    assert "0 service records created now" in output
+    for username in ("demo-admin", "demo-custodian", "demo-owner", "demo-viewer"):
+        assert username in first
+        user = authenticate(username=username, password="a-long-demo-password")
+        assert user is not None
+    assert roles_of(authenticate(username="demo-owner", password="a-long-demo-password")) == {
+        Role.SERVICE_OWNER
+    }
+
+
+def test_the_demo_data_is_valid_bilingual_and_calendared():
+    _demo("--password", "a-long-demo-password")
+    # Every record went through validation: no finding at all.
+    assert not Finding.objects.exists()
+    records = ServiceYear.objects.filter(fiscal_year__code="2025-2026")
+    assert records.count() == 30
+    assert all(r.service_name_fr and r.service_description_fr for r in records)
+    assert (
+        StandardYear.objects.filter(fiscal_year__code="2025-2026").exclude(performance="").count()
+    )
+    assert FiscalYear.objects.get(code="2024-2025").is_approved
+    assert not FiscalYear.objects.get(code="2025-2026").is_approved
+    zones = {}
+    for unit in Unit.objects.all():
+        calendar = calendar_for(unit)
+        zones[unit.code] = calendar.tz
+    assert zones["st-johns"] == "America/St_Johns"
+    assert zones["london"] == "Europe/London"
+    london = calendar_for(Unit.objects.get(code="london"))
+    assert london.closures and london.closures[0].reason.startswith("Office relocation")
+    assert records.filter(is_priority=True, priority_assessment__is_priority_service=True).exists()
+    assert records.filter(service_test__is_service=True).count() == 30
