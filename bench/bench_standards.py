@@ -62,7 +62,7 @@ RULE = StandardRule(
     pause_start=("awaiting_client",),
     pause_end=("client_responded",),
     exclusions=(Exclusion("special_circumstances", ExclusionEffect.EXCLUDE_CASE),),
-    applies_to=Applicability(channels=frozenset(set(Channel) - {Channel.TELEPHONE})),
+    applies_to=Applicability(channels=frozenset(set(Channel) - {Channel.TEL})),
     target=Decimal("0.8"),
 )
 AS_OF = datetime(2026, 4, 15, 12, tzinfo=UTC)

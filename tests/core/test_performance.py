@@ -158,7 +158,7 @@ def fact(
     *,
     met: bool,
     standard: str = "STD-1",
-    channel: Channel = Channel.EMAIL,
+    channel: Channel = Channel.EML,
     unit: str = "mtl",
 ) -> EvaluatedFact:
     return EvaluatedFact(standard, "SRV-1", channel, unit, completed, is_met=met)
@@ -177,7 +177,7 @@ def test_aggregation_by_fiscal_year_reads_dates_in_the_reporting_zone() -> None:
 def test_aggregation_with_targets_and_official_rounding() -> None:
     moment = datetime(2025, 5, 5, 10, tzinfo=TORONTO)
     facts = [fact(moment, met=i < 643) for i in range(800)]  # 643/800 → published 0.8037
-    facts += [fact(moment, met=True, standard="STD-2", channel=Channel.ONLINE)]
+    facts += [fact(moment, met=True, standard="STD-2", channel=Channel.ONL)]
     rows = aggregate(
         facts,
         period_kind=PeriodKind.QUARTER,
@@ -200,15 +200,15 @@ def test_aggregation_with_targets_and_official_rounding() -> None:
         targets={"STD-1": Decimal("0.8"), "STD-2": Decimal("0.5")},
     )
     assert [(r.key.channel, r.target, r.target_met) for r in mixed] == [
-        (Channel.EMAIL, None, TargetMet.NOT_APPLICABLE),
-        (Channel.ONLINE, Decimal("0.5"), TargetMet.YES),
+        (Channel.EML, None, TargetMet.NOT_APPLICABLE),
+        (Channel.ONL, Decimal("0.5"), TargetMet.YES),
     ]
 
 
 def test_external_counts_aggregate_like_evaluated_facts() -> None:
     def calls(month: str, answered: int, offered: int) -> ExternalCount:
         return ExternalCount(
-            "TEL-60", "SRV-1", Channel.TELEPHONE, "cc", Period.parse(month), answered, offered
+            "TEL-60", "SRV-1", Channel.TEL, "cc", Period.parse(month), answered, offered
         )
 
     counts = [calls("2025-04", 800, 1000), calls("2025-05", 900, 1000), calls("2025-07", 0, 0)]
@@ -238,7 +238,7 @@ def test_only_completed_measured_evaluations_become_facts() -> None:
 
     as_of = datetime(2026, 6, 30, tzinfo=TORONTO)
     done = datetime(2026, 6, 29, tzinfo=TORONTO)
-    case = CaseTimeline("enquiry", Channel.EMAIL, 1, "SRV-1", "mtl")
+    case = CaseTimeline("enquiry", Channel.EML, 1, "SRV-1", "mtl")
     open_missed = Evaluation("S", as_of, applies=True, outcome=Outcome.MISSED)
     excluded = Evaluation("S", as_of, applies=True, outcome=Outcome.EXCLUDED, stopped_at=done)
     met = Evaluation(
@@ -247,7 +247,7 @@ def test_only_completed_measured_evaluations_become_facts() -> None:
     assert EvaluatedFact.from_evaluation(open_missed, case) is None
     assert EvaluatedFact.from_evaluation(excluded, case) is None
     assert EvaluatedFact.from_evaluation(met, case) == EvaluatedFact(
-        "S", "SRV-1", Channel.EMAIL, "mtl", done, is_met=True
+        "S", "SRV-1", Channel.EML, "mtl", done, is_met=True
     )
     assert completions_from([open_missed, excluded, met]) == [Completion(done, timedelta(hours=3))]
 

@@ -80,7 +80,7 @@ RULES = [
         Within(0, TimeUnit.BUSINESS_DAYS),
         stop="replied",
         calendar=CalendarChoice(CalendarScope.SERVICE),
-        applies_to=Applicability(channels=frozenset({Channel.EMAIL, Channel.TELEPHONE})),
+        applies_to=Applicability(channels=frozenset({Channel.EML, Channel.TEL})),
         **COMMON,  # type: ignore[arg-type]
     ),
     StandardRule(
@@ -209,7 +209,7 @@ def test_a_known_batch() -> None:
     cases = [
         CaseTimeline(
             "enquiry",
-            Channel.EMAIL,
+            Channel.EML,
             1,
             "S1",
             "mtl",
@@ -217,17 +217,17 @@ def test_a_known_batch() -> None:
         ),
         CaseTimeline(
             "enquiry",
-            Channel.EMAIL,
+            Channel.EML,
             1,
             "S1",
             "mtl",
             (CaseEvent("received", received), CaseEvent("replied", received + timedelta(days=4))),
         ),
-        CaseTimeline("enquiry", Channel.EMAIL, 1, "S1", "mtl", (CaseEvent("received", received),)),
-        CaseTimeline("enquiry", Channel.EMAIL, 1, "S1", "mtl", ()),
+        CaseTimeline("enquiry", Channel.EML, 1, "S1", "mtl", (CaseEvent("received", received),)),
+        CaseTimeline("enquiry", Channel.EML, 1, "S1", "mtl", ()),
         CaseTimeline(
             "enquiry",
-            Channel.EMAIL,
+            Channel.EML,
             1,
             "S1",
             "mtl",
@@ -313,9 +313,9 @@ def test_sparse_and_dense_grouping_agree(monkeypatch: pytest.MonkeyPatch) -> Non
             ),
         )
         for month, delay, channel, service, unit in [
-            (1, 1, Channel.EMAIL, "S1", "mtl"),
-            (1, 9, Channel.EMAIL, "S1", "mtl"),
-            (4, 1, Channel.ONLINE, "S2", "stj"),
+            (1, 1, Channel.EML, "S1", "mtl"),
+            (1, 9, Channel.EML, "S1", "mtl"),
+            (4, 1, Channel.ONL, "S2", "stj"),
             (7, 2, Channel.FAX, "S1", "yyc"),
             (7, 8, Channel.FAX, "S1", "yyc"),
         ]

@@ -40,6 +40,7 @@ from comptoir.core.standards.model import (
     ExclusionEffect,
     StandardRule,
     StandardType,
+    parse_channel,
 )
 
 __all__ = [
@@ -71,4 +72,5 @@ __all__ = [
     "clock_facts",
     "evaluate",
     "evaluate_batch",
+    "parse_channel",
 ]

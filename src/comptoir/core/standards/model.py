@@ -8,6 +8,7 @@ reads them back and refuses anything it does not understand (unknown keys includ
 stored in the database or a file cannot silently mean something else.
 
 A :class:`CaseTimeline` is a case's attributes plus its immutable :class:`CaseEvent` list.
+Channels and standard types are the open-data enums of :mod:`comptoir.core.opendata.schema`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from comptoir.core.businesstime import (
     TimeUnit,
     Within,
 )
+from comptoir.core.opendata.schema import Channel, StandardType
 from comptoir.core.standards.errors import StandardError, StandardErrorCode
 
 __all__ = [
@@ -46,42 +48,23 @@ __all__ = [
     "ExclusionEffect",
     "StandardRule",
     "StandardType",
+    "parse_channel",
 ]
 
 
 TIERS = (1, 2, 3)
 
 
-class Channel(enum.StrEnum):
-    """Service channels, with the open-data codes of ``service-std.csv``."""
-
-    ONLINE = "ONL"
-    TELEPHONE = "TEL"
-    IN_PERSON = "PERSON"
-    POSTAL_MAIL = "POST"
-    EMAIL = "EML"
-    FAX = "FAX"
-    OTHER = "OTH"
-
-    @classmethod
-    def parse(cls, code: str) -> Channel:
-        try:
-            return cls(code)
-        except ValueError as error:
-            raise StandardError(StandardErrorCode.INVALID_CHANNEL, value=code) from error
+def parse_channel(code: object) -> Channel:
+    """The channel whose open-data code is ``code``, or an ``invalid_channel`` error."""
+    try:
+        return Channel(str(code))
+    except ValueError as error:
+        raise StandardError(StandardErrorCode.INVALID_CHANNEL, value=code) from error
 
 
 #: Channels in a fixed order: the batch path stores a channel as its index in this tuple.
 CHANNELS: tuple[Channel, ...] = tuple(Channel)
-
-
-class StandardType(enum.StrEnum):
-    """Service standard types, with the open-data codes."""
-
-    TIMELINESS = "TML"
-    ACCESS = "ACS"
-    ACCURACY = "ACY"
-    OTHER = "OTH"
 
 
 class ExclusionEffect(enum.StrEnum):
@@ -145,7 +128,7 @@ class CaseTimeline:
     events: tuple[CaseEvent, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "channel", Channel.parse(str(self.channel)))
+        object.__setattr__(self, "channel", parse_channel(self.channel))
         if isinstance(self.tier, bool) or self.tier not in TIERS:
             raise StandardError(StandardErrorCode.INVALID_TIER, value=self.tier)
         events = tuple(self.events)
@@ -167,7 +150,7 @@ class Applicability:
     def __post_init__(self) -> None:
         object.__setattr__(self, "case_kinds", frozenset(_kinds(self.case_kinds, "case_kinds")))
         object.__setattr__(
-            self, "channels", frozenset(Channel.parse(str(code)) for code in self.channels)
+            self, "channels", frozenset(parse_channel(code) for code in self.channels)
         )
         for tier in self.tiers:
             if isinstance(tier, bool) or tier not in TIERS:
@@ -196,7 +179,7 @@ class Applicability:
         _only_keys(data, {"case_kinds", "channels", "tiers", "service_ids"}, "applies_to")
         return cls(
             case_kinds=frozenset(_list(data, "case_kinds")),
-            channels=frozenset(Channel.parse(code) for code in _list(data, "channels")),
+            channels=frozenset(parse_channel(code) for code in _list(data, "channels")),
             tiers=frozenset(_list(data, "tiers")),
             service_ids=frozenset(_list(data, "service_ids")),
         )
@@ -317,7 +300,7 @@ class StandardRule:
     exclusions: tuple[Exclusion, ...] = ()
     applies_to: Applicability = Applicability()
     target: Decimal | None = None
-    standard_type: StandardType = StandardType.TIMELINESS
+    standard_type: StandardType = StandardType.TML
     convention: DayConvention = field(default_factory=DayConvention.default)
 
     def __post_init__(self) -> None:
@@ -428,7 +411,7 @@ class StandardRule:
         pauses = _mapping(data.get("pauses", {}), "pauses")
         _only_keys(pauses, {"start", "end"}, "pauses")
         try:
-            standard_type = StandardType(data.get("type", StandardType.TIMELINESS))
+            standard_type = StandardType(data.get("type", StandardType.TML))
         except ValueError as error:
             raise StandardError(
                 StandardErrorCode.INVALID_RULE, field="type", value=data.get("type")
