@@ -155,3 +155,56 @@ def test_float_targets_must_be_finite() -> None:
     with pytest.raises(OfficialRuleError) as raised:
         official_performance_typed([0.9], 1, 2)  # type: ignore[arg-type]
     assert raised.value.code == "target_not_number"
+
+
+@pytest.mark.realdata
+def test_published_volumes_aggregated_as_external_counts_give_the_published_cells() -> None:
+    """Each published row, fed in as an outside count for its year, aggregates to its cells."""
+    from comptoir.core.performance import Dimension, ExternalCount, Period, PeriodKind, aggregate
+    from comptoir.core.standards import Channel
+
+    if not SERVICE_STD.exists():
+        pytest.skip(f"shared data absent: {SERVICE_STD}")
+    with SERVICE_STD.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+
+    def key(row: dict[str, str]) -> str:
+        # Standard ids repeat across organizations: make one that does not.
+        return "|".join((row["owner_org"], row["service_id"], row["service_standard_id"]))
+
+    keys = [key(row) for row in rows]
+    usable = [
+        row
+        for row in rows
+        if keys.count(key(row)) == 1
+        and row["volume_meeting_target"]
+        and row["total_volume"]
+        and int(row["volume_meeting_target"]) <= int(row["total_volume"])
+    ]
+    assert len(usable) > 1800
+    counts = [
+        ExternalCount(
+            key(row),
+            row["service_id"],
+            Channel(row["channel"]),
+            row["owner_org"],
+            Period.parse(row["fiscal_yr"]),
+            int(row["volume_meeting_target"]),
+            int(row["total_volume"]),
+        )
+        for row in usable
+    ]
+    targets = {key(row): Decimal(row["target"]) if row["target"] else None for row in usable}
+    result = aggregate(
+        counts,
+        period_kind=PeriodKind.FISCAL_YEAR,
+        tz="America/Toronto",
+        by=(Dimension.STANDARD, Dimension.CHANNEL),
+        targets=targets,
+    )
+    assert len(result) == len(usable)
+    found = {row.key.standard_id: row for row in result}
+    for row in usable:
+        aggregated = found[key(row)]
+        assert aggregated.period.label == row["fiscal_yr"]
+        assert aggregated.cells() == OfficialResult(row["performance"], row["target_met"])
