@@ -345,3 +345,33 @@ def test_sparse_and_dense_grouping_agree(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(StandardError) as naive:
         evaluate_batch(RULES[0], columns, as_of=datetime(2026, 12, 1), calendars=CALENDARS)  # noqa: DTZ001
     assert naive.value.code is StandardErrorCode.NAIVE_DATETIME
+
+
+def test_a_calendar_that_changes_applies_from_its_date_in_both_paths() -> None:
+    from datetime import date
+
+    from comptoir.core.businesstime import EffectiveCalendar
+
+    longer = Calendar(
+        "America/Montreal", WeeklyHours.parse("08:00-18:00"), HolidaySource("CA", "QC")
+    )
+    # From 1 September 2026 the office opens 08:00-18:00 instead of 08:30-16:30.
+    changing = EffectiveCalendar(((date(2020, 1, 1), QC), (date(2026, 9, 1), longer)))
+    calendars = {CalendarRef(CalendarScope.RECEIVING_UNIT, "mtl"): changing}
+    rule = StandardRule("H4", Within(4, TimeUnit.BUSINESS_HOURS), stop="replied")
+    tz = ZoneInfo("America/Montreal")
+    before = datetime(2026, 8, 27, 14, tzinfo=tz)  # Thursday, old hours
+    after = datetime(2026, 9, 3, 14, tzinfo=tz)  # Thursday, new hours
+    cases = [
+        CaseTimeline("enquiry", Channel.EML, 1, "S1", "mtl", (CaseEvent("received", moment),))
+        for moment in (before, after)
+    ]
+    as_of = datetime(2026, 9, 10, tzinfo=tz)
+    scalar = [evaluate(rule, case, as_of=as_of, calendars=calendars).due_at for case in cases]
+    assert scalar == [
+        datetime(2026, 8, 28, 10, 30, tzinfo=tz),  # 2.5 h Thursday, 1.5 h from 08:30 Friday
+        datetime(2026, 9, 3, 18, tzinfo=tz),  # 4 h the same afternoon, until 18:00
+    ]
+    columns = CaseColumns.from_timelines(rule, cases, as_of=as_of)
+    batch = evaluate_batch(rule, columns, as_of=as_of, calendars=calendars)
+    assert list(batch.due_at) == [_utc(moment) for moment in scalar]
