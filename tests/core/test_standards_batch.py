@@ -369,7 +369,7 @@ def test_a_calendar_that_changes_applies_from_its_date_in_both_paths() -> None:
     as_of = datetime(2026, 9, 10, tzinfo=tz)
     scalar = [evaluate(rule, case, as_of=as_of, calendars=calendars).due_at for case in cases]
     assert scalar == [
-        datetime(2026, 8, 28, 10, 30, tzinfo=tz),  # 2.5 h Thursday, 1.5 h from 08:30 Friday
+        datetime(2026, 8, 28, 10, tzinfo=tz),  # 2.5 h Thursday, 1.5 h from 08:30 Friday
         datetime(2026, 9, 3, 18, tzinfo=tz),  # 4 h the same afternoon, until 18:00
     ]
     columns = CaseColumns.from_timelines(rule, cases, as_of=as_of)
