@@ -490,3 +490,48 @@ def test_interval_parse_reads_local_and_offset_instants() -> None:
         Interval.parse("2026-06-23T12:00", "America/Montreal")
     with pytest.raises(BusinessTimeError):
         Interval.parse("yesterday/today", "America/Montreal")
+
+
+def test_an_office_open_around_the_clock_counts_real_hours() -> None:
+    calendar = office(QC, "mon-sun 00:00-24:00")
+    start = local(calendar, "2026-03-07T12:00")  # Sat, EST; the clocks spring forward Sunday 02:00
+    end = local(calendar, "2026-03-08T12:00")  # Sun, EDT: 23 real hours later
+    assert business_time_between(calendar, start, end) == timedelta(hours=23)
+    assert due_at(calendar, start, Within.parse("24 business hours")).isoformat() == (
+        "2026-03-08T13:00:00-04:00"
+    )
+
+
+def test_business_time_over_several_years() -> None:
+    calendar = office(QC)
+    start, end = local(calendar, "2024-01-01T00:00"), local(calendar, "2028-01-01T00:00")
+    # 2024–2027 have 262 + 261 + 261 + 261 = 1,045 weekdays (2024 is a leap year starting on a
+    # Monday). Quebec's public holidays falling on weekdays: 8 a year (in 2027 Christmas is a
+    # Saturday but is observed Monday 27 December), so 32.
+    total = business_time_between(calendar, start, end)
+    weekdays = sum(
+        1
+        for n in range((end.date() - start.date()).days)
+        if (start.date() + timedelta(n)).weekday() < 5
+    )
+    assert weekdays == 1045
+    assert total == timedelta(hours=8) * (1045 - 32)
+    assert add_business_time(calendar, start, total) == local(calendar, "2027-12-31T16:30")
+
+
+def test_a_calendar_that_never_opens_again_is_refused() -> None:
+    base = office(QC)
+    zone = ZoneInfo(base.tz)
+    forever = Closure(
+        Interval(datetime(2026, 1, 1, tzinfo=zone), datetime(2050, 1, 1, tzinfo=zone)), "Closed"
+    )
+    calendar = Calendar(base.tz, base.hours, base.holidays, closures=(forever,))
+    with pytest.raises(BusinessTimeError) as caught:
+        due_at(calendar, local(calendar, "2026-06-23T10:00"), Within.parse("1 business day"))
+    assert caught.value.code is ErrorCode.NO_BUSINESS_TIME
+    with pytest.raises(BusinessTimeError) as caught:
+        add_business_time(calendar, local(calendar, "2025-12-31T10:00"), timedelta(hours=30))
+    assert caught.value.code is ErrorCode.NO_BUSINESS_TIME
+    with pytest.raises(BusinessTimeError) as caught:
+        due_at(base, local(base, "9998-12-30T10:00"), Within.parse("10 business days"))
+    assert caught.value.code is ErrorCode.OUT_OF_RANGE

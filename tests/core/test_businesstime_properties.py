@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comptoir.core.businesstime import (
+    BusinessTimeError,
     Calendar,
     ClosedDueDate,
     Closure,
@@ -331,3 +332,50 @@ def test_whole_day_due_dates_agree_with_numpy_busday_offset(
         assert due.date() == expected[row].astype(date)
         assert due.time().isoformat() == "16:30:00"
         assert _as_datetime(batch[row]) == due
+
+
+SATURDAYS = Calendar(
+    "America/Halifax", WeeklyHours.parse("sat 09:00-12:00"), HolidaySource("CA", "NS")
+)
+
+
+def test_batch_widens_its_table_when_its_first_guess_is_short() -> None:
+    # Open 52 mornings a year: 300 business days is about six years, far beyond the first guess.
+    received = [datetime(2024, 3, 5, 10, tzinfo=UTC), datetime(2026, 11, 1, 5, tzinfo=UTC)]
+    for within in (Within(300, TimeUnit.BUSINESS_DAYS), Within(900, TimeUnit.BUSINESS_HOURS)):
+        batch = due_at_batch(SATURDAYS, _as_numpy(received), within)
+        expected = [due_at(SATURDAYS, moment, within) for moment in received]
+        assert [_as_datetime(value) for value in batch] == expected
+        assert expected[1].year >= 2031
+
+
+def test_batch_refuses_bad_input() -> None:
+    received = _as_numpy([datetime(2026, 6, 23, 19, tzinfo=UTC)])
+    within = Within.parse("1 business day")
+    cases = [
+        ({"pause_starts": received}, "invalid_interval"),
+        ({"pause_starts": received, "pause_ends": np.concatenate([received, received])}, None),
+        ({"pause_starts": received, "pause_ends": received - np.timedelta64(1, "h")}, None),
+        ({"convention": DayConvention(due_time=DueTime.SAME_CLOCK_TIME)}, "unsupported_in_batch"),
+    ]
+    for kwargs, code in cases:
+        try:
+            due_at_batch(QUEBEC, received, within, **kwargs)
+        except BusinessTimeError as error:
+            assert code is None or error.code == code
+        else:
+            raise AssertionError(kwargs)
+    try:
+        due_at_batch(QUEBEC, np.array([1, 2]), within)
+    except BusinessTimeError as error:
+        assert error.code == "naive_datetime"
+    else:
+        raise AssertionError("integers accepted as instants")
+    try:
+        business_time_between_batch(QUEBEC, received, np.concatenate([received, received]))
+    except BusinessTimeError as error:
+        assert error.code == "invalid_interval"
+    else:
+        raise AssertionError("shapes not checked")
+    empty = due_at_batch(QUEBEC, np.array([], dtype="datetime64[us]"), within)
+    assert empty.shape == (0,)

@@ -88,6 +88,9 @@ def error_message(error: BusinessTimeError) -> str:
         ErrorCode.NO_BUSINESS_TIME: gettext(
             "This calendar has no business hours in the period the calculation needs."
         ),
+        ErrorCode.OUT_OF_RANGE: gettext(
+            "The year %(year)s is outside the years the calculation supports (1901 to 9998)."
+        ),
         ErrorCode.UNSUPPORTED_IN_BATCH: gettext(
             "The rule “%(value)s” can only be computed one case at a time."
         ),

@@ -21,7 +21,8 @@ ONE_US = timedelta(microseconds=1)
 US_PER_MINUTE = 60_000_000
 #: How many consecutive years without any open time the engine scans before giving up.
 MAX_EMPTY_YEARS = 10
-MIN_YEAR, MAX_YEAR = 1971, 9998
+#: The local years the engine computes tables for.
+MIN_YEAR, MAX_YEAR = 1901, 9998
 
 
 def to_us(moment: datetime) -> int:
@@ -147,7 +148,7 @@ def _pieces(calendar: AnyCalendar, year: int) -> list[tuple[Calendar, date, date
 def year_table(calendar: AnyCalendar, year: int) -> YearTable:
     """The opening table of local ``year`` (cached per calendar value and year)."""
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise BusinessTimeError(ErrorCode.NO_BUSINESS_TIME, year=year)
+        raise BusinessTimeError(ErrorCode.OUT_OF_RANGE, year=year)
     seg_start: list[int] = []
     seg_end: list[int] = []
     seg_day: list[int] = []

@@ -64,12 +64,6 @@ def merge_pauses(pauses: Sequence[Interval]) -> Spans:
     return merged
 
 
-def zone_at(calendar: AnyCalendar, instant: datetime) -> str:
-    if isinstance(calendar, EffectiveCalendar):
-        return calendar.calendar_at(instant).tz
-    return calendar.tz
-
-
 def localize(calendar: AnyCalendar, value: int) -> datetime:
     """A UTC-microsecond instant as an aware datetime in the calendar's local zone."""
     moment = from_us(value)

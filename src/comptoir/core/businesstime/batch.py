@@ -69,10 +69,6 @@ class BatchTable:
     midnight: Int64Array  # UTC instant of local midnight of each date, one past the last year
 
     @property
-    def begin(self) -> int:
-        return int(self.midnight[0])
-
-    @property
     def end(self) -> int:
         return int(self.midnight[-1])
 

@@ -23,6 +23,7 @@ class ErrorCode(enum.StrEnum):
     INVALID_HOLIDAY_JURISDICTION = "invalid_holiday_jurisdiction"
     EMPTY_EFFECTIVE_CALENDAR = "empty_effective_calendar"
     NO_BUSINESS_TIME = "no_business_time"
+    OUT_OF_RANGE = "out_of_range"
     UNSUPPORTED_IN_BATCH = "unsupported_in_batch"
 
 

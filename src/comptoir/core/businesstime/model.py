@@ -7,6 +7,7 @@ tables (see ``_tables``). Nothing here reads the clock or the machine's time zon
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Mapping
@@ -321,27 +322,35 @@ class HolidaySource:
 
     def names_for_year(self, year: int) -> dict[date, str]:
         """The holidays of one year: date → name (in ``language`` if the package has it)."""
-        try:
-            found = holidays_package.country_holidays(
-                self.country,
-                subdiv=self.subdivision,
-                years=year,
-                categories=self.categories,
-                language=self.language,
-            )
-        except NotImplementedError as error:
-            if self.subdivision is not None and "subdivision" in str(error):
-                raise BusinessTimeError(
-                    ErrorCode.UNKNOWN_SUBDIVISION,
-                    country=self.country,
-                    subdivision=self.subdivision,
-                ) from error
-            raise BusinessTimeError(ErrorCode.UNKNOWN_COUNTRY, country=self.country) from error
-        except ValueError as error:
+        return dict(
+            _package_holidays(self.country, self.subdivision, self.categories, self.language, year)
+        )
+
+
+@functools.lru_cache(maxsize=512)
+def _package_holidays(
+    country: str,
+    subdivision: str | None,
+    categories: tuple[str, ...],
+    language: str | None,
+    year: int,
+) -> tuple[tuple[date, str], ...]:
+    """One call to the ``holidays`` package (about a millisecond), cached."""
+    try:
+        found = holidays_package.country_holidays(
+            country, subdiv=subdivision, years=year, categories=categories, language=language
+        )
+    except NotImplementedError as error:
+        if subdivision is not None and "subdivision" in str(error):
             raise BusinessTimeError(
-                ErrorCode.UNKNOWN_CATEGORY, categories=",".join(self.categories)
+                ErrorCode.UNKNOWN_SUBDIVISION, country=country, subdivision=subdivision
             ) from error
-        return dict(found.items())
+        raise BusinessTimeError(ErrorCode.UNKNOWN_COUNTRY, country=country) from error
+    except ValueError as error:
+        raise BusinessTimeError(
+            ErrorCode.UNKNOWN_CATEGORY, categories=",".join(categories)
+        ) from error
+    return tuple(sorted(found.items()))
 
 
 def zone_info(name: str) -> ZoneInfo:
