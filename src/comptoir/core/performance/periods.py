@@ -198,9 +198,9 @@ def local_days(instants: npt.NDArray[np.datetime64], tz: str) -> npt.NDArray[np.
         zone = ZoneInfo(tz)
     except (ValueError, KeyError) as error:
         raise PerformanceError(PerformanceErrorCode.UNKNOWN_TIME_ZONE, value=tz) from error
-    values = instants.astype("datetime64[us]")
+    values = instants.astype("datetime64[us]", copy=False)
     missing = np.isnat(values)
-    raw = values.astype(np.int64)
+    raw = values.view(np.int64)
     if missing.all():
         return np.full(values.shape, np.datetime64("NaT"), dtype="datetime64[D]")
     low = int(raw[~missing].min())
@@ -219,9 +219,17 @@ def local_days(instants: npt.NDArray[np.datetime64], tz: str) -> npt.NDArray[np.
                     hi = middle
             changes.append(hi)
             offsets.append(_offset_us(zone, hi))
-    index = np.searchsorted(np.asarray(changes, dtype=np.int64), raw, side="right") - 1
-    local = raw + np.asarray(offsets, dtype=np.int64)[np.clip(index, 0, None)]
+    if len(changes) <= 16:
+        # A few offset changes (two a year with daylight saving): one pass per change is faster
+        # than a binary search per instant.
+        local = raw + offsets[0]
+        for change, before, after in zip(changes[1:], offsets, offsets[1:], strict=False):
+            local += np.where(raw >= change, after - before, 0)
+    else:
+        index = np.searchsorted(np.asarray(changes, dtype=np.int64), raw, side="right") - 1
+        local = raw + np.asarray(offsets, dtype=np.int64)[np.clip(index, 0, None)]
     days = np.floor_divide(local, 86_400_000_000).astype("datetime64[D]")
-    days[missing] = np.datetime64("NaT")
+    if missing.any():
+        days[missing] = np.datetime64("NaT")
     result: npt.NDArray[np.datetime64] = days
     return result
