@@ -157,7 +157,8 @@ def test_pauses_only_lengthen_the_due_date(
     plain = due_at(calendar, received, within, convention=convention)
     paused = due_at(calendar, received, within, pauses=pauses, convention=convention)
     more = due_at(calendar, received, within, pauses=pauses + extra, convention=convention)
-    assert received <= plain <= paused <= more
+    # In UTC: Python orders two datetimes of the same zone by wall clock, wrong in a repeated hour.
+    assert received <= plain.astimezone(UTC) <= paused.astimezone(UTC) <= more.astimezone(UTC)
     assert (
         explain_due_at(calendar, received, within, pauses=pauses, convention=convention)[-1].params[
             "instant"
@@ -172,9 +173,12 @@ def test_later_receipt_and_longer_limit_never_give_an_earlier_due_date(
     calendar: Calendar, first: datetime, second: datetime, within: Within
 ) -> None:
     first, second = sorted((first, second))
-    assert due_at(calendar, first, within) <= due_at(calendar, second, within)
-    longer = Within(within.amount + 1, within.unit)
-    assert due_at(calendar, first, within) <= due_at(calendar, first, longer)
+
+    def due(received: datetime, limit: Within) -> datetime:
+        return due_at(calendar, received, limit).astimezone(UTC)
+
+    assert due(first, within) <= due(second, within)
+    assert due(first, within) <= due(first, Within(within.amount + 1, within.unit))
 
 
 @FAST
@@ -197,11 +201,7 @@ def _as_datetime(value: np.datetime64) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(value.astype(np.int64)))
 
 
-batch_conventions = st.builds(
-    DayConvention,
-    day_zero=st.sampled_from(list(DayZero)),
-    closed_due_date=st.sampled_from(list(ClosedDueDate)),
-)
+batch_conventions = conventions
 
 
 @settings(max_examples=EXAMPLES // 2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -236,7 +236,7 @@ def test_batch_equals_scalar(
     batch = due_at_batch(calendar, _as_numpy(received), within, convention=convention, **kwargs)
     for row, moment in enumerate(received):
         scalar = due_at(calendar, moment, within, pauses=pauses[row], convention=convention)
-        assert _as_datetime(batch[row]) == scalar, (row, moment, pauses[row])
+        assert _as_datetime(batch[row]) == scalar.astimezone(UTC), (row, moment, pauses[row])
 
 
 @settings(max_examples=EXAMPLES // 2, deadline=None)
@@ -331,7 +331,7 @@ def test_whole_day_due_dates_agree_with_numpy_busday_offset(
         due = due_at(calendar, moment, within)
         assert due.date() == expected[row].astype(date)
         assert due.time().isoformat() == "16:30:00"
-        assert _as_datetime(batch[row]) == due
+        assert _as_datetime(batch[row]) == due.astimezone(UTC)
 
 
 SATURDAYS = Calendar(
@@ -345,7 +345,7 @@ def test_batch_widens_its_table_when_its_first_guess_is_short() -> None:
     for within in (Within(300, TimeUnit.BUSINESS_DAYS), Within(900, TimeUnit.BUSINESS_HOURS)):
         batch = due_at_batch(SATURDAYS, _as_numpy(received), within)
         expected = [due_at(SATURDAYS, moment, within) for moment in received]
-        assert [_as_datetime(value) for value in batch] == expected
+        assert [_as_datetime(value) for value in batch] == [e.astimezone(UTC) for e in expected]
         assert expected[1].year >= 2031
 
 
@@ -356,7 +356,6 @@ def test_batch_refuses_bad_input() -> None:
         ({"pause_starts": received}, "invalid_interval"),
         ({"pause_starts": received, "pause_ends": np.concatenate([received, received])}, None),
         ({"pause_starts": received, "pause_ends": received - np.timedelta64(1, "h")}, None),
-        ({"convention": DayConvention(due_time=DueTime.SAME_CLOCK_TIME)}, "unsupported_in_batch"),
     ]
     for kwargs, code in cases:
         try:
@@ -379,3 +378,28 @@ def test_batch_refuses_bad_input() -> None:
         raise AssertionError("shapes not checked")
     empty = due_at_batch(QUEBEC, np.array([], dtype="datetime64[us]"), within)
     assert empty.shape == (0,)
+
+
+def test_batch_same_clock_time_on_days_whose_offset_changes_during_business_hours() -> None:
+    from comptoir.core.businesstime.batch import batch_table
+
+    # The Vancouver night shift 00:30-03:30 spans the 02:00 clock change on DST Sundays.
+    table = batch_table(SEVEN_DAYS, 2024, 2026)
+    changing = table.day_ordinal[table.day_offset_changes]
+    assert date(2025, 3, 9).toordinal() in changing
+    assert date(2025, 11, 2).toordinal() in changing
+    zone = ZoneInfo("America/Vancouver")
+    received = [
+        datetime(2025, 3, 9, 1, 15, tzinfo=zone),  # day 0 is the spring-forward Sunday
+        datetime(2025, 3, 8, 3, 0, tzinfo=zone),  # day 1 is the spring-forward Sunday
+        datetime(2025, 11, 1, 1, 30, tzinfo=zone),  # day 1 is the fall-back Sunday
+        datetime(2025, 6, 3, 10, 0, tzinfo=zone),  # an ordinary day
+    ]
+    convention = DayConvention(due_time=DueTime.SAME_CLOCK_TIME)
+    within = Within(1, TimeUnit.BUSINESS_DAYS)
+    batch = due_at_batch(SEVEN_DAYS, _as_numpy(received), within, convention=convention)
+    expected = [due_at(SEVEN_DAYS, r, within, convention=convention) for r in received]
+    # Compare in UTC: Python never finds an instant in a repeated hour equal across zones (PEP 495).
+    assert [_as_datetime(value) for value in batch] == [e.astimezone(UTC) for e in expected]
+    assert expected[2].astimezone(UTC) == datetime(2025, 11, 2, 8, 30, tzinfo=UTC)  # 01:30 PDT
+    assert expected[3] == datetime(2025, 6, 4, 10, 0, tzinfo=zone)

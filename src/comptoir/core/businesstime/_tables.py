@@ -51,6 +51,9 @@ class YearTable:
     day_first_seg: list[int]
     day_last_seg: list[int]
     day_tz: list[str]
+    #: UTC offset (µs) at each business day's opening, and whether it changes before closing.
+    day_offset: list[int]
+    day_offset_changes: list[bool]
 
     def day_open(self, day: int) -> int:
         return self.seg_start[self.day_first_seg[day]]
@@ -71,6 +74,11 @@ def _local_us(calendar: Calendar, day: date, minute: int) -> int:
         day, minute = day + timedelta(days=1), minute - 24 * 60
     moment = datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=calendar.zone)
     return to_us(moment)
+
+
+def _offset_us(calendar: Calendar, instant: int) -> int:
+    offset = from_us(instant).astimezone(calendar.zone).utcoffset()
+    return 0 if offset is None else offset // ONE_US
 
 
 def year_begin(calendar: AnyCalendar, year: int) -> int:
@@ -158,6 +166,8 @@ def year_table(calendar: AnyCalendar, year: int) -> YearTable:
     day_first: list[int] = []
     day_last: list[int] = []
     day_tz: list[str] = []
+    day_offset: list[int] = []
+    day_offset_changes: list[bool] = []
     total = 0
     for in_force, lo, hi in _pieces(calendar, year):
         for ordinal in range(lo.toordinal(), hi.toordinal()):
@@ -177,6 +187,9 @@ def year_table(calendar: AnyCalendar, year: int) -> YearTable:
             day_last.append(len(seg_start) - 1)
             day_ordinal.append(ordinal)
             day_tz.append(in_force.tz)
+            opening = _offset_us(in_force, segments[0][0])
+            day_offset.append(opening)
+            day_offset_changes.append(_offset_us(in_force, segments[-1][1] - 1) != opening)
     return YearTable(
         year=year,
         begin=year_begin(calendar, year),
@@ -191,6 +204,8 @@ def year_table(calendar: AnyCalendar, year: int) -> YearTable:
         day_first_seg=day_first,
         day_last_seg=day_last,
         day_tz=day_tz,
+        day_offset=day_offset,
+        day_offset_changes=day_offset_changes,
     )
 
 

@@ -22,8 +22,10 @@ import numpy.typing as npt
 from comptoir.core.businesstime._tables import (
     US_PER_MINUTE,
     _local_us,
+    from_us,
     year_table,
 )
+from comptoir.core.businesstime.arithmetic import due_at_us
 from comptoir.core.businesstime.errors import BusinessTimeError, ErrorCode
 from comptoir.core.businesstime.model import (
     AnyCalendar,
@@ -32,6 +34,7 @@ from comptoir.core.businesstime.model import (
     DayZero,
     DueTime,
     EffectiveCalendar,
+    Interval,
     TimeUnit,
     Within,
 )
@@ -41,6 +44,8 @@ type InstantArray = npt.NDArray[np.datetime64]
 
 _NAT = np.iinfo(np.int64).min
 _NEVER = np.iinfo(np.int64).max
+_DAY_US = 86_400_000_000
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _AVERAGE_YEAR_US = 31_556_952_000_000
 #: A cautious guess of a year's open time, used only to size the table (it widens if too short).
 _OPEN_YEAR_US = 1500 * 60 * US_PER_MINUTE
@@ -65,6 +70,10 @@ class BatchTable:
     cum_end: Int64Array
     day_ordinal: Int64Array
     day_close: Int64Array
+    day_first_seg: Int64Array
+    day_last_seg: Int64Array
+    day_offset: Int64Array
+    day_offset_changes: npt.NDArray[np.bool_]
     first_ordinal: int
     midnight: Int64Array  # UTC instant of local midnight of each date, one past the last year
 
@@ -111,8 +120,10 @@ def _check_inside(index: Int64Array, length: int) -> None:
 def batch_table(calendar: AnyCalendar, first_year: int, last_year: int) -> BatchTable:
     """Concatenate the yearly tables of ``first_year..last_year`` (cached)."""
     starts, ends, days, cums, ordinals, closes = [], [], [], [], [], []
+    firsts, lasts, offsets, changes = [], [], [], []
     day_offset = 0
     cum_offset = 0
+    seg_offset = 0
     for year in range(first_year, last_year + 1):
         table = year_table(calendar, year)
         starts.append(np.asarray(table.seg_start, dtype=np.int64))
@@ -121,8 +132,13 @@ def batch_table(calendar: AnyCalendar, first_year: int, last_year: int) -> Batch
         cums.append(np.asarray(table.cum, dtype=np.int64) + cum_offset)
         ordinals.append(np.asarray(table.day_ordinal, dtype=np.int64))
         closes.append(np.asarray([table.day_close(d) for d in range(len(table.day_ordinal))]))
+        firsts.append(np.asarray(table.day_first_seg, dtype=np.int64) + seg_offset)
+        lasts.append(np.asarray(table.day_last_seg, dtype=np.int64) + seg_offset)
+        offsets.append(np.asarray(table.day_offset, dtype=np.int64))
+        changes.append(np.asarray(table.day_offset_changes, dtype=np.bool_))
         day_offset += len(table.day_ordinal)
         cum_offset += table.total
+        seg_offset += len(table.seg_start)
     seg_start = np.concatenate(starts).astype(np.int64)
     seg_end = np.concatenate(ends).astype(np.int64)
     cum = np.concatenate(cums).astype(np.int64)
@@ -141,6 +157,10 @@ def batch_table(calendar: AnyCalendar, first_year: int, last_year: int) -> Batch
         cum_end=cum + (seg_end - seg_start),
         day_ordinal=np.concatenate(ordinals).astype(np.int64),
         day_close=np.concatenate(closes).astype(np.int64),
+        day_first_seg=np.concatenate(firsts).astype(np.int64),
+        day_last_seg=np.concatenate(lasts).astype(np.int64),
+        day_offset=np.concatenate(offsets).astype(np.int64),
+        day_offset_changes=np.concatenate(changes).astype(np.bool_),
         first_ordinal=first,
         midnight=midnight,
     )
@@ -225,10 +245,10 @@ def due_at_batch(
     """``due_at`` for every instant of ``received`` (``datetime64[us]``, UTC) at once.
 
     Pauses are optional arrays of shape ``(n,)`` or ``(n, k)``: row ``i``'s pauses, sorted and not
-    overlapping, ``NaT`` where a row has fewer. ``DueTime.SAME_CLOCK_TIME`` is scalar-only.
+    overlapping, ``NaT`` where a row has fewer. With ``DueTime.SAME_CLOCK_TIME``, the rare rows
+    whose start day or day N has a UTC-offset change during business hours (an office open at 2 a.m.
+    on a daylight-saving night) are computed by the scalar path.
     """
-    if convention.due_time is DueTime.SAME_CLOCK_TIME and within.unit is TimeUnit.BUSINESS_DAYS:
-        raise BusinessTimeError(ErrorCode.UNSUPPORTED_IN_BATCH, value=convention.due_time.value)
     instants, missing = _as_us(received)
     shape = instants.shape
     instants = instants.reshape(-1)
@@ -243,11 +263,30 @@ def due_at_batch(
         while True:
             try:
                 table = batch_table(calendar, first, last)
-                result[present] = _due(table, values, within, kept, convention)
+                due, unsure = _due(table, values, within, kept, convention)
                 break
             except _OutOfRangeError:
                 last += 2 + (last - first) // 2
+        for row in np.flatnonzero(unsure):
+            due[row] = _scalar_due(calendar, values[row], within, kept, int(row), convention)
+        result[present] = due
     return result.reshape(shape).view("datetime64[us]")
+
+
+def _scalar_due(
+    calendar: AnyCalendar,
+    received: np.int64,
+    within: Within,
+    pauses: list[tuple[Int64Array, Int64Array]],
+    row: int,
+    convention: DayConvention,
+) -> int:
+    intervals = [
+        Interval(from_us(int(start[row])), from_us(int(end[row])))
+        for start, end in pauses
+        if start[row] != _NEVER and end[row] > start[row]
+    ]
+    return due_at_us(calendar, from_us(int(received)), within, intervals, convention)
 
 
 def _due(
@@ -256,18 +295,20 @@ def _due(
     within: Within,
     pauses: list[tuple[Int64Array, Int64Array]],
     convention: DayConvention,
-) -> Int64Array:
+) -> tuple[Int64Array, npt.NDArray[np.bool_]]:
+    """Due instants, and which rows the scalar path must compute instead."""
     unit = within.unit
+    sure = np.zeros(instants.shape, dtype=np.bool_)
     if unit is TimeUnit.CALENDAR_DAYS:
-        return _calendar_days(table, instants, within.amount, pauses, convention)
+        return _calendar_days(table, instants, within.amount, pauses, convention), sure
     if unit.counts_elapsed_time:
-        return _add_elapsed(instants, within.amount * _US_PER_UNIT[unit], pauses)
+        return _add_elapsed(instants, within.amount * _US_PER_UNIT[unit], pauses), sure
     segment = np.searchsorted(table.seg_end, instants, side="right")
     _check_inside(segment, len(table.seg_end))
     start = np.maximum(instants, table.seg_start[segment])
     if unit.counts_business_time:
         amount = np.full(instants.shape, within.amount * _US_PER_UNIT[unit], dtype=np.int64)
-        return _add_open_paused(table, start, amount, pauses)
+        return _add_open_paused(table, start, amount, pauses), sure
     day0 = table.seg_day[segment]
     steps = np.full(instants.shape, within.amount, dtype=np.int64)
     if convention.day_zero is DayZero.RECEIPT_DATE and within.amount > 0:
@@ -275,11 +316,32 @@ def _due(
         steps = np.where(table.day_ordinal[day0] <= receipt_day, steps, steps - 1)
     day_n = day0 + steps
     _check_inside(day_n, len(table.day_close))
-    due: Int64Array = table.day_close[day_n]
+    unsure = sure
+    if convention.due_time is DueTime.SAME_CLOCK_TIME:
+        due, unsure = _same_clock_time(table, start, day0, day_n)
+    else:
+        due = table.day_close[day_n]
     if pauses:
         target = table.cum_at(due) - table.cum_at(start)
         due = np.maximum(due, _add_open_paused(table, start, target, pauses))
-    return due
+    return due, unsure
+
+
+def _same_clock_time(
+    table: BatchTable, start: Int64Array, day0: Int64Array, day_n: Int64Array
+) -> tuple[Int64Array, npt.NDArray[np.bool_]]:
+    """The start's local clock time on day N, kept within day N's hours (see the scalar path).
+
+    Exact wherever the UTC offset is the same all through the business hours of day 0 and of day
+    N; the other rows are flagged for the scalar path.
+    """
+    wall = start + table.day_offset[day0] - (table.day_ordinal[day0] - _EPOCH_ORDINAL) * _DAY_US
+    target = (table.day_ordinal[day_n] - _EPOCH_ORDINAL) * _DAY_US + wall - table.day_offset[day_n]
+    first, last = table.day_first_seg[day_n], table.day_last_seg[day_n]
+    shift = np.clip(np.searchsorted(table.seg_start, target, side="right") - 1, first, last)
+    opening = table.seg_start[first]
+    due = np.where(target <= opening, opening, np.minimum(target, table.seg_end[shift]))
+    return due, table.day_offset_changes[day0] | table.day_offset_changes[day_n]
 
 
 def _add_open_paused(
