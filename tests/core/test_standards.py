@@ -13,10 +13,12 @@ from hypothesis import strategies as st
 
 from comptoir.core.businesstime import (
     Calendar,
+    Closure,
     DayConvention,
     DayZero,
     DueTime,
     HolidaySource,
+    Interval,
     TimeUnit,
     WeeklyHours,
     Within,
@@ -445,3 +447,57 @@ def test_is_completed_follows_the_stop() -> None:
     )
     still_open = evaluate(TWO_DAYS, timeline(RECEIVED), as_of=at(30, 9), calendars=CALENDARS)
     assert done.is_completed and not still_open.is_completed
+
+
+STORM = Calendar(
+    "America/Montreal",
+    WeeklyHours.parse("08:30-16:30"),
+    HolidaySource("CA", "QC"),
+    closures=(Closure(Interval(at(23, 12), at(23, 16, 30)), "storm"),),
+)
+
+
+@pytest.mark.parametrize(
+    ("calendar", "events", "due"),
+    [
+        # Received 16:45 on the Friday before Labour Day (7 September 2026): day 0 is Tuesday 8,
+        # so one business day is due Wednesday 9 September at 16:30.
+        (QC, [("received", at(4, 16, 45, month=9))], at(9, 16, 30, month=9)),
+        # Awaiting the client from Tuesday 15:30 to Thursday 9:30, across the Saint-Jean-Baptiste:
+        # only the open hours inside the pause (1 h Tuesday, 1 h Thursday) push the due instant.
+        (
+            QC,
+            [RECEIVED, ("awaiting_client", at(23, 15, 30)), ("client_responded", at(25, 9, 30))],
+            at(26, 10, 30),
+        ),
+        # A storm closes the office on Tuesday from noon, inside a pause from Tuesday 10:00 to
+        # Thursday 9:00: the closed hours are not counted twice. The pause costs the open hours
+        # it covers (Tuesday 10:00-12:00 and Thursday 8:30-9:00), 2.5 h: due Friday 11:00.
+        (
+            STORM,
+            [RECEIVED, ("awaiting_client", at(23, 10)), ("client_responded", at(25, 9))],
+            at(26, 11),
+        ),
+        # The same pause without the storm costs 7 open hours: due Friday 15:30.
+        (
+            QC,
+            [RECEIVED, ("awaiting_client", at(23, 10)), ("client_responded", at(25, 9))],
+            at(26, 15, 30),
+        ),
+    ],
+)
+def test_real_cases_through_evaluation(
+    calendar: Calendar, events: list[tuple[str, datetime]], due: datetime
+) -> None:
+    rule = StandardRule(
+        "S",
+        Within(2 if len(events) > 1 else 1, TimeUnit.BUSINESS_DAYS),
+        stop="replied",
+        pause_start=("awaiting_client",),
+        pause_end=("client_responded",),
+    )
+    calendars = {CalendarRef(CalendarScope.RECEIVING_UNIT, "mtl"): calendar}
+    as_of = events[-1][1] + timedelta(hours=1)
+    result = evaluate(rule, timeline(*events), as_of=as_of, calendars=calendars)
+    assert result.due_at == due
+    assert result.outcome is Outcome.PENDING
