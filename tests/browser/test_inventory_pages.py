@@ -118,7 +118,7 @@ def test_forms_with_errors_pass_axe(signed_in_page, inventory):
     page = signed_in_page
     record = inventory["record"]
     page.goto(f"/fr/inventory/services/{record.pk}/service-test/")
-    page.get_by_role("button", name="Record the answers").click()
+    page.locator("main form button[type=submit]").click()
     expect(page.locator("#error-summary")).to_be_visible()
     assert_accessible(page)
     page.goto("/en/inventory/fiscal-years/test-essai/2024-2025/approve/")

@@ -141,15 +141,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # The GC Design System comes from npm at set-up time (see scripts/setup); it is never committed.
+_GCDS = PROJECT_DIR / "node_modules" / "@gcds-core"
 STATICFILES_DIRS = [
-    ("gcds", PROJECT_DIR / "node_modules" / "@gcds-core"),
+    ("gcds/components", _GCDS / "components" / "dist" / "gcds"),  # ES module loader and chunks
+    ("gcds/tokens", _GCDS / "tokens" / "build" / "web" / "css"),  # design tokens (no web fonts)
+    ("gcds/fonts", _GCDS / "fonts" / "fonts"),  # Lato, Noto Sans and the icon font, served here
     PACKAGE_DIR / "static",  # Comptoir's own stylesheet, fonts declarations and icon
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "comptoir.config.staticfiles.ComptoirStaticFilesStorage"
             if not DEBUG and not env_flag("COMPTOIR_TESTING", default=False)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
