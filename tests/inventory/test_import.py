@@ -56,6 +56,25 @@ def test_a_clean_pair_of_files_imports_with_no_finding(write_inventory_files):
     assert record.history.get().history_type == "+"
 
 
+def test_the_import_writes_complete_history_rows_with_who_and_when(
+    write_inventory_files, make_user
+):
+    custodian = make_user(Role.INVENTORY_CUSTODIAN)
+    services, standards = write_inventory_files([valid_service_row()], [valid_standard_row()])
+    result = do_import_inventory(services, standards, actor=custodian)
+    record = ServiceYear.objects.get()
+    row = record.history.get()
+    assert (row.history_type, row.history_user, row.history_date) == (
+        "+",
+        custodian,
+        result.batch.created_at,
+    )
+    for field in ServiceYear.history.model.tracked_fields:
+        assert getattr(row, field.attname) == getattr(record, field.attname), field.attname
+    standard = StandardYear.objects.get()
+    assert standard.history.get().instance.official_row() == standard.official_row()
+
+
 def test_strict_import_rejects_everything_on_one_violation_and_changes_nothing(
     write_inventory_files, make_service_year
 ):

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -166,7 +167,8 @@ class _Importer:
         self.actor = actor
         self.is_strict = is_strict
         self.now = timezone.now()
-        self.reason = f"import {services.name} {standards.name}"
+        # The history's change reason holds at most 100 characters.
+        self.reason = f"import {services.name} {standards.name}"[:100]
         self.organizations: dict[str, Organization] = {}
         self.fiscal_years: dict[tuple[str, str], FiscalYear] = {}
         self.service_objects: dict[tuple[str, str], Service] = {}
@@ -178,15 +180,51 @@ class _Importer:
     # -- helpers -------------------------------------------------------------------------------
 
     def _history(self, model: Any, objs: Sequence[Any], *, update: bool) -> None:
-        if objs:
-            model.history.bulk_history_create(
-                objs,
-                batch_size=BATCH_SIZE,
-                update=update,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-                default_date=self.now,
-            )
+        """History rows for ``objs``, as ``bulk_history_create`` would write them, but with one
+        prepared ``executemany`` instead of model instances (it halves the import's time)."""
+        if not objs:
+            return
+        historical = model.history.model
+        tracked = {f.attname for f in historical.tracked_fields}
+        constants = {
+            "history_date": self.now,
+            "history_change_reason": self.reason,
+            "history_type": "~" if update else "+",
+            "history_user_id": self.actor.pk if self.actor else None,
+        }
+        columns: list[str] = []
+        plan: list[tuple[str | None, Any, Any]] = []
+        for column in historical._meta.concrete_fields:
+            if column.primary_key:
+                continue
+            columns.append(connection.ops.quote_name(column.column))
+            if column.attname in tracked:
+                text = column.get_internal_type() == "TextField"
+                plan.append((column.attname, None if text else column, None))
+            elif column.attname in constants:
+                value = column.get_db_prep_save(constants[column.attname], connection)
+                plan.append((None, None, value))
+            else:  # pragma: no cover - a column simple-history adds in a future version
+                raise RuntimeError(f"unexpected history column {column.attname}")
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
+            connection.ops.quote_name(historical._meta.db_table),
+            ", ".join(columns),
+            ", ".join(["%s"] * len(columns)),
+        )
+        rows = []
+        for obj in objs:
+            row: list[Any] = []
+            for attname, prepared_by, constant in plan:
+                if attname is None:
+                    row.append(constant)
+                elif prepared_by is None:
+                    row.append(getattr(obj, attname))
+                else:
+                    row.append(prepared_by.get_db_prep_save(getattr(obj, attname), connection))
+            rows.append(row)
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), BATCH_SIZE):
+                cursor.executemany(sql, rows[start : start + BATCH_SIZE])
 
     def _create(self, model: Any, objs: list[Any]) -> list[Any]:
         if not objs:
