@@ -141,7 +141,20 @@ def batch(size: int, within: Within) -> dict[str, float]:
         3, lambda: np.busday_offset(days, within.amount, roll="forward", holidays=holidays)
     )
     add = best_of(3, lambda: received + np.timedelta64(2, "D"))
+    hours = Within.parse("8 business hours")
+    due_at_batch(CALENDAR, received, hours)
+    engine_hours = best_of(3, lambda: due_at_batch(CALENDAR, received, hours))
+    pause_starts = received + np.timedelta64(3, "h")
+    pause_ends = pause_starts + rng.integers(0, 5 * 86_400_000_000, size).astype("timedelta64[us]")
+    paused = best_of(
+        3,
+        lambda: due_at_batch(
+            CALENDAR, received, within, pause_starts=pause_starts, pause_ends=pause_ends
+        ),
+    )
     return {
+        "engine_hours_s": engine_hours,
+        "engine_paused_s": paused,
         "engine_s": engine,
         "busday_s": busday,
         "add_s": add,
@@ -187,6 +200,8 @@ def main() -> None:
         "  (aim ≤ 3×)"
     )
     print(f"  floor: received + timedelta64   {size / figures['add_s']:14,.0f} /s")
+    print(f"  due_at_batch, 8 business hours  {size / figures['engine_hours_s']:14,.0f} /s")
+    print(f"  due_at_batch, one pause per row {size / figures['engine_paused_s']:14,.0f} /s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory: {peak:,.0f} MiB")
 
