@@ -403,3 +403,18 @@ def test_batch_same_clock_time_on_days_whose_offset_changes_during_business_hour
     assert [_as_datetime(value) for value in batch] == [e.astimezone(UTC) for e in expected]
     assert expected[2].astimezone(UTC) == datetime(2025, 11, 2, 8, 30, tzinfo=UTC)  # 01:30 PDT
     assert expected[3] == datetime(2025, 6, 4, 10, 0, tzinfo=zone)
+
+
+def test_batch_gives_up_on_a_calendar_that_never_opens_again() -> None:
+    zone = ZoneInfo("America/Montreal")
+    forever = Closure(
+        Interval(datetime(2026, 1, 1, tzinfo=zone), datetime(2400, 1, 1, tzinfo=zone)), "Closed"
+    )
+    calendar = Calendar(QUEBEC.tz, QUEBEC.hours, None, closures=(forever,))
+    received = _as_numpy([datetime(2026, 6, 23, 19, tzinfo=UTC)])
+    try:
+        due_at_batch(calendar, received, Within.parse("1 business day"))
+    except BusinessTimeError as error:
+        assert error.code == "no_business_time"
+    else:
+        raise AssertionError("a due date on a calendar that never opens")

@@ -45,6 +45,8 @@ type InstantArray = npt.NDArray[np.datetime64]
 _NAT = np.iinfo(np.int64).min
 _NEVER = np.iinfo(np.int64).max
 _DAY_US = 86_400_000_000
+#: The widest span of years the batch path builds a table for before deciding there is no answer.
+_MAX_SPAN_YEARS = 200
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _AVERAGE_YEAR_US = 31_556_952_000_000
 #: A cautious guess of a year's open time, used only to size the table (it widens if too short).
@@ -244,10 +246,10 @@ def due_at_batch(
 ) -> InstantArray:
     """``due_at`` for every instant of ``received`` (``datetime64[us]``, UTC) at once.
 
-    Pauses are optional arrays of shape ``(n,)`` or ``(n, k)``: row ``i``'s pauses, sorted and not
-    overlapping, ``NaT`` where a row has fewer. With ``DueTime.SAME_CLOCK_TIME``, the rare rows
-    whose start day or day N has a UTC-offset change during business hours (an office open at 2 a.m.
-    on a daylight-saving night) are computed by the scalar path.
+    Pauses are optional arrays of shape ``(n,)`` or ``(n, k)``: row ``i``'s pauses in any order
+    (overlaps count once), ``NaT`` where a row has fewer. With ``DueTime.SAME_CLOCK_TIME``, the
+    rare rows whose start day or day N has a UTC-offset change during business hours (an office
+    open at 2 a.m. on a daylight-saving night) are computed by the scalar path.
     """
     instants, missing = _as_us(received)
     shape = instants.shape
@@ -266,6 +268,8 @@ def due_at_batch(
                 due, unsure = _due(table, values, within, kept, convention)
                 break
             except _OutOfRangeError:
+                if last - first > _MAX_SPAN_YEARS:
+                    raise BusinessTimeError(ErrorCode.NO_BUSINESS_TIME, year=last) from None
                 last += 2 + (last - first) // 2
         for row in np.flatnonzero(unsure):
             due[row] = _scalar_due(calendar, values[row], within, kept, int(row), convention)
