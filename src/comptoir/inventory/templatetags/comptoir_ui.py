@@ -121,13 +121,20 @@ def code_labels(cell: str, where: str) -> str:
 
 @register.filter
 def percent(cell: object) -> str:
-    """A ratio cell (``0.8``) as a percentage in the page's language (``80%``, ``80 %``)."""
-    text = str(cell or "").strip()
+    """A ratio (``0.8`` or a Decimal) as a percentage in the page's language (``80%``, ``80 %``),
+    to one decimal when needed; a blank cell stays blank, text that is no number is shown as is."""
+    if cell is None:
+        return ""
+    text = str(cell).strip()
+    if not text:
+        return ""
     try:
-        value = Decimal(text) * 100
+        value = (Decimal(text) * 100).quantize(Decimal("0.1"))
     except InvalidOperation:
         return text
-    shown = formats.number_format(value.quantize(Decimal("0.1")).normalize(), use_l10n=True)
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal("1"))
+    shown = formats.number_format(value, use_l10n=True)
     if (get_language() or "en").startswith("fr"):
         return f"{shown}\u00a0%"
     return f"{shown}%"
