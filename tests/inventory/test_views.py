@@ -55,9 +55,7 @@ def viewer(make_user):
 
 @pytest.fixture
 def record(make_service_year, custodian):
-    service_year = make_service_year(
-        service_id="S-100", owner_org="test-essai", has_service_agreements=False, **PROGRAM
-    )
+    service_year = make_service_year(service_id="S-100", owner_org="test-essai", **PROGRAM)
     actions.do_create_standard_year(service_year, "STD-1", VALID_STANDARD_CELLS, actor=custodian)
     return service_year
 

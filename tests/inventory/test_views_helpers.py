@@ -31,9 +31,9 @@ def test_percent_in_each_language(cell, english, french):
 def test_code_labels_use_the_data_dictionary_labels_and_keep_unknown_codes():
     with translation.override("en"):
         assert code_labels("INFO,GNC", "service:service_type") == (
-            "Information, Grants and Contributions"
+            "Information; Grants and Contributions"
         )
         assert code_labels("TML", "service-std:type") == "Timeliness"
-        assert code_labels("INFO,BOGUS", "service:service_type") == "Information, BOGUS"
+        assert code_labels("INFO,BOGUS", "service:service_type") == "Information; BOGUS"
     with translation.override("fr"):
         assert code_labels("GNC", "service:service_type") == "Subventions et contributions"

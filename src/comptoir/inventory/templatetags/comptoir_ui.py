@@ -102,9 +102,10 @@ def render_widget(field: BoundField) -> str:
 
 @register.filter
 def code_labels(cell: str, where: str) -> str:
-    """The labels of the codes of an open-data cell, in the page's language.
+    """The labels of the codes of an open-data cell, in the page's language, separated by
+    semicolons (labels contain commas).
 
-    ``{{ record.service_type|code_labels:"service:service_type" }}`` → ``Information, Grants and
+    ``{{ record.service_type|code_labels:"service:service_type" }}`` → ``Information; Grants and
     Contributions``. Codes that are not in the data dictionary are shown as they are.
     """
     resource_name, _sep, field_id = where.partition(":")
@@ -116,7 +117,7 @@ def code_labels(cell: str, where: str) -> str:
             continue
         pair = spec.choices.get(code)
         labels.append((pair[1] if is_french else pair[0]) if pair else code)
-    return ", ".join(labels)
+    return "; ".join(labels)
 
 
 @register.filter
