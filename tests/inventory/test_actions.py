@@ -68,6 +68,48 @@ def test_an_edit_with_warnings_is_saved_and_its_findings_replace_the_open_ones(
     assert record.findings.filter(is_resolved=True, resolved_by=custodian).count() == 1
 
 
+def test_guideline_fields_can_be_set_on_a_record_imported_with_errors(make_service_year, custodian):
+    record = make_service_year(sin_usage="X")
+    Finding.objects.create(
+        resource="service",
+        service_year=record,
+        fiscal_year=record.fiscal_year,
+        row=2,
+        field="sin_usage",
+        rule="not_a_choice",
+        severity="error",
+    )
+    Finding.objects.create(
+        resource="service",
+        service_year=record,
+        fiscal_year=record.fiscal_year,
+        row=3,
+        field="service_id",
+        rule="duplicate_service",
+        severity="error",
+    )
+    do_update_service_year(record, {"is_essential": True, "authority": "An Act"}, actor=custodian)
+    record.refresh_from_db()
+    assert (record.is_essential, record.authority, record.sin_usage) == (True, "An Act", "X")
+    assert record.findings.open().count() == 2
+    # Changing a cell validates the row: the error must be corrected.
+    with pytest.raises(RecordRefusedError):
+        do_update_service_year(record, {"service_name_en": "New"}, actor=custodian)
+    do_update_service_year(record, {"sin_usage": "N"}, actor=custodian)
+    # The row-level finding is resolved; the one about another row stays open.
+    assert list(record.findings.open().values_list("rule", flat=True)) == ["duplicate_service"]
+
+
+def test_the_responsible_unit_must_be_of_the_same_organization(make_service_year, custodian):
+    record = make_service_year()
+    other = Organization.objects.create(owner_org="other-autre", title_en="O", title_fr="A")
+    unit = Unit.objects.create(
+        organization=other, code="x", name_en="X", name_fr="X", kind=Unit.Kind.DIVISION
+    )
+    with pytest.raises(InventoryError, match="service's organization"):
+        do_update_service_year(record, {"responsible_unit": unit}, actor=custodian)
+
+
 def test_the_history_shows_who_changed_which_field_from_what_to_what(make_service_year, custodian):
     record = make_service_year()
     do_update_service_year(record, {"service_name_en": "Trade data"}, actor=custodian)

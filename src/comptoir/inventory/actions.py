@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.opendata import validation
+from comptoir.core.opendata.validation import RuleCode
 from comptoir.core.opendata.validation import Severity as RuleSeverity
 from comptoir.core.performance.official import OfficialRuleError, official_performance
 from comptoir.inventory import importing
@@ -66,6 +67,21 @@ SERVICE_YEAR_GUIDELINE_FIELDS: tuple[str, ...] = (
     "service_agreements",
     "custodian",
     "revision_date",
+)
+
+#: Rules about a row's relation to other rows or to the file, not re-checked by a record edit.
+CROSS_ROW_RULES = frozenset(
+    {
+        RuleCode.DUPLICATE_SERVICE,
+        RuleCode.DUPLICATE_STANDARD,
+        RuleCode.STANDARD_ID_REUSED,
+        RuleCode.STANDARD_WITHOUT_SERVICE,
+        RuleCode.ROW_CELL_COUNT,
+        RuleCode.HEADER_MISSING_COLUMN,
+        RuleCode.HEADER_UNEXPECTED_COLUMN,
+        RuleCode.HEADER_DUPLICATE_COLUMN,
+        RuleCode.HEADER_COLUMN_ORDER,
+    }
 )
 
 #: Cells of a standard record computed by Comptoir, never typed in.
@@ -141,7 +157,8 @@ def _refresh_findings(
         resource = Resource.STANDARD
         service_id = record.standard.service.service_id
         standard_id = record.standard.service_standard_id
-    Finding.objects.filter(is_resolved=False, **scope).update(
+    # Findings about other rows (duplicates, reused ids) or the file stay open.
+    Finding.objects.filter(is_resolved=False, **scope).exclude(rule__in=CROSS_ROW_RULES).update(
         is_resolved=True, resolved_at=now, resolved_by=actor
     )
     Finding.objects.bulk_create(
@@ -205,11 +222,20 @@ def do_update_service_year(
     service_year = ServiceYear.objects.select_for_update().get(pk=service_year.pk)
     ensure_editable(service_year.fiscal_year)
     _check_cells(changes, (*SERVICE_FIELDS_STORED, *SERVICE_YEAR_GUIDELINE_FIELDS))
-    violations = validate_service_cells(service_year, changes)
+    unit = changes.get("responsible_unit")
+    if unit is not None and unit.organization_id != service_year.fiscal_year.organization_id:
+        raise InventoryError(
+            _("The responsible unit must belong to the service's organization."),
+            code="unit_of_another_organization",
+        )
+    changed = [name for name, value in changes.items() if getattr(service_year, name) != value]
+    cells_changed = any(name in SERVICE_FIELDS_STORED for name in changed)
+    # Guideline fields alone (designations, authority...) are not open-data cells: a record
+    # imported with errors can still receive them; its cells are validated when they change.
+    violations = validate_service_cells(service_year, changes) if cells_changed else []
     errors = _errors(violations)
     if errors:
         raise RecordRefusedError(errors)
-    changed = [name for name, value in changes.items() if getattr(service_year, name) != value]
     for name in changed:
         setattr(service_year, name, changes[name])
     if changed:
@@ -218,7 +244,8 @@ def do_update_service_year(
         service_year.save(update_fields=changed)
         if "program_id" in changed:
             _sync_programs(service_year)
-    _refresh_findings(service_year, violations, actor=actor)
+    if cells_changed:
+        _refresh_findings(service_year, violations, actor=actor)
     return SaveResult(service_year, list(violations))
 
 
