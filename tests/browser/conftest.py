@@ -42,8 +42,19 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]  # Playwright objects
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def javascript_enabled() -> bool:
+    """Override with ``@pytest.mark.parametrize("javascript_enabled", [False])`` to browse
+    without JavaScript."""
+    return True
+
+
+@pytest.fixture
+def page(browser, live_server, javascript_enabled):  # type: ignore[no-untyped-def]  # Playwright
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        java_script_enabled=javascript_enabled,
+    )
     page = context.new_page()
     outside: list[str] = []
     local_host = urlsplit(live_server.url).netloc

@@ -173,3 +173,27 @@ def test_screenshot_of_the_service_page(signed_in_page, inventory, tmp_path):
     target = tmp_path / "service-page.png"
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 20_000
+
+
+@pytest.mark.parametrize("javascript_enabled", [False])
+def test_pages_work_without_javascript(page, live_server, inventory, javascript_enabled):
+    record = inventory["record"]
+    sign_in(page, inventory["custodian"], live_server.url)
+    page.goto("/en/inventory/services/")
+    # The header's language link falls back to plain HTML.
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url("**/fr/inventory/services/")
+    page.goto("/en/inventory/services/")
+    page.get_by_label("Search").fill("trade")
+    page.get_by_label("Search").press("Enter")
+    page.wait_for_url("**/en/inventory/services/?q=trade*")
+    page.get_by_role("link", name="Trade data requests").click()
+    page.get_by_role("link", name="Edit this record").click()
+    page.locator("#id_num_applications_total").fill("many")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert deep_active_element(page)["id"] == "error-summary"
+    record.refresh_from_db()
+    assert record.num_applications_total == "365"
+    page.goto("/en/organizations/pub-pub/service-standards/")
+    expect(page.get_by_role("heading", name="Published service")).to_be_visible()

@@ -495,3 +495,53 @@ def test_a_custodian_imports_files_and_a_strict_import_with_errors_changes_nothi
     response = client.post("/fr/inventory/import/", upload(service_row, strict=False))
     assert response.status_code == 200
     assert ServiceYear.objects.get(service__service_id="S-900").service_name_en == "Imported"
+
+
+def write_urls(record) -> list[str]:
+    standard = StandardYear.objects.get(service_year=record)
+    return [
+        f"/en/inventory/services/{record.pk}/edit/",
+        f"/en/inventory/standards/{standard.pk}/edit/",
+        f"/en/inventory/services/{record.pk}/service-test/",
+        f"/en/inventory/services/{record.pk}/priority-assessment/",
+        "/en/inventory/fiscal-years/test-essai/2024-2025/approve/",
+        "/en/inventory/import/",
+    ]
+
+
+def test_every_write_page_refuses_a_viewer_and_asks_anonymous_visitors_to_sign_in(
+    client, viewer, record
+):
+    for url in write_urls(record):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "/accounts/login/" in response["Location"]
+    client.force_login(viewer)
+    for url in write_urls(record):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {}).status_code == 403, url
+    assert not ServiceTestAssessment.objects.exists()
+    assert not FiscalYear.objects.get(code="2024-2025").is_approved
+
+
+def test_unknown_records_are_404_for_a_custodian(client, custodian, record):
+    client.force_login(custodian)
+    for url in (
+        f"/en/inventory/services/{record.pk + 99}/edit/",
+        "/en/inventory/standards/999999/edit/",
+        f"/en/inventory/services/{record.pk + 99}/service-test/",
+        "/en/inventory/fiscal-years/test-essai/1999-2000/approve/",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_an_approved_year_offers_no_edit_and_the_tools_refuse(client, custodian, record):
+    actions.do_approve_fiscal_year(record.fiscal_year, actor=custodian)
+    client.force_login(custodian)
+    page = body(client.get(f"/en/inventory/services/{record.pk}/"))
+    assert "Edit this record" not in page
+    assert "approved on" in page
+    answers = dict.fromkeys(ServiceTestAssessment().answers(), "yes")
+    response = client.post(f"/en/inventory/services/{record.pk}/service-test/", answers)
+    assert response.status_code == 400
+    assert not ServiceTestAssessment.objects.exists()
