@@ -4,6 +4,7 @@ import csv
 from collections import Counter
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from comptoir.accounts.roles import Role
@@ -238,3 +239,15 @@ def test_reimporting_the_real_inventory_changes_nothing(
     assert (ServiceYear.history.count(), StandardYear.history.count()) == history_before
     assert Finding.objects.open().count() == len(result.violations)
     assert result.findings_superseded == len(imported_real_inventory.violations)
+
+
+def test_uploaded_files_import_like_paths(write_inventory_files):
+    services, standards = write_inventory_files([valid_service_row()], [valid_standard_row()])
+    result = do_import_inventory(
+        SimpleUploadedFile("service.csv", services.read_bytes()),
+        SimpleUploadedFile("service-std.csv", standards.read_bytes()),
+        actor=None,
+    )
+    assert (result.services_created, result.standards_created) == (1, 1)
+    assert result.batch.services_file == "service.csv"
+    assert len(result.batch.services_sha256) == 64
