@@ -12,7 +12,7 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 UNPROCESSED = ["gcds/fonts/*/gcds-*.css"]
 
 
-class ComptoirStaticFilesStorage(CompressedManifestStaticFilesStorage):
+class ComptoirStaticFilesStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]  # whitenoise has no type hints
     """WhiteNoise's compressed, hashed-names storage, minus the GC font samples."""
 
     def post_process(

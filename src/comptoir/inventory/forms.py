@@ -36,6 +36,13 @@ from comptoir.inventory.models.assessments import PRIORITY_CONSIDERATIONS, SERVI
 from comptoir.inventory.models.quality import Resource as FindingResource
 
 
+def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A choice field of ``form``, to set its choices at run time."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101  # declared as one in the form
+    return field
+
+
 def in_page_language(pair: tuple[str, str]) -> str:
     """The English or French half of a bilingual (label_en, label_fr) pair."""
     english, french = pair
@@ -79,15 +86,15 @@ class ServiceFilterForm(forms.Form):
         organizations: list[Organization],
     ) -> None:
         super().__init__(data)
-        every = [("", _("All"))]
-        self.fields["fiscal_year"].choices = [(code, code) for code in fiscal_years]
-        self.fields["organization"].choices = every + [
+        every: list[tuple[str, Any]] = [("", _("All"))]
+        _choices(self, "fiscal_year").choices = [(code, code) for code in fiscal_years]
+        _choices(self, "organization").choices = every + [
             (org.owner_org, in_page_language((org.title_en, org.title_fr)) or org.owner_org)
             for org in organizations
         ]
-        self.fields["service_type"].choices = every + choice_list(SERVICE_TYPE_CHOICES)
-        self.fields["service_scope"].choices = every + choice_list(SERVICE_SCOPE_CHOICES)
-        self.fields["designation"].choices = every + DESIGNATION_CHOICES
+        _choices(self, "service_type").choices = every + choice_list(SERVICE_TYPE_CHOICES)
+        _choices(self, "service_scope").choices = every + choice_list(SERVICE_SCOPE_CHOICES)
+        _choices(self, "designation").choices = every + DESIGNATION_CHOICES
 
 
 class FindingFilterForm(forms.Form):
@@ -112,13 +119,13 @@ class FindingFilterForm(forms.Form):
         rules: list[tuple[str, str]],
     ) -> None:
         super().__init__(data)
-        every = [("", _("All"))]
-        self.fields["fiscal_year"].choices = every + [(code, code) for code in fiscal_years]
-        self.fields["organization"].choices = every + [
+        every: list[tuple[str, Any]] = [("", _("All"))]
+        _choices(self, "fiscal_year").choices = every + [(code, code) for code in fiscal_years]
+        _choices(self, "organization").choices = every + [
             (org.owner_org, in_page_language((org.title_en, org.title_fr)) or org.owner_org)
             for org in organizations
         ]
-        self.fields["rule"].choices = every + rules
+        _choices(self, "rule").choices = every + rules
 
 
 class IndicatorsFilterForm(forms.Form):
@@ -129,8 +136,8 @@ class IndicatorsFilterForm(forms.Form):
         self, data: Any = None, *, fiscal_years: list[str], organizations: list[Organization]
     ) -> None:
         super().__init__(data)
-        self.fields["fiscal_year"].choices = [(code, code) for code in fiscal_years]
-        self.fields["organization"].choices = [("", _("All organizations"))] + [
+        _choices(self, "fiscal_year").choices = [(code, code) for code in fiscal_years]
+        _choices(self, "organization").choices = [("", _("All organizations"))] + [
             (org.owner_org, in_page_language((org.title_en, org.title_fr)) or org.owner_org)
             for org in organizations
         ]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
+from comptoir.accounts.models import User
 from comptoir.core.opendata.validation import RuleCode
 from comptoir.inventory import access, actions, findings, queries
 from comptoir.inventory.errors import RecordRefusedError
@@ -43,6 +44,12 @@ from comptoir.inventory.models import (
 from comptoir.inventory.templatetags.comptoir_ui import percent
 
 PAGE_SIZE = 25
+
+
+class StaffRequest(HttpRequest):
+    """A request from a signed-in staff member (the views using it are behind login_required)."""
+
+    user: User
 
 
 def _require_inventory_viewer(request: HttpRequest) -> None:
@@ -173,7 +180,7 @@ def _violations_to_form(form: Any, error: RecordRefusedError) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def service_year_edit(request: StaffRequest, pk: int) -> HttpResponse:
     record = access.access_service_year_for_edit(request.user, pk)
     form = ServiceYearForm(_posted(request)[0], record=record)
     if request.method == "POST" and form.is_valid():
@@ -196,7 +203,7 @@ def service_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def standard_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def standard_year_edit(request: StaffRequest, pk: int) -> HttpResponse:
     record = access.access_standard_year_for_edit(request.user, pk)
     form = StandardYearForm(_posted(request)[0], record=record)
     if request.method == "POST" and form.is_valid():
@@ -223,7 +230,7 @@ def standard_year_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_test(request: HttpRequest, pk: int) -> HttpResponse:
+def service_test(request: StaffRequest, pk: int) -> HttpResponse:
     record = access.access_service_year_for_assessment(request.user, pk)
     existing = getattr(record, "service_test", None)
     initial = None
@@ -256,7 +263,7 @@ def service_test(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def priority_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+def priority_assessment(request: StaffRequest, pk: int) -> HttpResponse:
     record = access.access_service_year_for_assessment(request.user, pk)
     existing = getattr(record, "priority_assessment", None)
     initial = None
@@ -292,7 +299,7 @@ def priority_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def fiscal_year_approve(request: HttpRequest, owner_org: str, code: str) -> HttpResponse:
+def fiscal_year_approve(request: StaffRequest, owner_org: str, code: str) -> HttpResponse:
     fiscal_year = access.access_fiscal_year_for_approval(request.user, owner_org, code)
     form = ApproveFiscalYearForm(_posted(request)[0])
     if fiscal_year.is_approved:
@@ -416,6 +423,7 @@ def _shown(value: object) -> str:
         return _("not applicable")
     if isinstance(value, Decimal):
         return f"{value} ({percent(value)})"
+    assert isinstance(value, int)  # noqa: S101  # the other figures are counts
     return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
@@ -435,7 +443,7 @@ def _indicator_rows(figures: Any) -> tuple[list[tuple[str, str, str]], list[tupl
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_files(request: HttpRequest) -> HttpResponse:
+def import_files(request: StaffRequest) -> HttpResponse:
     if not request.user.has_perm("inventory.import_inventory"):
         raise PermissionDenied(_("You may not import the inventory."))
     form = ImportForm(*_posted(request))
