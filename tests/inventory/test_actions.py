@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from comptoir.accounts.roles import Role
 from comptoir.core.businesstime import BusinessTimeError
@@ -267,3 +268,35 @@ def test_a_unit_calendar_carries_its_time_zone_holidays_overrides_and_closures()
     unit.business_hours = "nine to five"
     with pytest.raises(BusinessTimeError):
         calendar_for(unit)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("time_zone", "America/Atlantis"),
+        ("business_hours", "nine to five"),
+        ("holiday_jurisdiction", "CA-ZZ"),
+        ("holiday_categories", "imaginary"),
+    ],
+)
+def test_a_unit_with_bad_calendar_settings_does_not_validate(field, value):
+    organization = Organization.objects.create(owner_org="cal-cal", title_en="C", title_fr="C")
+    unit = Unit(
+        organization=organization, code="u", name_en="U", name_fr="U", kind=Unit.Kind.DIVISION
+    )
+    unit.full_clean()
+    setattr(unit, field, value)
+    with pytest.raises(ValidationError) as raised:
+        unit.full_clean()
+    assert list(raised.value.message_dict) == [field]
+
+
+def test_administrators_manage_units_in_the_admin_site(client, make_user):
+    admin = make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    organization = Organization.objects.create(owner_org="cal-cal", title_en="C", title_fr="C")
+    unit = Unit.objects.create(
+        organization=organization, code="u", name_en="U", name_fr="U", kind=Unit.Kind.DIVISION
+    )
+    assert client.get(f"/en/admin/inventory/unit/{unit.pk}/change/").status_code == 200
+    assert client.get(f"/en/admin/inventory/unit/{unit.pk}/history/").status_code == 200

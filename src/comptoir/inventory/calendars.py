@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from comptoir.core.businesstime import Calendar, Closure, HolidaySource, Interval, WeeklyHours
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.core.businesstime import (
+    BusinessTimeError,
+    Calendar,
+    Closure,
+    ErrorCode,
+    HolidaySource,
+    Interval,
+    WeeklyHours,
+)
+from comptoir.core.businesstime.model import zone_info
 from comptoir.inventory.models import Unit
 
 
@@ -37,3 +48,51 @@ def calendar_for(unit: Unit, *, language: str = "en") -> Calendar:
             for closure in unit.closures.all()
         ),
     )
+
+
+_FIELD_MESSAGES = {
+    ErrorCode.UNKNOWN_TIME_ZONE: (
+        "time_zone",
+        _("“%(value)s” is not a time zone; write an IANA name such as America/Toronto."),
+    ),
+    ErrorCode.INVALID_HOURS: (
+        "business_hours",
+        _("Write business hours as 08:30-16:30 or mon-fri 08:30-16:30; sat 09:00-12:00."),
+    ),
+    ErrorCode.NO_BUSINESS_TIME: (
+        "business_hours",
+        _("The unit must be open at least one hour a week."),
+    ),
+    ErrorCode.INVALID_HOLIDAY_JURISDICTION: (
+        "holiday_jurisdiction",
+        _("Write a holiday jurisdiction as CA (federal) or CA-QC (a province or territory)."),
+    ),
+    ErrorCode.UNKNOWN_COUNTRY: (
+        "holiday_jurisdiction",
+        _("There are no public holidays known for this country."),
+    ),
+    ErrorCode.UNKNOWN_SUBDIVISION: (
+        "holiday_jurisdiction",
+        _("There are no public holidays known for this province, territory or region."),
+    ),
+    ErrorCode.UNKNOWN_CATEGORY: (
+        "holiday_categories",
+        _("These holiday categories are not known for this jurisdiction."),
+    ),
+}
+
+
+def calendar_errors(unit: Unit) -> dict[str, str]:
+    """Translated errors of a unit's calendar settings, by field (empty when they are valid)."""
+    try:
+        tz = unit.time_zone
+        zone_info(tz)
+        WeeklyHours.parse(unit.business_hours)
+        HolidaySource.parse(unit.holiday_jurisdiction, holiday_categories(unit))
+    except BusinessTimeError as error:
+        field, message = _FIELD_MESSAGES.get(
+            error.code, ("business_hours", _("These calendar settings are not valid."))
+        )
+        value = error.params.get("value", "")
+        return {field: str(message) % {"value": value}}
+    return {}

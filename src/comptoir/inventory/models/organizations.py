@@ -1,5 +1,6 @@
 """Organizations, their programs and the units that deliver service (with their calendars)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -99,6 +100,14 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name_en
+
+    def clean(self) -> None:
+        # Imported here: calendars imports the models.
+        from comptoir.inventory.calendars import calendar_errors
+
+        errors = calendar_errors(self)
+        if errors:
+            raise ValidationError(errors)
 
 
 class UnitHoliday(models.Model):
