@@ -131,10 +131,10 @@ def do_import_inventory(
 
 
 @dataclass(frozen=True, slots=True)
-class SaveResult:
+class SaveResult[Record: (ServiceYear, StandardYear)]:
     """A saved record and the (non-blocking) violations recorded as findings on it."""
 
-    record: ServiceYear | StandardYear
+    record: Record
     warnings: list[Violation]
 
 
@@ -212,7 +212,7 @@ def validate_service_cells(
 @transaction.atomic
 def do_update_service_year(
     service_year: ServiceYear, changes: Mapping[str, Any], *, actor: User
-) -> SaveResult:
+) -> SaveResult[ServiceYear]:
     """Change a service record's open-data cells and Guideline fields.
 
     The would-be row is validated with the import's rules; any ERROR refuses the change
@@ -267,7 +267,7 @@ def do_create_service_year(
     cells: Mapping[str, Any],
     *,
     actor: User | None,
-) -> SaveResult:
+) -> SaveResult[ServiceYear]:
     """Add a service record for a fiscal year (creating the service and the year if needed)."""
     year = _fiscal_year(organization, fiscal_year, actor)
     ensure_editable(year)
@@ -322,7 +322,7 @@ def _computed_standard_cells(row: Mapping[str, str]) -> dict[str, str]:
 @transaction.atomic
 def do_update_standard_year(
     standard_year: StandardYear, changes: Mapping[str, str], *, actor: User
-) -> SaveResult:
+) -> SaveResult[StandardYear]:
     """Change a standard record's cells; ``performance``/``target_met`` are recomputed."""
     standard_year = StandardYear.objects.select_for_update().get(pk=standard_year.pk)
     ensure_editable(standard_year.fiscal_year)
@@ -352,7 +352,7 @@ def do_create_standard_year(
     cells: Mapping[str, str],
     *,
     actor: User | None,
-) -> SaveResult:
+) -> SaveResult[StandardYear]:
     """Add a standard record to a service record (creating the standard if needed)."""
     ensure_editable(service_year.fiscal_year)
     _check_cells(cells, [f for f in STANDARD_FIELDS_STORED if f not in COMPUTED_STANDARD_FIELDS])

@@ -154,7 +154,9 @@ class DemoService:
         return f"CSTA-{self.number:03d}"
 
 
-def _s(en: str, fr: str, kind: str, channel: str, target: str, met: tuple[float, float]):
+def _s(
+    en: str, fr: str, kind: str, channel: str, target: str, met: tuple[float, float]
+) -> DemoStandard:
     return DemoStandard(en, fr, kind, channel, target, met)
 
 
