@@ -91,6 +91,8 @@ def staff_urls(inventory) -> list[str]:  # type: ignore[no-untyped-def]
         "/inventory/import/",
         "/accounts/password/change/",
         "/accounts/2fa/",
+        "/accounts/2fa/totp/activate/",
+        "/accounts/logout/",
     ]
 
 
@@ -123,6 +125,10 @@ def test_forms_with_errors_pass_axe(signed_in_page, inventory):
     assert_accessible(page)
     page.goto("/en/inventory/fiscal-years/test-essai/2024-2025/approve/")
     page.get_by_role("button", name="Approve and freeze").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/fr/inventory/import/")
+    page.locator("main form button[type=submit]").click()
     expect(page.locator("#error-summary")).to_be_visible()
     assert_accessible(page)
 

@@ -491,9 +491,13 @@ def test_a_custodian_imports_files_and_a_strict_import_with_errors_changes_nothi
     response = client.post("/en/inventory/import/", upload(bad, strict=True))
     assert response.status_code == 400
     assert "nothing was imported" in body(response)
+    assert "Not a whole number" in body(response)  # the rule, listed with its row
     assert not ServiceYear.objects.filter(service__service_id="S-900").exists()
-    response = client.post("/fr/inventory/import/", upload(service_row, strict=False))
+    lenient = service_row | {"client_feedback_channel": "EML"}  # a warning only
+    response = client.post("/en/inventory/import/", upload(lenient, strict=False))
     assert response.status_code == 200
+    assert "recorded as a finding" in body(response)
+    assert "Online feedback inconsistent" in body(response)
     assert ServiceYear.objects.get(service__service_id="S-900").service_name_en == "Imported"
 
 

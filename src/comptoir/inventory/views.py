@@ -44,6 +44,8 @@ from comptoir.inventory.models import (
 from comptoir.inventory.templatetags.comptoir_ui import percent
 
 PAGE_SIZE = 25
+#: How many violations an import page lists (all of them are in the data-quality findings).
+REPORT_LIMIT = 200
 
 
 class StaffRequest(HttpRequest):
@@ -471,7 +473,10 @@ def import_files(request: StaffRequest) -> HttpResponse:
             )
         messages.success(request, _("The files were imported."))
     status = 400 if request.method == "POST" and form.errors else 200
-    return render(request, "inventory/import.html", {"form": form, "result": result}, status=status)
+    context: dict[str, Any] = {"form": form, "result": result}
+    if result is not None:
+        context["reported"] = findings.describe_violations(result.violations[:REPORT_LIMIT])
+    return render(request, "inventory/import.html", context, status=status)
 
 
 # --- Public pages -------------------------------------------------------------------------------
