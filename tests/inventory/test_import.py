@@ -251,3 +251,24 @@ def test_uploaded_files_import_like_paths(write_inventory_files):
     assert (result.services_created, result.standards_created) == (1, 1)
     assert result.batch.services_file == "service.csv"
     assert len(result.batch.services_sha256) == 64
+
+
+def test_reimport_relinks_programs_only_when_the_program_changes(write_inventory_files):
+    services, standards = write_inventory_files([valid_service_row()], [valid_standard_row()])
+    do_import_inventory(services, standards, actor=None)
+    do_import_inventory(services, standards, actor=None)
+    record = ServiceYear.objects.get()
+    assert [p.code for p in record.programs.all()] == ["BTS01"]
+    services, standards = write_inventory_files(
+        [
+            valid_service_row(
+                program_id="BTS01,BTS02",
+                program_name_en="'Trade Statistics', 'Price Statistics'",
+                program_name_fr="'Statistiques commerciales', 'Statistiques des prix'",
+            )
+        ],
+        [valid_standard_row()],
+    )
+    do_import_inventory(services, standards, actor=None)
+    assert sorted(p.code for p in record.programs.all()) == ["BTS01", "BTS02"]
+    assert Program.objects.get(code="BTS02").name_fr == "Statistiques des prix"

@@ -328,6 +328,7 @@ class _Importer:
         new: list[ServiceYear] = []
         changed: list[ServiceYear] = []
         unchanged: list[ServiceYear] = []
+        previous_program_ids: dict[int, str] = {}
         seen: dict[tuple[int, int], ServiceYear] = {}
         for row in self.services.rows:
             values = row.values
@@ -347,6 +348,7 @@ class _Importer:
                 record = ServiceYear(service=service, fiscal_year=fiscal_year, **cells)
                 new.append(record)
             elif any(getattr(record, name) != cell for name, cell in cells.items()):
+                previous_program_ids[record.pk] = record.program_id
                 for name, cell in cells.items():
                     setattr(record, name, cell)
                 changed.append(record)
@@ -364,12 +366,17 @@ class _Importer:
             (sy.service_id, sy.fiscal_year_id): sy for sy in (*existing.values(), *new)
         }
         self.touched_service_years = list(seen.values())
+        # Program links change only with new records or a changed ``program_id``.
+        self.relinked_service_years = [
+            *new,
+            *(r for r in changed if r.program_id != previous_program_ids.get(r.pk)),
+        ]
 
     def upsert_programs(self) -> None:
         """Programs named in the records (codes per organization), and each record's links."""
         wanted: dict[tuple[int, str], tuple[str, str]] = {}
         links: list[tuple[ServiceYear, list[tuple[int, str]]]] = []
-        for record in self.touched_service_years:
+        for record in self.relinked_service_years:
             organization_id = self.fiscal_years_by_pk[record.fiscal_year_id].organization_id
             codes = split_codes(record.program_id)
             names_en = parse_program_names(record.program_name_en, len(codes))
