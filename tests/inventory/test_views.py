@@ -549,3 +549,40 @@ def test_an_approved_year_offers_no_edit_and_the_tools_refuse(client, custodian,
     response = client.post(f"/en/inventory/services/{record.pk}/service-test/", answers)
     assert response.status_code == 400
     assert not ServiceTestAssessment.objects.exists()
+
+
+def test_a_save_with_a_warning_says_it_was_recorded_as_a_finding(client, custodian, record):
+    client.force_login(custodian)
+    url = f"/en/inventory/services/{record.pk}/edit/"
+    data = {k: v for k, v in client.get(url).context["form"].initial.items() if v}
+    response = client.post(url, data | {"client_feedback_channel": ["EML"]}, follow=True)
+    page = body(response)
+    assert "1 warning was recorded as a data-quality finding" in page
+    assert "Online feedback inconsistent" in page
+    record.refresh_from_db()
+    assert record.client_feedback_channel == "EML"
+
+
+def test_findings_and_public_pages_need_the_same_queries_for_few_or_many_rows(
+    client, custodian, viewer, record, make_service_year
+):
+    def add_services(first, last):
+        for number in range(first, last):
+            other = make_service_year(service_id=f"Q-{number:02d}", **PROGRAM)
+            actions.do_create_standard_year(other, "STD-1", VALID_STANDARD_CELLS, actor=custodian)
+            actions.do_update_service_year(
+                other, {"client_feedback_channel": "EML"}, actor=custodian
+            )
+
+    add_services(0, 2)
+    actions.do_approve_fiscal_year(record.fiscal_year, actor=custodian)
+    client.force_login(viewer)
+    urls = ["/en/inventory/findings/", "/en/organizations/test-essai/service-standards/"]
+    few = [query_count(client, url) for url in urls]
+    year = record.fiscal_year
+    FiscalYear.objects.filter(pk=year.pk).update(approved_at=None, approved_by=None)
+    add_services(2, 12)
+    actions.do_approve_fiscal_year(year, actor=custodian)
+    many = [query_count(client, url) for url in urls]
+    assert many == few
+    assert body(client.get(urls[1])).count("We answer data requests") == 13

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from comptoir.accounts.models import User
@@ -170,6 +171,20 @@ def _history(record: ServiceYear) -> list[Any]:
     return list(queries.service_year_history(record))
 
 
+def _report_warnings(request: HttpRequest, warnings: list[Any]) -> None:
+    """Rules broken at warning level do not block a save; say so, they are now findings."""
+    if warnings:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d warning was recorded as a data-quality finding; see below.",
+                "%(count)d warnings were recorded as data-quality findings; see below.",
+                len(warnings),
+            )
+            % {"count": len(warnings)},
+        )
+
+
 def _violations_to_form(form: Any, error: RecordRefusedError) -> None:
     """Show each violation of the data dictionary on its field (or on the form)."""
     for violation in error.violations:
@@ -187,7 +202,7 @@ def service_year_edit(request: StaffRequest, pk: int) -> HttpResponse:
     form = ServiceYearForm(_posted(request)[0], record=record)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_update_service_year(
+            saved = actions.do_update_service_year(
                 record, form.cleaned_cells() | form.cleaned_guideline(), actor=request.user
             )
         except RecordRefusedError as error:
@@ -196,6 +211,7 @@ def service_year_edit(request: StaffRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.messages)
         else:
             messages.success(request, _("The service record was saved."))
+            _report_warnings(request, saved.warnings)
             return redirect("inventory:service_detail", pk=record.pk)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -210,13 +226,16 @@ def standard_year_edit(request: StaffRequest, pk: int) -> HttpResponse:
     form = StandardYearForm(_posted(request)[0], record=record)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_update_standard_year(record, form.cleaned_cells(), actor=request.user)
+            saved = actions.do_update_standard_year(
+                record, form.cleaned_cells(), actor=request.user
+            )
         except RecordRefusedError as error:
             _violations_to_form(form, error)
         except ValidationError as error:  # InventoryError, or a model check of the action
             form.add_error(None, error.messages)
         else:
             messages.success(request, _("The service standard record was saved."))
+            _report_warnings(request, saved.warnings)
             return redirect("inventory:service_detail", pk=record.service_year_id)
     status = 400 if request.method == "POST" else 200
     return render(
