@@ -13,7 +13,7 @@ different services of the same year; a yearly record by (record, fiscal year). A
 the same identity in one file (a duplicate key, reported as a finding) updates nothing: the first
 row is kept, the finding points at it and names the duplicate's row.
 
-Writes are ``bulk_create``/``bulk_update`` in batches, with history rows created in bulk too
+Writes are multi-row inserts and ``bulk_update`` in batches, with history rows created in bulk too
 (``HistoricalRecords``), who and when recorded. A record whose cells did not change gets no
 update and no history row, so re-importing the same file is a no-op apart from the batch.
 """
@@ -21,6 +21,7 @@ update and no history row, so re-importing the same file is a no-op apart from t
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -137,18 +138,19 @@ def validate_files(services: ReadFile, standards: ReadFile) -> list[Violation]:
     )
 
 
-def parse_program_names(cell: str, count: int) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def parse_program_names(cell: str, count: int) -> tuple[str, ...]:
     """The names in a published program-name cell (``'A', "B's"``), when there are ``count``."""
     text = cell.strip()
     if not text:
-        return []
+        return ()
     try:
         names = ast.literal_eval(f"[{text}]")
     except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return []
+        return ()
     if len(names) != count or not all(isinstance(name, str) for name in names):
-        return []
-    return [name.strip() for name in names]
+        return ()
+    return tuple(name.strip() for name in names)
 
 
 class _Importer:
@@ -229,12 +231,10 @@ class _Importer:
     def _create(self, model: Any, objs: list[Any]) -> list[Any]:
         if not objs:
             return objs
-        created: list[Any] = model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
-        if any(obj.pk is None for obj in created):  # pragma: no cover - every backend we use
-            raise RuntimeError("bulk_create did not return primary keys")
+        _insert_returning_pks(model, objs)
         if hasattr(model, "history"):
-            self._history(model, created, update=False)
-        return created
+            self._history(model, objs, update=False)
+        return objs
 
     def _update(self, model: Any, objs: list[Any], fields: Sequence[str]) -> None:
         if not objs:
@@ -413,13 +413,13 @@ class _Importer:
         programs = {**existing, **{(p.organization_id, p.code): p for p in new}}
         through = ServiceYear.programs.through
         through.objects.filter(serviceyear_id__in=[r.pk for r, _keys in links]).delete()
-        through.objects.bulk_create(
+        _insert_returning_pks(
+            through,
             [
                 through(serviceyear_id=record.pk, program_id=programs[key].pk)
                 for record, keys in links
                 for key in dict.fromkeys(keys)
             ],
-            batch_size=BATCH_SIZE,
         )
 
     def upsert_standards(self, result: ImportResult) -> None:
@@ -537,7 +537,7 @@ class _Importer:
                     created_at=self.now,
                 )
             )
-        Finding.objects.bulk_create(findings, batch_size=BATCH_SIZE)
+        _insert_returning_pks(Finding, findings)
 
     def run(self) -> ImportResult:
         result = ImportResult(batch=None, violations=list(self.violations))
@@ -575,6 +575,45 @@ class _Importer:
             ]
         )
         return result
+
+
+def _insert_returning_pks(model: Any, objs: Sequence[Any]) -> None:
+    """Insert new instances with multi-row ``INSERT ... RETURNING`` and set their primary keys.
+
+    What ``bulk_create`` does, without its per-value work for the text cells that make up most of
+    a record (they are stored as they are); other values are prepared by their field. SQLite
+    (3.35+) and PostgreSQL return the keys in the order of the rows, as ``bulk_create`` relies on.
+    """
+    if not objs:
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    prepared_by = [None if f.get_internal_type() == "TextField" else f for f in fields]
+    batch = max(1, min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, objs)))
+    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - names from the model
+        connection.ops.quote_name(meta.db_table),
+        ", ".join(connection.ops.quote_name(f.column) for f in fields),
+    )
+    tail = f" RETURNING {connection.ops.quote_name(meta.pk.column)}"
+    placeholders = "({})".format(", ".join(["%s"] * len(fields)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch):
+            chunk = objs[start : start + batch]
+            params: list[Any] = []
+            for obj in chunk:
+                for field, prepare in zip(fields, prepared_by, strict=True):
+                    value = getattr(obj, field.attname)
+                    params.append(
+                        value if prepare is None else prepare.get_db_prep_save(value, connection)
+                    )
+            cursor.execute(head + ", ".join([placeholders] * len(chunk)) + tail, params)
+            keys = [row[0] for row in cursor.fetchall()]
+            if len(keys) != len(chunk):  # pragma: no cover - a backend without RETURNING
+                raise RuntimeError("the database did not return the new primary keys")
+            for obj, key in zip(chunk, keys, strict=True):
+                obj.pk = key
+                obj._state.adding = False
+                obj._state.db = connection.alias
 
 
 def _jsonable(params: Mapping[str, object]) -> dict[str, Any]:
