@@ -6,6 +6,8 @@ from collections import Counter
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from comptoir.accounts.roles import Role
 from comptoir.core.opendata.schema import Resource, field_of
@@ -272,3 +274,24 @@ def test_reimport_relinks_programs_only_when_the_program_changes(write_inventory
     do_import_inventory(services, standards, actor=None)
     assert sorted(p.code for p in record.programs.all()) == ["BTS01", "BTS02"]
     assert Program.objects.get(code="BTS02").name_fr == "Statistiques des prix"
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(write_inventory_files):
+    def queries_for(count):
+        services, standards = write_inventory_files(
+            [
+                valid_service_row(owner_org=f"org-{count}", service_id=f"{n}", sin_usage="X")
+                for n in range(count)
+            ],
+            [
+                valid_standard_row(
+                    owner_org=f"org-{count}", service_id=f"{n}", service_standard_id=f"S{n}"
+                )
+                for n in range(count)
+            ],
+        )
+        with CaptureQueriesContext(connection) as captured:
+            do_import_inventory(services, standards, actor=None)
+        return len(captured)
+
+    assert queries_for(3) == queries_for(60)
