@@ -21,7 +21,9 @@ def staff_member(transactional_db):
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/password/reset/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/accounts/login/", "/accounts/password/reset/", "/no-such-page/"]
+)
 def test_public_pages_have_no_accessibility_violation(page, lang, path):
     page.goto(f"/{lang}{path}")
     assert page.locator("html").get_attribute("lang") == lang

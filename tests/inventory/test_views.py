@@ -586,3 +586,16 @@ def test_findings_and_public_pages_need_the_same_queries_for_few_or_many_rows(
     many = [query_count(client, url) for url in urls]
     assert many == few
     assert body(client.get(urls[1])).count("We answer data requests") == 13
+
+
+def test_error_pages_keep_the_page_frame_in_both_languages(client, viewer, record):
+    response = client.get("/fr/inventory/services/999999/")
+    assert response.status_code == 302  # anonymous: sign in first
+    client.force_login(viewer)
+    response = client.get("/fr/inventory/services/999999/")
+    assert response.status_code == 404
+    assert 'lang="fr"' in body(response) and "<gcds-header" in body(response)
+    response = client.get(f"/en/inventory/services/{record.pk}/edit/")
+    assert response.status_code == 403
+    assert "You may not change this service." in body(response)
+    assert "<gcds-footer" in body(response)
