@@ -31,6 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from psycopg import sql
 
 from comptoir.core.opendata import validation
 from comptoir.core.opendata.csvio import CsvFormatError, CsvRow, open_csv
@@ -182,8 +183,8 @@ class _Importer:
     # -- helpers -------------------------------------------------------------------------------
 
     def _history(self, model: Any, objs: Sequence[Any], *, update: bool) -> None:
-        """History rows for ``objs``, as ``bulk_history_create`` would write them, but with one
-        prepared ``executemany`` instead of model instances (it halves the import's time)."""
+        """History rows for ``objs``, as ``bulk_history_create`` would write them, but written
+        as plain rows (``COPY`` or one prepared ``executemany``) instead of model instances."""
         if not objs:
             return
         historical = model.history.model
@@ -199,7 +200,7 @@ class _Importer:
         for column in historical._meta.concrete_fields:
             if column.primary_key:
                 continue
-            columns.append(connection.ops.quote_name(column.column))
+            columns.append(column.column)
             if column.attname in tracked:
                 text = column.get_internal_type() == "TextField"
                 plan.append((column.attname, None if text else column, None))
@@ -208,11 +209,6 @@ class _Importer:
                 plan.append((None, None, value))
             else:  # pragma: no cover - a column simple-history adds in a future version
                 raise RuntimeError(f"unexpected history column {column.attname}")
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
-            connection.ops.quote_name(historical._meta.db_table),
-            ", ".join(columns),
-            ", ".join(["%s"] * len(columns)),
-        )
         rows = []
         for obj in objs:
             row: list[Any] = []
@@ -224,9 +220,7 @@ class _Importer:
                 else:
                     row.append(prepared_by.get_db_prep_save(getattr(obj, attname), connection))
             rows.append(row)
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), BATCH_SIZE):
-                cursor.executemany(sql, rows[start : start + BATCH_SIZE])
+        _write_rows(historical._meta.db_table, columns, rows)
 
     def _create(self, model: Any, objs: list[Any]) -> list[Any]:
         if not objs:
@@ -578,17 +572,24 @@ class _Importer:
 
 
 def _insert_returning_pks(model: Any, objs: Sequence[Any]) -> None:
-    """Insert new instances with multi-row ``INSERT ... RETURNING`` and set their primary keys.
+    """Insert new instances and set their primary keys.
 
-    What ``bulk_create`` does, without its per-value work for the text cells that make up most of
-    a record (they are stored as they are); other values are prepared by their field. SQLite
-    (3.35+) and PostgreSQL return the keys in the order of the rows, as ``bulk_create`` relies on.
+    What ``bulk_create`` does, without its per-value work for the text cells that make up most
+    of a record (they are stored as they are; other values are prepared by their field). SQLite:
+    multi-row ``INSERT ... RETURNING`` (SQLite 3.35+ returns the keys in row order, as
+    ``bulk_create`` relies on). PostgreSQL: keys drawn from the table's sequence, then ``COPY``.
     """
     if not objs:
         return
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     prepared_by = [None if f.get_internal_type() == "TextField" else f for f in fields]
+    if connection.vendor == "postgresql":
+        _copy_returning_pks(model, objs, fields, prepared_by)
+        return
+    if connection.vendor != "sqlite":  # pragma: no cover - the two databases Comptoir supports
+        model._default_manager.bulk_create(objs, batch_size=BATCH_SIZE)
+        return
     batch = max(1, min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, objs)))
     head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - names from the model
         connection.ops.quote_name(meta.db_table),
@@ -601,11 +602,7 @@ def _insert_returning_pks(model: Any, objs: Sequence[Any]) -> None:
             chunk = objs[start : start + batch]
             params: list[Any] = []
             for obj in chunk:
-                for field, prepare in zip(fields, prepared_by, strict=True):
-                    value = getattr(obj, field.attname)
-                    params.append(
-                        value if prepare is None else prepare.get_db_prep_save(value, connection)
-                    )
+                params.extend(_row(obj, fields, prepared_by))
             cursor.execute(head + ", ".join([placeholders] * len(chunk)) + tail, params)
             keys = [row[0] for row in cursor.fetchall()]
             if len(keys) != len(chunk):  # pragma: no cover - a backend without RETURNING
@@ -614,6 +611,57 @@ def _insert_returning_pks(model: Any, objs: Sequence[Any]) -> None:
                 obj.pk = key
                 obj._state.adding = False
                 obj._state.db = connection.alias
+
+
+def _row(obj: Any, fields: Sequence[Any], prepared_by: Sequence[Any]) -> list[Any]:
+    return [
+        getattr(obj, field.attname)
+        if prepare is None
+        else prepare.get_db_prep_save(getattr(obj, field.attname), connection)
+        for field, prepare in zip(fields, prepared_by, strict=True)
+    ]
+
+
+def _copy_returning_pks(
+    model: Any, objs: Sequence[Any], fields: Sequence[Any], prepared_by: Sequence[Any]
+) -> None:
+    """PostgreSQL: draw ``len(objs)`` keys from the table's sequence, then ``COPY`` the rows."""
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        keys = [row[0] for row in cursor.fetchall()]
+    rows = []
+    for obj, key in zip(objs, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = connection.alias
+        rows.append([key, *_row(obj, fields, prepared_by)])
+    _write_rows(meta.db_table, [meta.pk.column, *(f.column for f in fields)], rows)
+
+
+def _write_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert prepared rows: ``COPY`` on PostgreSQL, a prepared ``executemany`` elsewhere."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+            )
+            with cursor.cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        insert = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the models
+            connection.ops.quote_name(table),
+            ", ".join(connection.ops.quote_name(column) for column in columns),
+            ", ".join(["%s"] * len(columns)),
+        )
+        for start in range(0, len(rows), BATCH_SIZE):
+            cursor.executemany(insert, rows[start : start + BATCH_SIZE])
 
 
 def _jsonable(params: Mapping[str, object]) -> dict[str, Any]:
