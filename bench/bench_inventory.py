@@ -7,6 +7,8 @@ Data: ``../shared/data/gc-service-inventory`` (service.csv: 1,752 rows, 3.2 MB; 
 - ``import``: ``do_import_inventory`` of both files into a freshly migrated, empty database
   (read, validate, write, history rows, findings; one transaction);
 - ``reimport``: the same files again (every record compared, nothing to write);
+- ``update``: files where every row differs from the imported one (a name or comment revised):
+  every record updated, with its history row;
 - ``export``: both files of 2023-2024 and 2024-2025 written to a folder (recomputed performance);
 - ``floor``: in the same run, the cost no implementation can avoid: reading both files with the
   ``csv`` module into dicts and writing them back with ``csv.writer``.
@@ -84,15 +86,20 @@ def child(step: str, out_dir: str) -> dict[str, float]:
 
         call_command("migrate", verbosity=0)
         return {"seconds": time.perf_counter() - started}
-    if step in {"import", "reimport"}:
+    if step in {"import", "reimport", "update"}:
         from comptoir.inventory.actions import do_import_inventory
 
-        if step == "reimport":
+        services, standards = SERVICES, STANDARDS
+        if step != "import":
             do_import_inventory(SERVICES, STANDARDS, actor=None)
+        if step == "update":
+            services, standards = _revised_files(Path(out_dir))
         started = time.perf_counter()
-        result = do_import_inventory(SERVICES, STANDARDS, actor=None)
+        result = do_import_inventory(services, standards, actor=None)
         assert result.services_total == 1752, result.services_total
         assert result.standards_total == 2343, result.standards_total
+        if step == "update":
+            assert (result.services_updated, result.standards_updated) == (1752, 2343)
         return {"seconds": time.perf_counter() - started}
     if step == "export":
         from comptoir.inventory.actions import do_import_inventory
@@ -108,6 +115,27 @@ def child(step: str, out_dir: str) -> dict[str, float]:
         assert counts["2023-2024"] == {"service.csv": 1751, "service-std.csv": 2343}, counts
         return {"seconds": seconds, "rss_before_mb": before / 1024}
     raise SystemExit(f"unknown step {step}")
+
+
+def _revised_files(folder: Path) -> tuple[Path, Path]:
+    """Copies of both files where every row has a revised name or comment."""
+    from comptoir.core.opendata.csvio import read_rows, write_rows
+    from comptoir.core.opendata.schema import Resource
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for kind, source, column in (
+        (Resource.SERVICE, SERVICES, "service_name_en"),
+        (Resource.STANDARD, STANDARDS, "comments_en"),
+    ):
+        rows = [dict(row.values) for row in read_rows(source)]
+        for row in rows:
+            row[column] += " (revised)"
+        path = folder / source.name
+        with path.open("wb") as out:
+            write_rows(kind, rows, out)
+        paths.append(path)
+    return paths[0], paths[1]
 
 
 # --- parent -------------------------------------------------------------------------------------
@@ -179,7 +207,7 @@ def bench_backend(label: str, postgres: str | None, repeat: int) -> dict[str, di
                 env["COMPTOIR_VAR_DIR"] = str(run_dir)
 
         for _ in range(repeat):
-            for step in ("import", "reimport", "export"):
+            for step in ("import", "reimport", "update", "export"):
                 fresh()
                 results.setdefault(step, []).append(_run_child(step, env, str(work / "out")))
             results.setdefault("floor", []).append(_run_child("floor", env, str(work)))
@@ -209,6 +237,7 @@ def bench_backend(label: str, postgres: str | None, repeat: int) -> dict[str, di
     for step, floor_seconds in (
         ("import", floor["parse"]),
         ("reimport", floor["parse"]),
+        ("update", floor["parse"]),
         ("export", floor["write"]),
     ):
         figures = summary[step]
