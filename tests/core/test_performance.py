@@ -128,7 +128,7 @@ def test_period_codes_agree_with_periods(day: date, kind: PeriodKind) -> None:
     tz=st.sampled_from(["America/Toronto", "America/St_Johns", "America/Whitehorse", "UTC"]),
 )
 def test_local_days_equal_astimezone(instants: list[datetime], tz: str) -> None:
-    values = np.array([np.datetime64(i, "us") for i in instants] + [np.datetime64("NaT")])
+    values = np.array([np.datetime64(i, "us") for i in instants] + [np.datetime64("NaT", "us")])
     days = local_days(values, tz)
     expected = [i.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).date() for i in instants]
     assert [d.item() for d in days[:-1]] == expected

@@ -186,9 +186,23 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-EMAIL_BACKEND = os.environ.get(
-    "COMPTOIR_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# Outgoing mail: SMTP in production, printed to the console in development.
+_mail_backend = os.environ.get(
+    "COMPTOIR_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
+MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": {}}}
+if _mail_backend.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("COMPTOIR_SMTP_HOST", "localhost"),
+        "port": int(os.environ.get("COMPTOIR_SMTP_PORT", "25")),
+        "username": os.environ.get("COMPTOIR_SMTP_USER", ""),
+        "password": os.environ.get("COMPTOIR_SMTP_PASSWORD", ""),
+        "use_tls": env_flag("COMPTOIR_SMTP_STARTTLS", default=False),
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("COMPTOIR_FROM_EMAIL", "comptoir@localhost")
 
 LOGGING = {
     "version": 1,

@@ -202,7 +202,7 @@ def local_days(instants: npt.NDArray[np.datetime64], tz: str) -> npt.NDArray[np.
     missing = np.isnat(values)
     raw = values.view(np.int64)
     if missing.all():
-        return np.full(values.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        return np.full(values.shape, np.datetime64("NaT", "D"), dtype="datetime64[D]")
     low = int(raw[~missing].min())
     high = int(raw[~missing].max())
     samples = list(range(low, high + _SAMPLE_STEP_US, _SAMPLE_STEP_US))
@@ -230,6 +230,6 @@ def local_days(instants: npt.NDArray[np.datetime64], tz: str) -> npt.NDArray[np.
         local = raw + np.asarray(offsets, dtype=np.int64)[np.clip(index, 0, None)]
     days = np.floor_divide(local, 86_400_000_000).astype("datetime64[D]")
     if missing.any():
-        days[missing] = np.datetime64("NaT")
+        days[missing] = np.datetime64("NaT", "D")
     result: npt.NDArray[np.datetime64] = days
     return result
