@@ -5,6 +5,8 @@
 ``COMPTOIR_SECRET_KEY`` required when debug is off
 ``COMPTOIR_ALLOWED_HOSTS`` comma-separated host names (default: loopback only)
 ``COMPTOIR_VAR_DIR``  where the SQLite file, uploads and collected static files live
+``COMPTOIR_REQUIRE_MFA`` ``1`` to require an authenticator app (TOTP) of every signed-in user
+                      (default on, off when debug is on)
 """
 
 import os
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "comptoir.accounts.middleware.RequireMultiFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -130,6 +133,8 @@ ACCOUNT_LOGOUT_ON_GET = False
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff must turn on a second factor before using any staff page (comptoir.accounts.middleware).
+COMPTOIR_REQUIRE_MFA = env_flag("COMPTOIR_REQUIRE_MFA", default=not DEBUG)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -11,3 +11,5 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Existing view tests sign in with force_login; tests of the MFA requirement turn it on.
+COMPTOIR_REQUIRE_MFA = False

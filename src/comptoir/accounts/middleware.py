@@ -1,0 +1,113 @@
+"""Require a second factor (an authenticator app, TOTP) from every signed-in staff member.
+
+When ``settings.COMPTOIR_REQUIRE_MFA`` is on, a signed-in user without an active TOTP
+authenticator is sent to allauth's activation page (``mfa_activate_totp``) with a message saying
+why: reading requests (GET, HEAD) are redirected, any other request is refused with 403 and
+reaches no view, so nothing changes. Left alone: anonymous requests, allauth's own account and MFA
+pages (sign-in, sign-out, re-authentication, activation, recovery codes), the language switch,
+static files and the public pages.
+
+The page the user asked for travels as ``next`` to the activation page and is kept in the session
+(only when it is a local path); once TOTP is on, allauth shows the new recovery codes and
+``mfa/recovery_codes/index.html`` offers a link back to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+
+#: Session key holding the local path a user asked for before being sent to activate TOTP.
+NEXT_SESSION_KEY = "comptoir_mfa_next"
+
+#: URL names (``namespace:name``) of pages anyone may read without signing in.
+PUBLIC_URL_NAMES = frozenset(
+    {
+        "inventory:public_organizations",
+        "inventory:public_service_standards",
+    }
+)
+#: allauth's pages (``account_*`` and ``mfa_*``) must stay reachable to sign in, sign out,
+#: re-authenticate and turn the second factor on.
+ALLAUTH_URL_PREFIXES = ("account_", "mfa_")
+OTHER_EXEMPT_URL_NAMES = frozenset({"set_language"})
+
+
+def mfa_required_message() -> str:
+    return gettext(
+        "Your organization requires a second factor to use Comptoir. Set up an authenticator "
+        "app on your phone or computer, then enter the code it shows to continue."
+    )
+
+
+def _is_exempt(request: HttpRequest) -> bool:
+    path = request.path_info
+    if settings.STATIC_URL and path.startswith(str(settings.STATIC_URL)):
+        return True
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return True  # a 404 page gives nothing away
+    if match.url_name and match.url_name.startswith(ALLAUTH_URL_PREFIXES) and not match.namespace:
+        return True
+    return match.view_name in PUBLIC_URL_NAMES or match.view_name in OTHER_EXEMPT_URL_NAMES
+
+
+def _is_local(url: str, request: HttpRequest) -> bool:
+    return url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+class RequireMultiFactorMiddleware:
+    """Send signed-in users without TOTP to set it up (see the module docstring)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not getattr(settings, "COMPTOIR_REQUIRE_MFA", False):
+            return self.get_response(request)
+        user = request.user
+        if not user.is_authenticated:
+            return self.get_response(request)
+        if _is_exempt(request):
+            self._remember_next(request)
+            return self.get_response(request)
+        if is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+            request.session.pop(NEXT_SESSION_KEY, None)
+            return self.get_response(request)
+        return self._refuse(request)
+
+    def _remember_next(self, request: HttpRequest) -> None:
+        """Keep the ``next`` given to the activation page, when it is a path on this site."""
+        if request.method != "GET" or "next" not in request.GET:
+            return
+        if request.path_info != reverse("mfa_activate_totp"):
+            return
+        wanted = request.GET["next"]
+        if _is_local(wanted, request):
+            request.session[NEXT_SESSION_KEY] = wanted
+
+    def _refuse(self, request: HttpRequest) -> HttpResponse:
+        activate_url = reverse("mfa_activate_totp")
+        if request.method in {"GET", "HEAD"}:
+            wanted = request.get_full_path()
+            messages.warning(request, mfa_required_message())
+            return HttpResponseRedirect(f"{activate_url}?{urlencode({'next': wanted})}")
+        return render(
+            request,
+            "mfa/required.html",
+            {"message": mfa_required_message(), "activate_url": activate_url},
+            status=403,
+        )
