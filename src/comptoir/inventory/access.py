@@ -173,6 +173,23 @@ def access_finding(user: AnyUser, finding_pk: int) -> Finding:
         raise Http404(_("No such finding.")) from error
 
 
+def may_manage_service_owners(user: AnyUser) -> bool:
+    """Custodians and administrators assign service owners; nobody else."""
+    return bool(
+        can_view_inventory(user)
+        and user.has_perm("inventory.add_serviceownership")
+        and user.has_perm("inventory.change_serviceownership")
+    )
+
+
+def access_service_year_for_owners(user: AnyUser, service_year_pk: int) -> ServiceYear:
+    """A service record whose service's owners the user may assign or unassign."""
+    service_year = access_service_year(user, service_year_pk)
+    if not may_manage_service_owners(user):
+        raise PermissionDenied(_("You may not assign service owners."))
+    return service_year
+
+
 def access_organization(owner_org: str) -> Organization:
     """An organization for its public page (public data: no user needed)."""
     try:

@@ -14,6 +14,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.accounts.models import User
 from comptoir.core.opendata.schema import (
     SERVICE_SCOPE_CHOICES,
     SERVICE_TYPE_CHOICES,
@@ -390,3 +391,58 @@ class ImportForm(forms.Form):
         label=_("Strict: reject both files and change nothing if any row breaks a rule"),
         required=False,
     )
+
+
+# --- Service owners and findings ----------------------------------------------------------------
+
+
+def staff_label(user: User) -> str:
+    """A staff member as the pages name them: full name and user name, or the user name."""
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.username})" if full_name else user.username
+
+
+class _StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: User) -> str:
+        return staff_label(obj)
+
+
+class AssignServiceOwnerForm(forms.Form):
+    """Choose a staff member who holds the service owner role and does not own the service yet."""
+
+    user = _StaffChoiceField(
+        label=_("Staff member with the service owner role"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a staff member"),
+        error_messages={
+            "required": _("Choose a staff member."),
+            "invalid_choice": _(
+                "Choose a staff member who holds the service owner role and is not an owner yet."
+            ),
+        },
+    )
+
+    def __init__(self, data: Any = None, *, candidates: Any) -> None:
+        super().__init__(data, prefix="assign")
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # declared above
+        field.queryset = candidates
+
+
+class UnassignServiceOwnerForm(forms.Form):
+    """End one current owner's assignment (the button of that owner's row)."""
+
+    user = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose an owner to remove."),
+            "invalid_choice": _("This staff member is not an owner of the service."),
+        },
+    )
+
+    def __init__(self, data: Any = None, *, owners: Any) -> None:
+        super().__init__(data)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # declared above
+        field.queryset = owners

@@ -17,6 +17,16 @@ urlpatterns = [
         name="priority_assessment",
     ),
     path(
+        "inventory/services/<int:pk>/owners/assign/",
+        views.service_owner_assign,
+        name="service_owner_assign",
+    ),
+    path(
+        "inventory/services/<int:pk>/owners/unassign/",
+        views.service_owner_unassign,
+        name="service_owner_unassign",
+    ),
+    path(
         "inventory/standards/<int:pk>/edit/",
         views.standard_year_edit,
         name="standard_year_edit",

@@ -19,14 +19,16 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from comptoir.accounts.models import User
+from comptoir.accounts.roles import Role
 from comptoir.core.opendata.validation import RuleCode
 from comptoir.inventory import access, actions, findings, queries
 from comptoir.inventory.errors import RecordRefusedError
 from comptoir.inventory.forms import (
     ApproveFiscalYearForm,
+    AssignServiceOwnerForm,
     FindingFilterForm,
     ImportForm,
     IndicatorsFilterForm,
@@ -35,10 +37,13 @@ from comptoir.inventory.forms import (
     ServiceTestForm,
     ServiceYearForm,
     StandardYearForm,
+    UnassignServiceOwnerForm,
+    staff_label,
 )
 from comptoir.inventory.models import (
     Finding,
     Organization,
+    ServiceOwnership,
     ServiceYear,
     StandardYear,
 )
@@ -127,8 +132,13 @@ def _filter_services(records: QuerySet[ServiceYear], filters: dict[str, Any]) ->
 
 
 @login_required
-def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def service_detail(request: StaffRequest, pk: int) -> HttpResponse:
     record = access.access_service_year(request.user, pk)
+    return render(request, "inventory/service_detail.html", _service_context(request, record))
+
+
+def _service_context(request: StaffRequest, record: ServiceYear, **forms: Any) -> dict[str, Any]:
+    """What the service page shows; ``forms`` replace the owner forms (bound, with errors)."""
     standards = (
         record.standard_years.select_related("standard")
         .annotate(open_findings=Count("findings", filter=Q(findings__is_resolved=False)))
@@ -151,7 +161,9 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .only("pk", "fiscal_year__code", "fiscal_year__approved_at")
     )
     may_edit = access.editable_service_years_for(request.user).filter(pk=record.pk).exists()
-    context = {
+    owners = _owners_of(record)
+    may_manage_owners = access.may_manage_service_owners(request.user)
+    context: dict[str, Any] = {
         "record": record,
         "standards": standards,
         "findings": findings.describe_all([*record_findings, *standard_findings]),
@@ -161,8 +173,87 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_approve": request.user.has_perm("inventory.approve_fiscalyear"),
         "service_test": getattr(record, "service_test", None),
         "priority_assessment": getattr(record, "priority_assessment", None),
+        "owners": [(owner, staff_label(owner)) for owner in owners],
+        "may_manage_owners": may_manage_owners,
     }
-    return render(request, "inventory/service_detail.html", context)
+    if may_manage_owners:
+        context["assign_form"] = forms.get("assign_form") or AssignServiceOwnerForm(
+            candidates=_owner_candidates(record)
+        )
+        context["unassign_form"] = forms.get("unassign_form")
+        context["ownership_history"] = (
+            ServiceOwnership.history.filter(service_id=record.service_id)
+            .select_related("user", "history_user")
+            .order_by("-history_date", "-history_id")
+        )
+    return context
+
+
+def _owners_of(record: ServiceYear) -> QuerySet[User]:
+    return User.objects.filter(
+        service_ownerships__service_id=record.service_id, service_ownerships__is_active=True
+    ).order_by("username")
+
+
+def _owner_candidates(record: ServiceYear) -> QuerySet[User]:
+    """Active staff with the service owner role who do not own the service yet."""
+    return (
+        User.objects.filter(is_active=True, groups__name=Role.SERVICE_OWNER.value)
+        .exclude(pk__in=_owners_of(record).values("pk"))
+        .order_by("username")
+        .distinct()
+    )
+
+
+@login_required
+@require_POST
+def service_owner_assign(request: StaffRequest, pk: int) -> HttpResponse:
+    record = access.access_service_year_for_owners(request.user, pk)
+    form = AssignServiceOwnerForm(request.POST, candidates=_owner_candidates(record))
+    return _change_owner(
+        request,
+        record,
+        form,
+        form_name="assign_form",
+        action=actions.do_assign_service_owner,
+        message=_("%(user)s is now an owner of service %(service)s."),
+    )
+
+
+@login_required
+@require_POST
+def service_owner_unassign(request: StaffRequest, pk: int) -> HttpResponse:
+    record = access.access_service_year_for_owners(request.user, pk)
+    form = UnassignServiceOwnerForm(request.POST, owners=_owners_of(record))
+    return _change_owner(
+        request,
+        record,
+        form,
+        form_name="unassign_form",
+        action=actions.do_unassign_service_owner,
+        message=_("%(user)s is no longer an owner of service %(service)s."),
+    )
+
+
+def _change_owner(
+    request: StaffRequest,
+    record: ServiceYear,
+    form: AssignServiceOwnerForm | UnassignServiceOwnerForm,
+    *,
+    form_name: str,
+    action: Any,
+    message: str,
+) -> HttpResponse:
+    """Assign or unassign the chosen staff member, or show the service page with the error."""
+    if not form.is_valid():
+        context = _service_context(request, record, **{form_name: form})
+        return render(request, "inventory/service_detail.html", context, status=400)
+    user = form.cleaned_data["user"]
+    action(record.service, user, actor=request.user)
+    messages.success(
+        request, message % {"user": staff_label(user), "service": record.service.service_id}
+    )
+    return redirect(reverse("inventory:service_detail", args=[record.pk]) + "#owners")
 
 
 def _history(record: ServiceYear) -> list[Any]:
