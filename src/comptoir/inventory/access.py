@@ -173,6 +173,51 @@ def access_finding(user: AnyUser, finding_pk: int) -> Finding:
         raise Http404(_("No such finding.")) from error
 
 
+def access_finding_for_resolution(user: AnyUser, finding_pk: int) -> Finding:
+    """A finding the user may mark resolved: custodians any; service owners those of their
+    services; a finding attached to no record (a whole-file problem) only custodians."""
+    _require_view(user)
+    try:
+        finding = Finding.objects.select_related(
+            "fiscal_year__organization",
+            "service_year__service",
+            "standard_year__service_year",
+            "standard_year__standard",
+            "resolved_by",
+        ).get(pk=finding_pk)
+    except Finding.DoesNotExist as error:
+        raise Http404(_("No such finding.")) from error
+    if finding.service_year is not None:
+        service_pk: int | None = finding.service_year.service_id
+    elif finding.standard_year is not None:
+        service_pk = finding.standard_year.standard.service_id
+    else:
+        service_pk = None
+    if service_pk is None:
+        if not (user.has_perm("inventory.change_finding") and can_edit_any_service(user)):
+            raise PermissionDenied(_("You may not resolve this finding."))
+        return finding
+    _require_edit(user, service_pk, "inventory.change_finding")
+    return finding
+
+
+def may_resolve_findings_of(user: AnyUser, service_pk: int) -> bool:
+    """Whether the user may resolve the findings of a service's records."""
+    try:
+        _require_edit(user, service_pk, "inventory.change_finding")
+    except PermissionDenied:
+        return False
+    return can_view_inventory(user)
+
+
+def may_resolve_any_finding(user: AnyUser) -> bool:
+    return bool(
+        can_view_inventory(user)
+        and user.has_perm("inventory.change_finding")
+        and can_edit_any_service(user)
+    )
+
+
 def may_manage_service_owners(user: AnyUser) -> bool:
     """Custodians and administrators assign service owners; nobody else."""
     return bool(

@@ -557,8 +557,8 @@ def do_unassign_service_owner(service: Service, user: User, *, actor: User) -> N
 
 
 @transaction.atomic
-def do_resolve_finding(finding: Finding, *, actor: User) -> Finding:
-    """Mark a finding as looked at and resolved (or accepted as is)."""
+def do_resolve_finding(finding: Finding, *, actor: User, reason: str = "") -> Finding:
+    """Mark a finding as looked at and resolved (or accepted as is), with a short reason."""
     record = finding.service_year or finding.standard_year
     if record is not None:
         ensure_editable(record.fiscal_year)
@@ -566,5 +566,6 @@ def do_resolve_finding(finding: Finding, *, actor: User) -> Finding:
         finding.is_resolved = True
         finding.resolved_at = timezone.now()
         finding.resolved_by = actor
-        finding.save(update_fields=["is_resolved", "resolved_at", "resolved_by"])
+        finding.resolution_note = reason
+        finding.save(update_fields=["is_resolved", "resolved_at", "resolved_by", "resolution_note"])
     return finding

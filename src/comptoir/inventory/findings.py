@@ -20,6 +20,8 @@ from comptoir.core.opendata.schema import Resource, field_of
 from comptoir.core.opendata.validation import RULE_SEVERITY, RuleCode, Severity, Violation
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.utils.functional import _StrPromise
 
     from comptoir.inventory.models import Finding
@@ -210,6 +212,12 @@ class DescribedFinding:
     severity: str
     severity_label: str
     message: str
+    #: Stored findings only: the finding's key and, once resolved, when, by whom and why.
+    pk: int | None = None
+    is_resolved: bool = False
+    resolved_at: datetime | None = None
+    resolved_by: str = ""
+    resolution_note: str = ""
 
 
 def rule_label(rule: str) -> str:
@@ -272,7 +280,21 @@ def _describe(item: Violation | Finding) -> DescribedFinding:
         severity=severity,
         severity_label=str(SEVERITY_LABELS.get(severity, severity)),
         message=message,
+        **_resolution(item),
     )
+
+
+def _resolution(item: Violation | Finding) -> dict[str, Any]:
+    if isinstance(item, Violation):
+        return {}
+    resolved = item.is_resolved
+    return {
+        "pk": item.pk,
+        "is_resolved": resolved,
+        "resolved_at": item.resolved_at if resolved else None,
+        "resolved_by": str(item.resolved_by or "") if resolved else "",
+        "resolution_note": item.resolution_note if resolved else "",
+    }
 
 
 def render(item: Violation | Finding, language: str | None = None) -> DescribedFinding:

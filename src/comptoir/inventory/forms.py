@@ -110,6 +110,15 @@ class FindingFilterForm(forms.Form):
         label=_("Severity"), required=False, choices=[("", _("All")), *Severity.choices]
     )
     rule = forms.ChoiceField(label=_("Rule"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Open")),
+            ("resolved", _("Resolved")),
+            ("all", _("Open and resolved")),
+        ],
+    )
 
     def __init__(
         self,
@@ -446,3 +455,21 @@ class UnassignServiceOwnerForm(forms.Form):
         field = self.fields["user"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # declared above
         field.queryset = owners
+
+
+class ResolveFindingForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_(
+            "A short explanation, for example: value confirmed with the program; "
+            "corrected in the source system."
+        ),
+        error_messages={"required": _("Give a short reason.")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if not reason:
+            raise forms.ValidationError(_("Give a short reason."), code="required")
+        return reason

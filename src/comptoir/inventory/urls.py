@@ -37,6 +37,7 @@ urlpatterns = [
         name="fiscal_year_approve",
     ),
     path("inventory/findings/", views.finding_list, name="finding_list"),
+    path("inventory/findings/<int:pk>/resolve/", views.finding_resolve, name="finding_resolve"),
     path("inventory/dashboard/", views.dashboard, name="dashboard"),
     path("inventory/import/", views.import_files, name="import"),
     path("organizations/", views.public_organizations, name="public_organizations"),

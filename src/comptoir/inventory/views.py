@@ -12,10 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -33,6 +35,7 @@ from comptoir.inventory.forms import (
     ImportForm,
     IndicatorsFilterForm,
     PriorityAssessmentForm,
+    ResolveFindingForm,
     ServiceFilterForm,
     ServiceTestForm,
     ServiceYearForm,
@@ -171,6 +174,8 @@ def _service_context(request: StaffRequest, record: ServiceYear, **forms: Any) -
         "history": queries.service_year_history(record),
         "may_edit": may_edit and not record.fiscal_year.is_approved,
         "may_approve": request.user.has_perm("inventory.approve_fiscalyear"),
+        "may_resolve": not record.fiscal_year.is_approved
+        and access.may_resolve_findings_of(request.user, record.service_id),
         "service_test": getattr(record, "service_test", None),
         "priority_assessment": getattr(record, "priority_assessment", None),
         "owners": [(owner, staff_label(owner)) for owner in owners],
@@ -447,7 +452,7 @@ def fiscal_year_approve(request: StaffRequest, owner_org: str, code: str) -> Htt
 
 
 @login_required
-def finding_list(request: HttpRequest) -> HttpResponse:
+def finding_list(request: StaffRequest) -> HttpResponse:
     _require_inventory_viewer(request)
     form = FindingFilterForm(
         request.GET or None,
@@ -455,13 +460,15 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         organizations=list(Organization.objects.order_by("owner_org")),
         rules=[(rule.value, findings.rule_label(rule.value)) for rule in RuleCode],
     )
-    items = Finding.objects.open().select_related(
-        "fiscal_year__organization", "service_year", "standard_year"
+    items = Finding.objects.select_related(
+        "fiscal_year__organization", "service_year", "standard_year", "resolved_by"
     )
+    status = ""
     if form.is_bound and not form.is_valid():
         items = items.none()
     elif form.is_bound:
         filters = form.cleaned_data
+        status = filters.get("status") or ""
         if filters.get("fiscal_year"):
             items = items.filter(fiscal_year__code=filters["fiscal_year"])
         if filters.get("organization"):
@@ -469,13 +476,100 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         for name in ("resource", "severity", "rule"):
             if filters.get(name):
                 items = items.filter(**{name: filters[name]})
+    if status == "resolved":
+        items = items.filter(is_resolved=True)
+    elif status != "all":
+        items = items.filter(is_resolved=False)
     items = items.order_by("fiscal_year__organization__owner_org", "resource", "row", "field")
     page = _page(request, items)
     return render(
         request,
         "inventory/finding_list.html",
-        {"form": form, "page": page, "described": findings.describe_all(page.object_list)},
+        {
+            "form": form,
+            "page": page,
+            "described": findings.describe_all(page.object_list),
+            "status": status,
+            "resolvable": _resolvable_findings(request.user, page.object_list),
+            "next": request.get_full_path(),
+        },
     )
+
+
+def _resolvable_findings(user: User, items: list[Finding]) -> set[int]:
+    """The keys of the findings of ``items`` the user may resolve (open, year not approved)."""
+    candidates = [
+        finding
+        for finding in items
+        if not finding.is_resolved
+        and not (finding.fiscal_year is not None and finding.fiscal_year.is_approved)
+    ]
+    if not candidates or not access.can_view_inventory(user):
+        return set()
+    if access.may_resolve_any_finding(user):
+        return {finding.pk for finding in candidates}
+    if not user.has_perm("inventory.change_finding"):
+        return set()
+    owned = set(
+        ServiceOwnership.objects.filter(user_id=user.pk, is_active=True).values_list(
+            "service_id", flat=True
+        )
+    )
+    service_of = dict(
+        Finding.objects.filter(pk__in=[f.pk for f in candidates])
+        .annotate(
+            owning_service=Coalesce(
+                "service_year__service_id", "standard_year__standard__service_id"
+            )
+        )
+        .values_list("pk", "owning_service")
+    )
+    return {pk for pk, service_pk in service_of.items() if service_pk in owned}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_resolve(request: StaffRequest, pk: int) -> HttpResponse:
+    finding = access.access_finding_for_resolution(request.user, pk)
+    form = ResolveFindingForm(_posted(request)[0])
+    back = _back_url(request, finding)
+    if request.method == "POST" and not finding.is_resolved and form.is_valid():
+        try:
+            actions.do_resolve_finding(
+                finding, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as error:  # InventoryError: the fiscal year is approved
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The finding is marked resolved."))
+            return redirect(back)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "inventory/finding_resolve.html",
+        {
+            "form": form,
+            "finding": finding,
+            "described": findings.describe_all([finding])[0],
+            "back": back,
+        },
+        status=status,
+    )
+
+
+def _back_url(request: HttpRequest, finding: Finding) -> str:
+    """Where the page came from (a local address only), else the finding's service page."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    service_year_pk = finding.service_year_id or (
+        finding.standard_year.service_year_id if finding.standard_year else None
+    )
+    if service_year_pk is not None:
+        return reverse("inventory:service_detail", args=[service_year_pk]) + "#findings"
+    return reverse("inventory:finding_list")
 
 
 # --- Indicators dashboard -------------------------------------------------------------------------

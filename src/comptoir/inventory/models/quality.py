@@ -84,6 +84,9 @@ class Finding(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    resolution_note = models.CharField(
+        _("reason for the resolution"), max_length=200, blank=True, default=""
+    )
 
     objects = FindingQuerySet.as_manager()
 
