@@ -23,6 +23,7 @@ from comptoir.core.opendata.schema import (
     ValueKind,
     field_of,
 )
+from comptoir.inventory.actions import SERVICE_YEAR_GUIDELINE_FIELDS
 from comptoir.inventory.models import (
     SERVICE_FIELDS_STORED,
     STANDARD_FIELDS_STORED,
@@ -267,18 +268,10 @@ class ServiceYearForm(OpenDataRecordForm):
         help_text=_("For example 2025-03-31."),
     )
 
-    GUIDELINE_FIELDS = (
-        "is_priority",
-        "is_mission_critical",
-        "is_essential",
-        "responsibility_area",
-        "responsible_unit",
-        "authority",
-        "service_owner",
-        "service_provider",
-        "has_service_agreements",
-        "service_agreements",
-        "revision_date",
+    #: The Guideline fields the action accepts, but the custodian: a staff account, not chosen
+    #: in this form.
+    GUIDELINE_FIELDS = tuple(
+        name for name in SERVICE_YEAR_GUIDELINE_FIELDS if name not in {"custodian"}
     )
 
     def __init__(self, data: Any = None, *, record: ServiceYear | StandardYear) -> None:

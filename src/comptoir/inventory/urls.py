@@ -18,12 +18,14 @@ urlpatterns = [
     ),
     path(
         "inventory/services/<int:pk>/owners/assign/",
-        views.service_owner_assign,
+        views.service_owner_change,
+        {"assign": True},
         name="service_owner_assign",
     ),
     path(
         "inventory/services/<int:pk>/owners/unassign/",
-        views.service_owner_unassign,
+        views.service_owner_change,
+        {"assign": False},
         name="service_owner_unassign",
     ),
     path(

@@ -212,49 +212,26 @@ def _owner_candidates(record: ServiceYear) -> QuerySet[User]:
 
 @login_required
 @require_POST
-def service_owner_assign(request: StaffRequest, pk: int) -> HttpResponse:
+def service_owner_change(request: StaffRequest, pk: int, *, assign: bool) -> HttpResponse:
+    """Assign (``assign``) or unassign the chosen staff member as an owner of the service, or
+    show the service page with the error."""
     record = access.access_service_year_for_owners(request.user, pk)
-    form = AssignServiceOwnerForm(request.POST, candidates=_owner_candidates(record))
-    return _change_owner(
-        request,
-        record,
-        form,
-        form_name="assign_form",
-        action=actions.do_assign_service_owner,
-        message=_("%(user)s is now an owner of service %(service)s."),
-    )
-
-
-@login_required
-@require_POST
-def service_owner_unassign(request: StaffRequest, pk: int) -> HttpResponse:
-    record = access.access_service_year_for_owners(request.user, pk)
-    form = UnassignServiceOwnerForm(request.POST, owners=_owners_of(record))
-    return _change_owner(
-        request,
-        record,
-        form,
-        form_name="unassign_form",
-        action=actions.do_unassign_service_owner,
-        message=_("%(user)s is no longer an owner of service %(service)s."),
-    )
-
-
-def _change_owner(
-    request: StaffRequest,
-    record: ServiceYear,
-    form: AssignServiceOwnerForm | UnassignServiceOwnerForm,
-    *,
-    form_name: str,
-    action: Any,
-    message: str,
-) -> HttpResponse:
-    """Assign or unassign the chosen staff member, or show the service page with the error."""
+    form: AssignServiceOwnerForm | UnassignServiceOwnerForm
+    if assign:
+        form = AssignServiceOwnerForm(request.POST, candidates=_owner_candidates(record))
+    else:
+        form = UnassignServiceOwnerForm(request.POST, owners=_owners_of(record))
     if not form.is_valid():
-        context = _service_context(request, record, **{form_name: form})
+        bound = {"assign_form" if assign else "unassign_form": form}
+        context = _service_context(request, record, **bound)
         return render(request, "inventory/service_detail.html", context, status=400)
     user = form.cleaned_data["user"]
-    action(record.service, user, actor=request.user)
+    if assign:
+        actions.do_assign_service_owner(record.service, user, actor=request.user)
+        message = _("%(user)s is now an owner of service %(service)s.")
+    else:
+        actions.do_unassign_service_owner(record.service, user, actor=request.user)
+        message = _("%(user)s is no longer an owner of service %(service)s.")
     messages.success(
         request, message % {"user": staff_label(user), "service": record.service.service_id}
     )
@@ -296,22 +273,16 @@ def _violations_to_form(form: Any, error: RecordRefusedError) -> None:
 def service_year_edit(request: StaffRequest, pk: int) -> HttpResponse:
     record = access.access_service_year_for_edit(request.user, pk)
     form = ServiceYearForm(_posted(request)[0], record=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = actions.do_update_service_year(
-                record, form.cleaned_cells() | form.cleaned_guideline(), actor=request.user
-            )
-        except RecordRefusedError as error:
-            _violations_to_form(form, error)
-        except ValidationError as error:  # InventoryError, or a model check of the action
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("The service record was saved."))
-            _report_warnings(request, saved.warnings)
-            return redirect("inventory:service_detail", pk=record.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "inventory/service_year_form.html", {"form": form, "record": record}, status=status
+    return _record_edit(
+        request,
+        record,
+        form,
+        save=lambda: actions.do_update_service_year(
+            record, form.cleaned_cells() | form.cleaned_guideline(), actor=request.user
+        ),
+        saved_message=_("The service record was saved."),
+        service_year_pk=record.pk,
+        template="inventory/service_year_form.html",
     )
 
 
@@ -320,94 +291,137 @@ def service_year_edit(request: StaffRequest, pk: int) -> HttpResponse:
 def standard_year_edit(request: StaffRequest, pk: int) -> HttpResponse:
     record = access.access_standard_year_for_edit(request.user, pk)
     form = StandardYearForm(_posted(request)[0], record=record)
+    return _record_edit(
+        request,
+        record,
+        form,
+        save=lambda: actions.do_update_standard_year(
+            record, form.cleaned_cells(), actor=request.user
+        ),
+        saved_message=_("The service standard record was saved."),
+        service_year_pk=record.service_year_id,
+        template="inventory/standard_year_form.html",
+    )
+
+
+def _record_edit(
+    request: StaffRequest,
+    record: ServiceYear | StandardYear,
+    form: ServiceYearForm | StandardYearForm,
+    *,
+    save: Any,
+    saved_message: str,
+    service_year_pk: int | None,
+    template: str,
+) -> HttpResponse:
+    """An open-data record's edit form: on a valid POST, ``save()`` (the update action); each
+    violation it reports is shown on its field, warnings are said to be recorded as findings."""
     if request.method == "POST" and form.is_valid():
         try:
-            saved = actions.do_update_standard_year(
-                record, form.cleaned_cells(), actor=request.user
-            )
+            saved = save()
         except RecordRefusedError as error:
             _violations_to_form(form, error)
         except ValidationError as error:  # InventoryError, or a model check of the action
             form.add_error(None, error.messages)
         else:
-            messages.success(request, _("The service standard record was saved."))
+            messages.success(request, saved_message)
             _report_warnings(request, saved.warnings)
-            return redirect("inventory:service_detail", pk=record.service_year_id)
+            return redirect("inventory:service_detail", pk=service_year_pk)
     status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "inventory/standard_year_form.html",
-        {"form": form, "record": record},
-        status=status,
-    )
+    return render(request, template, {"form": form, "record": record}, status=status)
 
 
 # --- The Guideline's tools ---------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def service_test(request: StaffRequest, pk: int) -> HttpResponse:
+def _guideline_tool(
+    request: StaffRequest,
+    pk: int,
+    *,
+    form_class: type[ServiceTestForm | PriorityAssessmentForm],
+    existing_attr: str,
+    initial_of: Any,
+    record_with: Any,
+    template: str,
+) -> HttpResponse:
+    """A Guideline tool page: the form filled with the recorded answers, then the action.
+
+    ``initial_of(existing)`` gives the form's initial values from a recorded assessment;
+    ``record_with(record, form)`` records the answers and says so in a message.
+    """
     record = access.access_service_year_for_assessment(request.user, pk)
-    existing = getattr(record, "service_test", None)
-    initial = None
-    if existing is not None:
-        initial = {
-            name: ("yes" if value else "no") for name, value in existing.answers().items()
-        } | {f"{n}_analysis": getattr(existing, f"{n}_analysis") for n in existing.answers()}
-    form = ServiceTestForm(_posted(request)[0], initial=initial)
+    existing = getattr(record, existing_attr, None)
+    initial = initial_of(existing) if existing is not None else None
+    form = form_class(_posted(request)[0], initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            result = actions.do_record_service_test(
-                record, form.answers(), analyses=form.analyses(), actor=request.user
-            )
+            record_with(record, form)
         except ValidationError as error:  # InventoryError, or a model check of the action
             form.add_error(None, error.messages)
         else:
-            if result.is_service:
-                messages.success(request, _("Service test recorded: the activity is a service."))
-            else:
-                messages.warning(
-                    request,
-                    _("Service test recorded: the activity is not a service (a no to a question)."),
-                )
             return redirect("inventory:service_detail", pk=record.pk)
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "inventory/service_test.html", {"form": form, "record": record}, status=status
+    return render(request, template, {"form": form, "record": record}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_test(request: StaffRequest, pk: int) -> HttpResponse:
+    def initial_of(existing: Any) -> dict[str, Any]:
+        answers = existing.answers()
+        return {name: ("yes" if value else "no") for name, value in answers.items()} | {
+            f"{name}_analysis": getattr(existing, f"{name}_analysis") for name in answers
+        }
+
+    def record_with(record: ServiceYear, form: ServiceTestForm) -> None:
+        result = actions.do_record_service_test(
+            record, form.answers(), analyses=form.analyses(), actor=request.user
+        )
+        if result.is_service:
+            messages.success(request, _("Service test recorded: the activity is a service."))
+        else:
+            messages.warning(
+                request,
+                _("Service test recorded: the activity is not a service (a no to a question)."),
+            )
+
+    return _guideline_tool(
+        request,
+        pk,
+        form_class=ServiceTestForm,
+        existing_attr="service_test",
+        initial_of=initial_of,
+        record_with=record_with,
+        template="inventory/service_test.html",
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def priority_assessment(request: StaffRequest, pk: int) -> HttpResponse:
-    record = access.access_service_year_for_assessment(request.user, pk)
-    existing = getattr(record, "priority_assessment", None)
-    initial = None
-    if existing is not None:
-        initial = dict(existing.ratings()) | {
-            f"{n}_analysis": getattr(existing, f"{n}_analysis") for n in existing.ratings()
+    def initial_of(existing: Any) -> dict[str, Any]:
+        ratings = existing.ratings()
+        return dict(ratings) | {
+            f"{name}_analysis": getattr(existing, f"{name}_analysis") for name in ratings
         }
-    form = PriorityAssessmentForm(_posted(request)[0], initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = actions.do_record_priority_assessment(
-                record, form.ratings(), analyses=form.analyses(), actor=request.user
-            )
-        except ValidationError as error:  # InventoryError, or a model check of the action
-            form.add_error(None, error.messages)
+
+    def record_with(record: ServiceYear, form: PriorityAssessmentForm) -> None:
+        result = actions.do_record_priority_assessment(
+            record, form.ratings(), analyses=form.analyses(), actor=request.user
+        )
+        if result.is_priority_service:
+            messages.success(request, _("Assessment recorded: this is a priority service."))
         else:
-            if result.is_priority_service:
-                messages.success(request, _("Assessment recorded: this is a priority service."))
-            else:
-                messages.success(request, _("Assessment recorded: this is not a priority service."))
-            return redirect("inventory:service_detail", pk=record.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+            messages.success(request, _("Assessment recorded: this is not a priority service."))
+
+    return _guideline_tool(
         request,
-        "inventory/priority_assessment.html",
-        {"form": form, "record": record},
-        status=status,
+        pk,
+        form_class=PriorityAssessmentForm,
+        existing_attr="priority_assessment",
+        initial_of=initial_of,
+        record_with=record_with,
+        template="inventory/priority_assessment.html",
     )
 
 
