@@ -14,8 +14,9 @@ the same identity in one file (a duplicate key, reported as a finding) updates n
 row is kept, the finding points at it and names the duplicate's row.
 
 Writes are multi-row inserts (``COPY`` on PostgreSQL) and prepared updates, with history rows
-written in bulk too (``HistoricalRecords``), who and when recorded. A record whose cells did not change gets no
-update and no history row, so re-importing the same file is a no-op apart from the batch.
+written in bulk too (``HistoricalRecords``), who and when recorded. A record whose cells did not
+change gets no update and no history row, so re-importing the same file changes nothing but the
+batch.
 """
 
 from __future__ import annotations
