@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -241,3 +242,34 @@ def access_organization(owner_org: str) -> Organization:
         return Organization.objects.get(owner_org=owner_org)
     except Organization.DoesNotExist as error:
         raise Http404(_("No such organization.")) from error
+
+
+def resolvable_finding_ids(user: User, items: list[Finding]) -> set[int]:
+    """The keys of the findings of ``items`` the user may resolve (open, year not approved)."""
+    candidates = [
+        finding
+        for finding in items
+        if not finding.is_resolved
+        and not (finding.fiscal_year is not None and finding.fiscal_year.is_approved)
+    ]
+    if not candidates or not can_view_inventory(user):
+        return set()
+    if may_resolve_any_finding(user):
+        return {finding.pk for finding in candidates}
+    if not user.has_perm("inventory.change_finding"):
+        return set()
+    owned = set(
+        ServiceOwnership.objects.filter(user_id=user.pk, is_active=True).values_list(
+            "service_id", flat=True
+        )
+    )
+    service_of = dict(
+        Finding.objects.filter(pk__in=[f.pk for f in candidates])
+        .annotate(
+            owning_service=Coalesce(
+                "service_year__service_id", "standard_year__standard__service_id"
+            )
+        )
+        .values_list("pk", "owning_service")
+    )
+    return {pk for pk, service_pk in service_of.items() if service_pk in owned}

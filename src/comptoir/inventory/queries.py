@@ -11,6 +11,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.accounts.models import User
+from comptoir.accounts.roles import Role
 from comptoir.core.opendata.indicators import (
     Indicators,
     ServiceFacts,
@@ -166,3 +168,20 @@ def service_year_history(record: ServiceYear, *, limit: int = 200) -> list[Histo
 
 def changed_fields(entries: Sequence[HistoryEntry]) -> set[str]:
     return {change.field for entry in entries for change in entry.changes}
+
+
+def owners_of(record: ServiceYear) -> QuerySet[User]:
+    """The staff who own the service of ``record`` now."""
+    return User.objects.filter(
+        service_ownerships__service_id=record.service_id, service_ownerships__is_active=True
+    ).order_by("username")
+
+
+def owner_candidates(record: ServiceYear) -> QuerySet[User]:
+    """Active staff with the service owner role who do not own the service yet."""
+    return (
+        User.objects.filter(is_active=True, groups__name=Role.SERVICE_OWNER.value)
+        .exclude(pk__in=owners_of(record).values("pk"))
+        .order_by("username")
+        .distinct()
+    )

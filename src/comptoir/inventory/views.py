@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comptoir.accounts.models import User
-from comptoir.accounts.roles import Role
 from comptoir.core.opendata.validation import RuleCode
 from comptoir.inventory import access, actions, findings, queries
 from comptoir.inventory.errors import RecordRefusedError
@@ -164,7 +162,7 @@ def _service_context(request: StaffRequest, record: ServiceYear, **forms: Any) -
         .only("pk", "fiscal_year__code", "fiscal_year__approved_at")
     )
     may_edit = access.editable_service_years_for(request.user).filter(pk=record.pk).exists()
-    owners = _owners_of(record)
+    owners = queries.owners_of(record)
     may_manage_owners = access.may_manage_service_owners(request.user)
     context: dict[str, Any] = {
         "record": record,
@@ -183,7 +181,7 @@ def _service_context(request: StaffRequest, record: ServiceYear, **forms: Any) -
     }
     if may_manage_owners:
         context["assign_form"] = forms.get("assign_form") or AssignServiceOwnerForm(
-            candidates=_owner_candidates(record)
+            candidates=queries.owner_candidates(record)
         )
         context["unassign_form"] = forms.get("unassign_form")
         context["ownership_history"] = (
@@ -194,22 +192,6 @@ def _service_context(request: StaffRequest, record: ServiceYear, **forms: Any) -
     return context
 
 
-def _owners_of(record: ServiceYear) -> QuerySet[User]:
-    return User.objects.filter(
-        service_ownerships__service_id=record.service_id, service_ownerships__is_active=True
-    ).order_by("username")
-
-
-def _owner_candidates(record: ServiceYear) -> QuerySet[User]:
-    """Active staff with the service owner role who do not own the service yet."""
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.SERVICE_OWNER.value)
-        .exclude(pk__in=_owners_of(record).values("pk"))
-        .order_by("username")
-        .distinct()
-    )
-
-
 @login_required
 @require_POST
 def service_owner_change(request: StaffRequest, pk: int, *, assign: bool) -> HttpResponse:
@@ -218,9 +200,9 @@ def service_owner_change(request: StaffRequest, pk: int, *, assign: bool) -> Htt
     record = access.access_service_year_for_owners(request.user, pk)
     form: AssignServiceOwnerForm | UnassignServiceOwnerForm
     if assign:
-        form = AssignServiceOwnerForm(request.POST, candidates=_owner_candidates(record))
+        form = AssignServiceOwnerForm(request.POST, candidates=queries.owner_candidates(record))
     else:
-        form = UnassignServiceOwnerForm(request.POST, owners=_owners_of(record))
+        form = UnassignServiceOwnerForm(request.POST, owners=queries.owners_of(record))
     if not form.is_valid():
         bound = {"assign_form" if assign else "unassign_form": form}
         context = _service_context(request, record, **bound)
@@ -504,41 +486,10 @@ def finding_list(request: StaffRequest) -> HttpResponse:
             "page": page,
             "described": findings.describe_all(page.object_list),
             "status": status,
-            "resolvable": _resolvable_findings(request.user, page.object_list),
+            "resolvable": access.resolvable_finding_ids(request.user, page.object_list),
             "next": request.get_full_path(),
         },
     )
-
-
-def _resolvable_findings(user: User, items: list[Finding]) -> set[int]:
-    """The keys of the findings of ``items`` the user may resolve (open, year not approved)."""
-    candidates = [
-        finding
-        for finding in items
-        if not finding.is_resolved
-        and not (finding.fiscal_year is not None and finding.fiscal_year.is_approved)
-    ]
-    if not candidates or not access.can_view_inventory(user):
-        return set()
-    if access.may_resolve_any_finding(user):
-        return {finding.pk for finding in candidates}
-    if not user.has_perm("inventory.change_finding"):
-        return set()
-    owned = set(
-        ServiceOwnership.objects.filter(user_id=user.pk, is_active=True).values_list(
-            "service_id", flat=True
-        )
-    )
-    service_of = dict(
-        Finding.objects.filter(pk__in=[f.pk for f in candidates])
-        .annotate(
-            owning_service=Coalesce(
-                "service_year__service_id", "standard_year__standard__service_id"
-            )
-        )
-        .values_list("pk", "owning_service")
-    )
-    return {pk for pk, service_pk in service_of.items() if service_pk in owned}
 
 
 @login_required
