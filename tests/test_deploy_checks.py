@@ -7,7 +7,13 @@ import sys
 
 
 def run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
+    # A production process has none of Comptoir's settings but these, and none of the test run's
+    # (the browser tests allow Django's async-unsafe calls in their own process).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("COMPTOIR_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(extra_env)
     env["DJANGO_SETTINGS_MODULE"] = "comptoir.config.settings"
     return subprocess.run(

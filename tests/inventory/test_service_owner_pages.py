@@ -68,9 +68,22 @@ def test_a_custodian_assigns_and_removes_an_owner(client, custodian, owner, reco
     history = list(ownership.history.order_by("history_date"))
     assert [entry.is_active for entry in history] == [True, False]
     assert {entry.history_user for entry in history} == {custodian}
-    page = body(client.get(f"/en/inventory/services/{record.pk}/"))
-    assert "is no longer an owner of service S-100" in page
-    assert "custodian removed olivia." in page and "custodian assigned olivia." in page
+    # The confirmation is in the language of the request that made the change.
+    page = body(client.get(f"/{lang}/inventory/services/{record.pk}/"))
+    removed, assigned, no_longer = {
+        "en": (
+            "custodian removed olivia.",
+            "custodian assigned olivia.",
+            "is no longer an owner of service S-100",
+        ),
+        "fr": (
+            "custodian a retiré olivia.",
+            "custodian a désigné olivia.",
+            "plus responsable du service S-100",
+        ),
+    }[lang]
+    assert no_longer in page
+    assert removed in page and assigned in page
     client.force_login(owner)
     assert client.get(f"/{lang}/inventory/services/{record.pk}/edit/").status_code == 403
 
