@@ -26,7 +26,6 @@ import numpy.typing as npt
 
 from comptoir.core.businesstime import (
     AnyCalendar,
-    DueTime,
     TimeUnit,
     business_time_between_batch,
     due_at_batch,
@@ -272,13 +271,6 @@ def evaluate_batch(
     measure_durations: bool = False,
 ) -> BatchEvaluation:
     """Evaluate every case of ``columns`` against ``rule`` as of ``as_of`` (see module doc)."""
-    if (
-        rule.convention.due_time is DueTime.SAME_CLOCK_TIME
-        and rule.within.unit is TimeUnit.BUSINESS_DAYS
-    ):
-        raise StandardError(
-            StandardErrorCode.UNSUPPORTED_IN_BATCH, value=rule.convention.due_time.value
-        )
     now = _utc64(as_of)
     resolver = CalendarTable(calendars) if isinstance(calendars, Mapping) else calendars
     size = len(columns)

@@ -20,7 +20,6 @@ class StandardErrorCode(enum.StrEnum):
     MISSING_CALENDAR_KEY = "missing_calendar_key"
     INVALID_TARGET = "invalid_target"
     INVALID_COLUMNS = "invalid_columns"
-    UNSUPPORTED_IN_BATCH = "unsupported_in_batch"
 
 
 class StandardError(ValueError):
