@@ -456,25 +456,44 @@ def do_record_service_test(
             code="service_test_incomplete",
             params={"fields": ", ".join(missing)},
         )
+    values = _assessment_values(names, answers, analyses, actor=actor)
+    values["is_service"] = ServiceTestAssessment.derive_is_service(dict(answers))
+    return _save_assessment(ServiceTestAssessment, service_year, values, actor=actor)
+
+
+def _assessment_values(
+    names: list[str],
+    answers: Mapping[str, Any],
+    analyses: Mapping[str, str] | None,
+    *,
+    actor: User,
+) -> dict[str, Any]:
+    """The columns of a Guideline tool's record: each answer with its analysis, who and when."""
     analyses = analyses or {}
     values: dict[str, Any] = {}
     for name in names:
         values[name] = answers[name]
         values[f"{name}_analysis"] = analyses.get(name, "")
-    values["is_service"] = ServiceTestAssessment.derive_is_service(dict(answers))
     values["recorded_by"] = actor
     values["recorded_at"] = timezone.now()
-    assessment = ServiceTestAssessment.objects.filter(service_year=service_year).first()
+    return values
+
+
+def _save_assessment[A: (ServiceTestAssessment, PriorityAssessment)](
+    model: type[A], service_year: ServiceYear, values: dict[str, Any], *, actor: User
+) -> A:
+    """Create the service year's record of a Guideline tool, or update the one it has."""
+    assessment = model.objects.filter(service_year=service_year).first()
     if assessment is None:
-        assessment = ServiceTestAssessment(service_year=service_year, **values)
-        assessment.full_clean()
-        _with_history_user(assessment, actor)
-        assessment.save()
+        assessment = model(service_year=service_year, **values)
     else:
         for name, value in values.items():
             setattr(assessment, name, value)
-        assessment.full_clean()
-        _with_history_user(assessment, actor)
+    assessment.full_clean()
+    _with_history_user(assessment, actor)
+    if assessment.pk is None:
+        assessment.save()
+    else:
         assessment.save(update_fields=list(values))
     return assessment
 
@@ -501,26 +520,9 @@ def do_record_priority_assessment(
             code="priority_assessment_incomplete",
             params={"fields": ", ".join(missing)},
         )
-    analyses = analyses or {}
-    values: dict[str, Any] = {}
-    for name in names:
-        values[name] = ratings[name]
-        values[f"{name}_analysis"] = analyses.get(name, "")
+    values = _assessment_values(names, ratings, analyses, actor=actor)
     values["is_priority_service"] = PriorityAssessment.derive_is_priority(dict(ratings))
-    values["recorded_by"] = actor
-    values["recorded_at"] = timezone.now()
-    assessment = PriorityAssessment.objects.filter(service_year=service_year).first()
-    if assessment is None:
-        assessment = PriorityAssessment(service_year=service_year, **values)
-    else:
-        for name, value in values.items():
-            setattr(assessment, name, value)
-    assessment.full_clean()
-    _with_history_user(assessment, actor)
-    if assessment.pk is None:
-        assessment.save()
-    else:
-        assessment.save(update_fields=list(values))
+    assessment = _save_assessment(PriorityAssessment, service_year, values, actor=actor)
     if service_year.is_priority != values["is_priority_service"]:
         service_year.is_priority = values["is_priority_service"]
         _with_history_user(service_year, actor)
