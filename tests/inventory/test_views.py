@@ -449,6 +449,9 @@ def test_the_dashboard_shows_the_figures_of_the_indicators_query(client, viewer,
     assert rows["services_total"] == str(indicators_for("2024-2025", "test-essai").services_total)
     assert "\u00a0%" in rows["standards_met_share"]  # French percentage
     assert rows["organizations"] == "1"
+    # Every indicator is named in French, not only the figures formatted.
+    assert "Proportion des normes respectées" in french
+    assert "Share of standards met" not in french
 
 
 def _csv(resource, rows) -> bytes:

@@ -18,8 +18,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comptoir.accounts.models import User
@@ -566,25 +565,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 INDICATOR_LABELS = {
-    "services_total": _lazy("Services"),
-    "services_in_scope": _lazy("Services in scope (external or enterprise)"),
-    "organizations": _lazy("Organizations"),
-    "transactions_total": _lazy("Transactions (applications and telephone enquiries)"),
-    "applications_online": _lazy("Applications online"),
-    "online_share": _lazy("Share of applications made online"),
-    "services_with_applicable_points": _lazy("Services with an applicable online point"),
-    "services_fully_online": _lazy("Services fully online"),
-    "fully_online_share": _lazy("Share of services fully online"),
-    "mean_online_point_share": _lazy("Mean share of online points available online"),
-    "services_with_standards": _lazy("In-scope services with a standard"),
-    "services_with_standards_share": _lazy("Share of in-scope services with a standard"),
-    "services_collecting_feedback": _lazy("In-scope services collecting feedback"),
-    "services_collecting_feedback_share": _lazy("Share of in-scope services collecting feedback"),
-    "standards_total": _lazy("Service standards"),
-    "standards_met": _lazy("Standards met"),
-    "standards_not_met": _lazy("Standards not met"),
-    "standards_na": _lazy("Standards not applicable"),
-    "standards_met_share": _lazy("Share of standards met"),
+    "services_total": gettext_lazy("Services"),
+    "services_in_scope": gettext_lazy("Services in scope (external or enterprise)"),
+    "organizations": gettext_lazy("Organizations"),
+    "transactions_total": gettext_lazy("Transactions (applications and telephone enquiries)"),
+    "applications_online": gettext_lazy("Applications online"),
+    "online_share": gettext_lazy("Share of applications made online"),
+    "services_with_applicable_points": gettext_lazy("Services with an applicable online point"),
+    "services_fully_online": gettext_lazy("Services fully online"),
+    "fully_online_share": gettext_lazy("Share of services fully online"),
+    "mean_online_point_share": gettext_lazy("Mean share of online points available online"),
+    "services_with_standards": gettext_lazy("In-scope services with a standard"),
+    "services_with_standards_share": gettext_lazy("Share of in-scope services with a standard"),
+    "services_collecting_feedback": gettext_lazy("In-scope services collecting feedback"),
+    "services_collecting_feedback_share": gettext_lazy(
+        "Share of in-scope services collecting feedback"
+    ),
+    "standards_total": gettext_lazy("Service standards"),
+    "standards_met": gettext_lazy("Standards met"),
+    "standards_not_met": gettext_lazy("Standards not met"),
+    "standards_na": gettext_lazy("Standards not applicable"),
+    "standards_met_share": gettext_lazy("Share of standards met"),
 }
 
 
