@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from comptoir.accounts.roles import Role
 from comptoir.core.opendata.schema import Resource, field_of
@@ -164,9 +165,14 @@ VALID_NAME = valid_service_row()["service_name_en"]
 def test_a_file_that_is_not_utf8_is_refused(tmp_path, write_inventory_files):
     services, standards = write_inventory_files([valid_service_row()], [valid_standard_row()])
     services.write_bytes(services.read_bytes().replace(b"Trade", b"Tr\xe9de"))
-    with pytest.raises(UnreadableFileError):
+    with pytest.raises(UnreadableFileError) as raised:
         do_import_inventory(services, standards, actor=None)
     assert not ServiceYear.objects.exists()
+    # The reason is said in words in the reader's language, not as the reader's internal code.
+    with translation.override("en"):
+        assert "the file is not encoded in UTF-8" in str(raised.value)
+    with translation.override("fr"):
+        assert "le fichier n'est pas encodé en UTF-8" in str(raised.value)
 
 
 def test_the_command_exits_non_zero_on_strict_rejection_and_reports_each_violation(

@@ -37,6 +37,14 @@ class FiscalYearApprovedError(InventoryError):
         self.fiscal_year = fiscal_year
 
 
+#: Why a file cannot be read, by the code ``core.opendata.csvio`` gives, in words.
+UNREADABLE_REASONS = {
+    "empty_file": _("the file is empty"),
+    "not_utf8": _("the file is not encoded in UTF-8"),
+    "malformed_csv": _("the file is not valid CSV"),
+}
+
+
 class UnreadableFileError(InventoryError):
     """The file is not an open-data CSV file (encoding, CSV syntax, empty)."""
 
@@ -44,7 +52,11 @@ class UnreadableFileError(InventoryError):
         super().__init__(
             _("%(file)s cannot be read (%(reason)s, row %(row)s); nothing was imported."),
             code="unreadable_file",
-            params={"file": filename, "reason": reason_code, "row": row or 1},
+            params={
+                "file": filename,
+                "reason": UNREADABLE_REASONS.get(reason_code, reason_code),
+                "row": row or 1,
+            },
         )
         self.reason_code = reason_code
         self.row = row
