@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from comptoir import i18n
 from comptoir.core.opendata.schema import Resource, field_of
 from comptoir.core.opendata.validation import RULE_SEVERITY, RuleCode, Severity, Violation
 
@@ -175,14 +175,14 @@ def field_label(resource: str, field: str, language: str) -> str:
         spec = field_of(Resource(resource), field)
     except (KeyError, ValueError):
         return field
-    return spec.label_fr if language.startswith("fr") else spec.label_en
+    return i18n.pick(spec.label_en, spec.label_fr, language)
 
 
 def message_for(
     rule: str, resource: str, field: str, params: Mapping[str, Any], context: Mapping[str, Any]
 ) -> str:
     """The message of a rule in the active language (``context``: ids and row)."""
-    language = translation.get_language() or "en"
+    language = i18n.active_language()
     values = _Blank({str(k): v for k, v in params.items()})
     for key, value in context.items():
         values.setdefault(key, value)
@@ -236,7 +236,7 @@ def _severity_of(rule: str) -> str:
 
 
 def _describe(item: Violation | Finding) -> DescribedFinding:
-    language = translation.get_language() or "en"
+    language = i18n.active_language()
     if isinstance(item, Violation):
         resource, row, field, rule = (
             item.resource.value,
@@ -299,7 +299,7 @@ def _resolution(item: Violation | Finding) -> dict[str, Any]:
 
 def render(item: Violation | Finding, language: str | None = None) -> DescribedFinding:
     """A violation or a stored finding described in ``language`` (default: the active one)."""
-    with translation.override(language or translation.get_language() or "en"):
+    with i18n.rendered_in(language):
         return _describe(item)
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from comptoir import i18n
 from comptoir.accounts.models import User
 from comptoir.core.opendata.schema import (
     SERVICE_SCOPE_CHOICES,
@@ -47,8 +47,7 @@ def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
 
 def in_page_language(pair: tuple[str, str]) -> str:
     """The English or French half of a bilingual (label_en, label_fr) pair."""
-    english, french = pair
-    return french if (get_language() or "en").startswith("fr") else english
+    return i18n.pick(*pair)
 
 
 def choice_list(labels: Any) -> list[tuple[str, str]]:

@@ -5,35 +5,29 @@ from decimal import Decimal, InvalidOperation
 from importlib import metadata
 
 from django import template
-from django.conf import settings
 from django.forms import BoundField
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils import formats
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from comptoir import i18n
 from comptoir.core.opendata.schema import Resource, field_of
 
 register = template.Library()
 
 
-def _other_language(current: str) -> str:
-    codes = [code for code, _name in settings.LANGUAGES]
-    return next((code for code in codes if code != current), current)
-
-
 @register.simple_tag(takes_context=True)
 def other_language_code(context: template.Context) -> str:
     """The official language this page is not in (``fr`` on an English page)."""
-    return _other_language(get_language() or settings.LANGUAGE_CODE)
+    return i18n.other_language()
 
 
 @register.simple_tag(takes_context=True)
 def other_language_url(context: template.Context) -> str:
     """The same page, with the same query string, in the other official language."""
     request: HttpRequest | None = context.get("request")
-    target = _other_language(get_language() or settings.LANGUAGE_CODE)
+    target = i18n.other_language()
     if request is None:
         return f"/{target}/"
     return translate_url(request.get_full_path(), target)
@@ -42,10 +36,7 @@ def other_language_url(context: template.Context) -> str:
 @register.filter
 def bilingual(obj: object, field: str) -> str:
     """``obj.<field>_en`` or ``_fr`` in the page's language, falling back to the other one."""
-    lang = (get_language() or settings.LANGUAGE_CODE)[:2]
-    other = _other_language(lang)
-    value = getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_{other}", "")
-    return "" if value is None else str(value)
+    return i18n.pick_field(obj, field)
 
 
 @register.simple_tag
@@ -110,13 +101,12 @@ def code_labels(cell: str, where: str) -> str:
     """
     resource_name, _sep, field_id = where.partition(":")
     spec = field_of(Resource(resource_name), field_id)
-    is_french = (get_language() or "en").startswith("fr")
     labels = []
     for code in (part.strip() for part in (cell or "").split(",")):
         if not code:
             continue
         pair = spec.choices.get(code)
-        labels.append((pair[1] if is_french else pair[0]) if pair else code)
+        labels.append(i18n.pick(*pair) if pair else code)
     return "; ".join(labels)
 
 
@@ -136,6 +126,6 @@ def percent(cell: object) -> str:
     if value == value.to_integral_value():
         value = value.quantize(Decimal("1"))
     shown = formats.number_format(value, use_l10n=True)
-    if (get_language() or "en").startswith("fr"):
+    if i18n.is_french():
         return f"{shown}\u00a0%"
     return f"{shown}%"
