@@ -1,8 +1,7 @@
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from comptoir.inventory import access
+from comptoir.inventory import access, queries
 from comptoir.inventory.models import Finding, Organization
 
 
@@ -18,11 +17,8 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         context["editable_count"] = access.editable_service_years_for(request.user).count()
     else:
-        context["organizations"] = (
-            Organization.objects.annotate(
-                approved=Count("fiscal_years", filter=Q(fiscal_years__approved_at__isnull=False))
-            )
-            .filter(approved__gt=0)
-            .order_by("owner_org")
-        )
+        # The first page of the public list: bounded, approved years only.
+        published = queries.public_organizations_page(1)
+        context["organizations"] = published.page.object_list
+        context["more_organizations"] = published.page.has_next()
     return render(request, "home.html", context)

@@ -252,7 +252,12 @@ def do_update_service_year(
 def _fiscal_year(organization: Organization, code: str, actor: User | None) -> FiscalYear:
     fiscal_year = FiscalYear.objects.filter(organization=organization, code=code).first()
     if fiscal_year is None:
-        fiscal_year = FiscalYear(organization=organization, code=code)
+        fiscal_year = FiscalYear(
+            organization=organization,
+            code=code,
+            owner_org_title_en=organization.title_en,
+            owner_org_title_fr=organization.title_fr,
+        )
         fiscal_year.full_clean()
         _with_history_user(fiscal_year, actor)
         fiscal_year.save()
@@ -430,8 +435,12 @@ def do_approve_fiscal_year(fiscal_year: FiscalYear, *, actor: User) -> FiscalYea
         )
     fiscal_year.approved_by = actor
     fiscal_year.approved_at = timezone.now()
+    # The year's title is frozen with it: a year that has none yet keeps the current one.
+    fiscal_year.owner_org_title_en, fiscal_year.owner_org_title_fr = fiscal_year.titles
     _with_history_user(fiscal_year, actor)
-    fiscal_year.save(update_fields=["approved_by", "approved_at"])
+    fiscal_year.save(
+        update_fields=["approved_by", "approved_at", "owner_org_title_en", "owner_org_title_fr"]
+    )
     return fiscal_year
 
 

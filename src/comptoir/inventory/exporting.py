@@ -1,9 +1,11 @@
 """Writing a fiscal year back out in the official open-data format, streaming.
 
 Rows come from the database in import (file) order, cells exactly as stored, keys derived from the
-fiscal year, service and organization; ``performance`` and ``target_met`` are recomputed with the
-official rules (``comptoir.core.performance.official``). Where a stored cell cannot be computed on
-(a malformed volume, kept as published and reported as a finding), the stored value is written.
+fiscal year, service and organization (``owner_org_title`` is the title the fiscal year keeps,
+frozen with it at approval, not the organization's current one); ``performance`` and
+``target_met`` are recomputed with the official rules (``comptoir.core.performance.official``).
+Where a stored cell cannot be computed on (a malformed volume, kept as published and reported as
+a finding), the stored value is written.
 The bytes are produced by ``comptoir.core.opendata.csvio`` (UTF-8 with a byte-order mark, CRLF,
 minimal quoting, official column order).
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
 
 from comptoir.core.opendata.csvio import iter_csv_bytes, write_rows
 from comptoir.core.opendata.schema import Resource
@@ -34,17 +36,36 @@ def _owner_org_title(title_en: str, title_fr: str) -> str:
     return f"{title_en} | {title_fr}" if title_fr else title_en
 
 
+def _with_year_titles[Records: (QuerySet[ServiceYear], QuerySet[StandardYear])](
+    records: Records,
+) -> Records:
+    """``year_title_en``/``_fr``: the title the fiscal year keeps (frozen at approval), or the
+    organization's current one for a year that has none (never an approved year)."""
+    untitled = Q(fiscal_year__owner_org_title_en="")
+    return records.annotate(
+        year_title_en=Case(
+            When(untitled, then=F("fiscal_year__organization__title_en")),
+            default=F("fiscal_year__owner_org_title_en"),
+        ),
+        year_title_fr=Case(
+            When(untitled, then=F("fiscal_year__organization__title_fr")),
+            default=F("fiscal_year__owner_org_title_fr"),
+        ),
+    )
+
+
 def service_rows(fiscal_year: str, org: str | None = None) -> Iterator[dict[str, str]]:
     """The service rows of a fiscal year (of every organization, or of ``org``)."""
     records: QuerySet[ServiceYear] = ServiceYear.objects.filter(fiscal_year__code=fiscal_year)
     if org:
         records = records.filter(fiscal_year__organization__owner_org=org)
+    records = _with_year_titles(records)
     keys = (
         "fiscal_year__code",
         "service__service_id",
         "fiscal_year__organization__owner_org",
-        "fiscal_year__organization__title_en",
-        "fiscal_year__organization__title_fr",
+        "year_title_en",
+        "year_title_fr",
     )
     for values in (
         records.order_by("pk").values_list(*keys, *SERVICE_FIELDS_STORED).iterator(CHUNK_SIZE)
@@ -76,13 +97,14 @@ def standard_rows(
     records: QuerySet[StandardYear] = StandardYear.objects.filter(fiscal_year__code=fiscal_year)
     if org:
         records = records.filter(fiscal_year__organization__owner_org=org)
+    records = _with_year_titles(records)
     keys = (
         "fiscal_year__code",
         "standard__service__service_id",
         "standard__service_standard_id",
         "fiscal_year__organization__owner_org",
-        "fiscal_year__organization__title_en",
-        "fiscal_year__organization__title_fr",
+        "year_title_en",
+        "year_title_fr",
     )
     for values in (
         records.order_by("pk").values_list(*keys, *STANDARD_FIELDS_STORED).iterator(CHUNK_SIZE)

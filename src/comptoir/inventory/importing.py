@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from psycopg import sql
 
@@ -251,20 +251,44 @@ class _Importer:
             if (fiscal_year.organization.owner_org, fiscal_year.code) in keys:
                 raise FiscalYearApprovedError(fiscal_year.organization.owner_org, fiscal_year.code)
 
-    def upsert_organizations(self, result: ImportResult) -> None:
-        titles: dict[str, str] = {}
+    def _titles_by_year(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """(owner_org, fiscal_yr) -> the (English, French) title its first row gives."""
+        titles: dict[tuple[str, str], tuple[str, str]] = {}
         for row in (*self.services.rows, *self.standards.rows):
-            titles.setdefault(
-                row.values.get("owner_org", ""), row.values.get("owner_org_title", "")
-            )
-        existing = {o.owner_org: o for o in Organization.objects.filter(owner_org__in=titles)}
+            key = (row.values.get("owner_org", ""), row.values.get("fiscal_yr", ""))
+            if key not in titles:
+                titles[key] = Organization.split_owner_org_title(
+                    row.values.get("owner_org_title", "")
+                )
+        return titles
+
+    def upsert_organizations(self, result: ImportResult) -> None:
+        """Organizations by ``owner_org``; their current title is that of their newest year.
+
+        A year's own title is kept on the year (:meth:`upsert_fiscal_years`): renaming the
+        organization here changes no other year's pages or export.
+        """
+        self.titles_by_year = self._titles_by_year()
+        newest: dict[str, tuple[str, tuple[str, str]]] = {}
+        for (code, fiscal_yr), title in sorted(self.titles_by_year.items()):
+            newest[code] = (fiscal_yr, title)
+        existing = {o.owner_org: o for o in Organization.objects.filter(owner_org__in=newest)}
+        newest_known = dict(
+            FiscalYear.objects.filter(organization__owner_org__in=newest)
+            .values("organization__owner_org")
+            .annotate(newest=Max("code"))
+            .values_list("organization__owner_org", "newest")
+        )
         new, changed = [], []
-        for code, title in titles.items():
-            title_en, title_fr = Organization.split_owner_org_title(title)
+        for code, (fiscal_yr, (title_en, title_fr)) in newest.items():
             organization = existing.get(code)
             if organization is None:
                 new.append(Organization(owner_org=code, title_en=title_en, title_fr=title_fr))
-            elif (organization.title_en, organization.title_fr) != (title_en, title_fr):
+            elif fiscal_yr >= newest_known.get(code, "") and (
+                organization.title_en,
+                organization.title_fr,
+            ) != (title_en, title_fr):
+                # An older year imported later does not bring back an older name.
                 organization.title_en, organization.title_fr = title_en, title_fr
                 changed.append(organization)
         self._create(Organization, new)
@@ -273,10 +297,12 @@ class _Importer:
         self.organizations = {**existing, **{o.owner_org: o for o in new}}
 
     def upsert_fiscal_years(self, result: ImportResult) -> None:
-        keys = {
-            (row.values.get("owner_org", ""), row.values.get("fiscal_yr", ""))
-            for row in (*self.services.rows, *self.standards.rows)
-        }
+        """Fiscal years by (organization, code), each with the title its rows give.
+
+        Only years that are not approved reach this step (:meth:`check_not_approved`), so an
+        approved year's title never changes.
+        """
+        keys = self.titles_by_year
         org_ids = [o.pk for o in self.organizations.values()]
         existing = {
             (fy.organization.owner_org, fy.code): fy
@@ -284,12 +310,27 @@ class _Importer:
                 "organization"
             )
         }
-        new = [
-            FiscalYear(organization=self.organizations[org], code=code)
-            for org, code in sorted(keys)
-            if (org, code) not in existing
-        ]
+        new, retitled = [], []
+        for (org, code), (title_en, title_fr) in sorted(keys.items()):
+            fiscal_year = existing.get((org, code))
+            if fiscal_year is None:
+                new.append(
+                    FiscalYear(
+                        organization=self.organizations[org],
+                        code=code,
+                        owner_org_title_en=title_en,
+                        owner_org_title_fr=title_fr,
+                    )
+                )
+            elif (fiscal_year.owner_org_title_en, fiscal_year.owner_org_title_fr) != (
+                title_en,
+                title_fr,
+            ):
+                fiscal_year.owner_org_title_en = title_en
+                fiscal_year.owner_org_title_fr = title_fr
+                retitled.append(fiscal_year)
         self._create(FiscalYear, new)
+        self._update(FiscalYear, retitled, ["owner_org_title_en", "owner_org_title_fr"])
         self.fiscal_years = {**existing, **{(fy.organization.owner_org, fy.code): fy for fy in new}}
         result.fiscal_years = sorted({code for _org, code in keys})
 

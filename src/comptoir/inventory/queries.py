@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounts.models import User
@@ -21,7 +23,12 @@ from comptoir.core.opendata.indicators import (
 )
 from comptoir.core.opendata.schema import APPLICATION_CHANNEL_FIELDS, ONLINE_POINT_FIELDS
 from comptoir.inventory.exporting import official_cells
-from comptoir.inventory.models import FiscalYear, ServiceYear, StandardYear
+from comptoir.inventory.models import (
+    FiscalYear,
+    Organization,
+    ServiceYear,
+    StandardYear,
+)
 
 _SERVICE_FACT_FIELDS = (
     "service_scope",
@@ -184,4 +191,118 @@ def owner_candidates(record: ServiceYear) -> QuerySet[User]:
         .exclude(pk__in=owners_of(record).values("pk"))
         .order_by("username")
         .distinct()
+    )
+
+
+# --- public pages ---------------------------------------------------------------------------------
+#
+# Only approved (frozen) fiscal years are public. Each page reads the title the year keeps, never
+# the organization's current title (which the import of a later, unapproved year may change).
+
+#: Organizations per page of the public list; the anonymous home page shows the first page.
+PUBLIC_ORGANIZATIONS_PER_PAGE = 50
+#: Services per page of an organization's public service standards page.
+PUBLIC_SERVICES_PER_PAGE = 25
+
+
+@dataclass(frozen=True, slots=True)
+class PublicOrganization:
+    """An organization that has at least one approved fiscal year, titled as in its newest."""
+
+    owner_org: str
+    title_en: str
+    title_fr: str
+    fiscal_year: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublicOrganizationsPage:
+    """One page (``page.object_list`` of :class:`PublicOrganization`) of the public list."""
+
+    page: Page[PublicOrganization]
+
+
+@dataclass(frozen=True, slots=True)
+class PublicServiceStandardsPage:
+    """An organization's service standards for one approved fiscal year.
+
+    ``title_en``/``title_fr`` are the organization's title as that year keeps it;
+    ``approved_years`` the codes of every approved year, newest first; ``services`` one page of
+    the year's service records, each with its ``standard_years`` prefetched.
+    """
+
+    owner_org: str
+    title_en: str
+    title_fr: str
+    fiscal_year: FiscalYear
+    approved_years: list[str]
+    services: Page[ServiceYear]
+
+
+def _approved_years() -> QuerySet[FiscalYear]:
+    return FiscalYear.objects.filter(approved_at__isnull=False)
+
+
+def public_organizations_page(
+    page_number: str | int | None, *, per_page: int = PUBLIC_ORGANIZATIONS_PER_PAGE
+) -> PublicOrganizationsPage:
+    """The organizations that have an approved fiscal year, by code, one page of them."""
+    newest = _approved_years().filter(organization=OuterRef("pk")).order_by("-code")
+    organizations = (
+        Organization.objects.annotate(
+            public_year=Subquery(newest.values("code")[:1]),
+            public_title_en=Subquery(newest.values("owner_org_title_en")[:1]),
+            public_title_fr=Subquery(newest.values("owner_org_title_fr")[:1]),
+        )
+        .filter(public_year__isnull=False)
+        .order_by("owner_org")
+        .values_list("owner_org", "public_title_en", "public_title_fr", "public_year")
+    )
+    page = Paginator(organizations, per_page).get_page(page_number)
+    page.object_list = [
+        PublicOrganization(owner_org=org, title_en=en or org, title_fr=fr, fiscal_year=year)
+        for org, en, fr, year in page.object_list
+    ]
+    return PublicOrganizationsPage(page=page)
+
+
+def public_service_standards_page(
+    owner_org: str,
+    fiscal_year: str | None,
+    page_number: str | int | None,
+    *,
+    per_page: int = PUBLIC_SERVICES_PER_PAGE,
+) -> PublicServiceStandardsPage:
+    """The public page of ``owner_org`` for the approved ``fiscal_year`` (default: the newest).
+
+    Raises :class:`~django.http.Http404` when the organization has no approved year (it is not
+    public at all) or ``fiscal_year`` is not one of its approved years.
+    """
+    approved = list(_approved_years().filter(organization__owner_org=owner_org).order_by("-code"))
+    if not approved:
+        raise Http404(_("No such organization."))
+    chosen = fiscal_year or approved[0].code
+    year = next((candidate for candidate in approved if candidate.code == chosen), None)
+    if year is None:
+        raise Http404(_("No approved fiscal year %(code)s.") % {"code": chosen})
+    services = (
+        year.service_years.select_related("service")
+        .prefetch_related(
+            Prefetch(
+                "standard_years",
+                queryset=StandardYear.objects.select_related("standard").order_by(
+                    "standard__service_standard_id"
+                ),
+            )
+        )
+        .order_by("service__service_id")
+    )
+    title_en, title_fr = (year.owner_org_title_en or owner_org), year.owner_org_title_fr
+    return PublicServiceStandardsPage(
+        owner_org=owner_org,
+        title_en=title_en,
+        title_fr=title_fr,
+        fiscal_year=year,
+        approved_years=[candidate.code for candidate in approved],
+        services=Paginator(services, per_page).get_page(page_number),
     )

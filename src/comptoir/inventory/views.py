@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -653,43 +653,31 @@ def import_files(request: StaffRequest) -> HttpResponse:
 
 
 def public_organizations(request: HttpRequest) -> HttpResponse:
-    organizations = Organization.objects.filter(fiscal_years__approved_at__isnull=False).distinct()
-    return render(request, "inventory/public_organizations.html", {"organizations": organizations})
+    """The organizations that have published (approved) a fiscal year, a page at a time."""
+    listing = queries.public_organizations_page(request.GET.get("page"))
+    return render(
+        request,
+        "inventory/public_organizations.html",
+        {"organizations": listing.page.object_list, "page": listing.page},
+    )
 
 
 def public_service_standards(request: HttpRequest, owner_org: str) -> HttpResponse:
     """An organization's service standards, targets and results, as Canada.ca publishes them.
 
-    Only approved (frozen) fiscal years are public; the latest one by default.
+    Only approved (frozen) fiscal years are public, the newest by default; an organization
+    without one is not found.
     """
-    organization = access.access_organization(owner_org)
-    approved = list(organization.fiscal_years.filter(approved_at__isnull=False).order_by("-code"))
-    chosen = request.GET.get("fiscal_year") or (approved[0].code if approved else None)
-    fiscal_year = next((fy for fy in approved if fy.code == chosen), None)
-    if chosen and fiscal_year is None:
-        raise Http404(_("No approved fiscal year %(code)s.") % {"code": chosen})
-    page = None
-    if fiscal_year is not None:
-        services = (
-            fiscal_year.service_years.select_related("service")
-            .prefetch_related(
-                Prefetch(
-                    "standard_years",
-                    queryset=StandardYear.objects.select_related("standard").order_by(
-                        "standard__service_standard_id"
-                    ),
-                )
-            )
-            .order_by("service__service_id")
-        )
-        page = _page(request, services)
+    standards = queries.public_service_standards_page(
+        owner_org, request.GET.get("fiscal_year"), request.GET.get("page")
+    )
     return render(
         request,
         "inventory/public_service_standards.html",
         {
-            "organization": organization,
-            "fiscal_year": fiscal_year,
-            "approved_years": approved,
-            "page": page,
+            "organization": standards,
+            "fiscal_year": standards.fiscal_year,
+            "approved_years": standards.approved_years,
+            "page": standards.services,
         },
     )

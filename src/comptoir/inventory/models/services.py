@@ -109,13 +109,25 @@ def split_codes(cell: str) -> list[str]:
 
 
 class FiscalYear(models.Model):
-    """One fiscal year of one organization's inventory; approval freezes its records."""
+    """One fiscal year of one organization's inventory; approval freezes its records.
+
+    The year keeps the organization's title it was imported (or created) with,
+    ``owner_org_title_en``/``_fr``: the pages and the export of a year read it, not the
+    organization's current title, so a later year's new name cannot rename an approved year
+    (docs/decisions/0006-approval-freezes-titles.md). Approval fills it if it is still blank.
+    """
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="fiscal_years"
     )
     code = models.CharField(
         _("fiscal year"), max_length=20, validators=[fiscal_year_code_validator]
+    )
+    owner_org_title_en = models.CharField(
+        _("organization title for this year (English)"), max_length=500, blank=True, default=""
+    )
+    owner_org_title_fr = models.CharField(
+        _("organization title for this year (French)"), max_length=500, blank=True, default=""
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -151,6 +163,20 @@ class FiscalYear(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+    @property
+    def titles(self) -> tuple[str, str]:
+        """The organization's (English, French) title for this year: the year's own, or the
+        organization's current one while the year has none (a year not imported nor approved)."""
+        if self.owner_org_title_en:
+            return self.owner_org_title_en, self.owner_org_title_fr
+        return self.organization.title_en, self.organization.title_fr
+
+    @property
+    def owner_org_title(self) -> str:
+        """The open-data ``owner_org_title`` cell of this year's rows: ``English | French``."""
+        title_en, title_fr = self.titles
+        return f"{title_en} | {title_fr}" if title_fr else title_en
 
 
 class Service(models.Model):
@@ -381,7 +407,7 @@ class ServiceYear(models.Model):
             "fiscal_yr": self.fiscal_year.code,
             "service_id": self.service.service_id,
             "owner_org": organization.owner_org,
-            "owner_org_title": organization.owner_org_title,
+            "owner_org_title": self.fiscal_year.owner_org_title,
         }
         for name in SERVICE_FIELDS_STORED:
             row[name] = getattr(self, name)
@@ -488,7 +514,7 @@ class StandardYear(models.Model):
             "service_id": self.standard.service.service_id,
             "service_standard_id": self.standard.service_standard_id,
             "owner_org": organization.owner_org,
-            "owner_org_title": organization.owner_org_title,
+            "owner_org_title": self.fiscal_year.owner_org_title,
         }
         for name in STANDARD_FIELDS_STORED:
             row[name] = getattr(self, name)
