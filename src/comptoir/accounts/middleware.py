@@ -10,6 +10,9 @@ static files and the public pages.
 The page the user asked for travels as ``next`` to the activation page and is kept in the session
 (only when it is a local path); once TOTP is on, allauth shows the new recovery codes and
 ``mfa/recovery_codes/index.html`` offers a link back to it.
+
+:class:`PrivatePagesMiddleware` marks every response to a signed-in user, and the sign-in pages,
+``Cache-Control: private, no-store``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
@@ -111,3 +115,33 @@ class RequireMultiFactorMiddleware:
             {"message": mfa_required_message(), "activate_url": activate_url},
             status=403,
         )
+
+
+def _is_sign_in_page(request: HttpRequest) -> bool:
+    """allauth's pages (sign-in, second factor, password reset...) and the admin's login."""
+    match = request.resolver_match
+    if match is None:
+        return False
+    if match.url_name and match.url_name.startswith(ALLAUTH_URL_PREFIXES) and not match.namespace:
+        return True
+    return match.view_name == "admin:login"
+
+
+class PrivatePagesMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a signed-in user and on the
+    sign-in pages, so that no browser history, shared proxy or back button keeps a copy of a staff
+    page or of a sign-in form's answer. Public pages seen by anonymous visitors are left alone.
+
+    Placed before ``RequireMultiFactorMiddleware`` so that its redirects and refusals carry the
+    header too. Directives a view set are kept, ``public`` excepted (``patch_cache_control``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or _is_sign_in_page(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -7,6 +7,10 @@
 ``COMPTOIR_VAR_DIR``  where the SQLite file, uploads and collected static files live
 ``COMPTOIR_REQUIRE_MFA`` ``1`` to require an authenticator app (TOTP) of every signed-in user
                       (default on, off when debug is on)
+``COMPTOIR_IMPORT_MAX_BYTES`` largest open-data file an inventory import accepts, in bytes
+                      (default 20 MiB; the government-wide ``service.csv`` is 3.2 MB)
+``COMPTOIR_TRUSTED_PROXY_COUNT`` how many reverse proxies in front of Comptoir add themselves to
+                      ``X-Forwarded-For`` (default 0: the client is the connection's address)
 """
 
 import os
@@ -42,7 +46,7 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "comptoir.accounts.admin_site.StaffAdminConfig",  # django.contrib.admin, signed in via allauth
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "comptoir.accounts.middleware.PrivatePagesMiddleware",
     "comptoir.accounts.middleware.RequireMultiFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -107,6 +112,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# The cache holds allauth's failed-sign-in counts and used TOTP codes, so every worker process must
+# see the same one: a table in the database (created by the migration accounts.0003), no server.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "comptoir_cache",
+        # Entries live minutes; a high bound keeps a flood of sign-in attempts from culling the
+        # counts that throttle it (the backend drops a third of the table past MAX_ENTRIES).
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -130,6 +147,11 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
+# Failed sign-ins (password or second-factor code): at most 10 a minute from one address and 5 in
+# 5 minutes against one account, whatever login names it (comptoir.accounts.adapter); every
+# sign-in, the admin's included, goes through allauth (comptoir.accounts.admin_site).
+ACCOUNT_RATE_LIMITS = {"login": "30/m/ip", "login_failed": "10/m/ip,5/5m/key"}
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("COMPTOIR_TRUSTED_PROXY_COUNT", "0"))
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -179,7 +201,8 @@ SECURE_CSP = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+# The CSRF token is kept in the (server-side) session, never in a cookie of its own.
+CSRF_USE_SESSIONS = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -215,6 +238,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("COMPTOIR_LOG_LEVEL", "WARNING")},
 }
+
+# The largest file an inventory import accepts, checked before the file is read (on the page by
+# the upload's size, on the command by the file's size on disk); see docs/inventory.md.
+COMPTOIR_IMPORT_MAX_BYTES = int(os.environ.get("COMPTOIR_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # Where the real GC open data is, for tests and benchmarks (never copied into the repository).
 SHARED_DATA_DIR = Path(
