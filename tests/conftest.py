@@ -15,16 +15,21 @@ _counter = itertools.count(1)
 def make_user(db: None) -> Callable[..., Any]:
     """``make_user(role=Role.SERVICE_OWNER, username=..., password=...)`` → an active staff user.
 
-    ``role`` is a ``comptoir.accounts.roles.Role`` (or its value) or ``None`` for no role.
+    ``role`` is a ``comptoir.accounts.roles.Role`` (or its value) or ``None`` for no role;
+    ``organizations`` the ``owner_org`` codes the user is a member of (default: ``test-essai`` for
+    a custodian, none for the others).
     """
     from comptoir.accounts.models import User
     from comptoir.accounts.roles import Role, assign_role
+
+    from comptoir.inventory.models import Organization, OrganizationMembership
 
     def build(
         role: Role | str | None = Role.VIEWER,
         *,
         username: str | None = None,
         password: str = "correct horse battery staple",  # noqa: S107 - test accounts only
+        organizations: tuple[str, ...] | None = None,
         **fields: Any,
     ) -> User:
         name = username or f"staff{next(_counter)}"
@@ -33,6 +38,17 @@ def make_user(db: None) -> Callable[..., Any]:
         )
         if role is not None:
             assign_role(user, Role(role))
+        # A custodian acts for the organizations they are a member of: by default the test
+        # organization that ``make_service_year`` uses.
+        if organizations is None:
+            is_custodian = role is not None and Role(role) is Role.INVENTORY_CUSTODIAN
+            organizations = ("test-essai",) if is_custodian else ()
+        for owner_org in organizations:
+            organization, _ = Organization.objects.get_or_create(
+                owner_org=owner_org,
+                defaults={"title_en": "Test Agency", "title_fr": "Agence d'essai"},
+            )
+            OrganizationMembership.objects.create(organization=organization, user=user)
         return user
 
     return build

@@ -9,6 +9,7 @@ hard-deleted. Callers (views, commands) have already obtained the objects throug
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +18,18 @@ from typing import IO, TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from comptoir.core.opendata import validation
+from comptoir.core.opendata.programs import (
+    DictionaryFormatError,
+    ListedProgram,
+    programs_from_dictionary,
+)
+from comptoir.core.opendata.schema import Resource as OpenDataResource
 from comptoir.core.opendata.validation import RuleCode
 from comptoir.core.opendata.validation import Severity as RuleSeverity
-from comptoir.core.performance.official import OfficialRuleError, official_performance
 from comptoir.inventory import importing
 from comptoir.inventory.errors import (
     FiscalYearApprovedError,
@@ -29,6 +37,7 @@ from comptoir.inventory.errors import (
     InventoryError,
     RecordRefusedError,
 )
+from comptoir.inventory.exporting import official_cells
 from comptoir.inventory.models import (
     SERVICE_FIELDS_STORED,
     STANDARD_FIELDS_STORED,
@@ -37,6 +46,7 @@ from comptoir.inventory.models import (
     Organization,
     PriorityAssessment,
     Program,
+    ProgramCode,
     Resource,
     Service,
     ServiceOwnership,
@@ -44,6 +54,7 @@ from comptoir.inventory.models import (
     ServiceTestAssessment,
     ServiceYear,
     StandardYear,
+    scope,
 )
 from comptoir.inventory.models.assessments import PRIORITY_CONSIDERATIONS, SERVICE_TEST_QUESTIONS
 from comptoir.inventory.models.services import split_codes
@@ -117,14 +128,45 @@ def do_import_inventory(
     violations) and nothing is changed. Default: every row is imported as published and each
     violation is stored as a :class:`Finding`. An approved fiscal year among the rows refuses the
     whole import (:class:`FiscalYearApprovedError`). Re-importing updates the same records.
+    In every mode, a file that is not the format (its header is not the official one, it is too
+    large or past a bound on what is read) is refused before anything is written.
     """
-    services = importing.read_file(services_path)
-    standards = importing.read_file(standards_path)
+    services = importing.read_file(services_path, OpenDataResource.SERVICE)
+    standards = importing.read_file(standards_path, OpenDataResource.STANDARD)
+    _ensure_may_import(actor, services, standards)
     violations = importing.validate_files(services, standards)
     if strict and violations:
         raise ImportRejectedError(violations)
     with transaction.atomic():
         return importing.run_import(services, standards, violations, actor=actor, is_strict=strict)
+
+
+def _ensure_may_import(
+    actor: User | None, services: importing.ReadFile, standards: importing.ReadFile
+) -> None:
+    """A custodian imports only the organizations they act for (administrators and the command
+    line, run by the operator, import any)."""
+    if actor is None or scope.acts_for_every_organization(actor):
+        return
+    named = {row.values.get("owner_org", "") for row in (*services.rows, *standards.rows)} - {""}
+    allowed = set(
+        Organization.objects.filter(
+            pk__in=scope.member_organization_ids(actor), owner_org__in=named
+        ).values_list("owner_org", flat=True)
+    )
+    others = sorted(named - allowed)
+    if others:
+        raise InventoryError(
+            ngettext(
+                "The files hold the inventory of an organization you are not a custodian of "
+                "(%(organizations)s); nothing was imported.",
+                "The files hold the inventory of organizations you are not a custodian of "
+                "(%(organizations)s); nothing was imported.",
+                len(others),
+            ),
+            code="organization_not_yours",
+            params={"organizations": ", ".join(others[:20])},
+        )
 
 
 # --- editing records ----------------------------------------------------------------------------
@@ -142,9 +184,7 @@ def _errors(violations: Sequence[Violation]) -> list[Violation]:
     return [v for v in violations if v.severity is RuleSeverity.ERROR]
 
 
-def _refresh_findings(
-    record: ServiceYear | StandardYear, violations: Sequence[Violation], *, actor: User | None
-) -> None:
+def _refresh_findings(record: ServiceYear | StandardYear, violations: Sequence[Violation]) -> None:
     """A record just validated: its open findings are replaced by the current violations."""
     now = timezone.now()
     scope: dict[str, ServiceYear | StandardYear]
@@ -158,8 +198,9 @@ def _refresh_findings(
         service_id = record.standard.service.service_id
         standard_id = record.standard.service_standard_id
     # Findings about other rows (duplicates, reused ids) or the file stay open.
+    # Superseded by the system, not resolved by the person who edited the record.
     Finding.objects.filter(is_resolved=False, **scope).exclude(rule__in=CROSS_ROW_RULES).update(
-        is_resolved=True, resolved_at=now, resolved_by=actor
+        is_resolved=True, resolved_at=now, resolved_by=None, is_superseded=True
     )
     Finding.objects.bulk_create(
         [
@@ -206,7 +247,7 @@ def validate_service_cells(
     """The violations of the record as it would be with ``changes`` (for forms, before saving)."""
     row = service_year.official_row()
     row.update({k: v for k, v in changes.items() if k in SERVICE_FIELDS_STORED})
-    return validation.validate_service_row(row)
+    return validation.validate_service_row(row, program_codes=ProgramCode.objects.program_list())
 
 
 @transaction.atomic
@@ -245,7 +286,7 @@ def do_update_service_year(
         if "program_id" in changed:
             _sync_programs(service_year)
     if cells_changed:
-        _refresh_findings(service_year, violations, actor=actor)
+        _refresh_findings(service_year, violations)
     return SaveResult(service_year, list(violations))
 
 
@@ -295,7 +336,9 @@ def do_create_service_year(
         owner_org=organization.owner_org,
         owner_org_title=organization.owner_org_title,
     )
-    violations = validation.validate_service_row(row)
+    violations = validation.validate_service_row(
+        row, program_codes=ProgramCode.objects.program_list()
+    )
     errors = _errors(violations)
     if errors:
         raise RecordRefusedError(errors)
@@ -309,19 +352,14 @@ def do_create_service_year(
     _with_history_user(record, actor)
     record.save()
     _sync_programs(record)
-    _refresh_findings(record, violations, actor=actor)
+    _refresh_findings(record, violations)
     return SaveResult(record, list(violations))
 
 
 def _computed_standard_cells(row: Mapping[str, str]) -> dict[str, str]:
-    """``performance`` and ``target_met`` by the official rules (kept as is when not computable)."""
-    try:
-        result = official_performance(
-            row.get("target", ""), row.get("volume_meeting_target", ""), row.get("total_volume", "")
-        )
-    except OfficialRuleError:
-        return {"performance": row.get("performance", ""), "target_met": row.get("target_met", "")}
-    return {"performance": result.performance, "target_met": result.target_met}
+    """``performance`` and ``target_met`` by the official rules (kept as is when not computable:
+    a cell out of bounds, however long, is left to its validation rule)."""
+    return official_cells(row)
 
 
 @transaction.atomic
@@ -346,7 +384,7 @@ def do_update_standard_year(
         standard_year.full_clean(validate_unique=False, validate_constraints=False)
         _with_history_user(standard_year, actor)
         standard_year.save(update_fields=changed)
-    _refresh_findings(standard_year, violations, actor=actor)
+    _refresh_findings(standard_year, violations)
     return SaveResult(standard_year, list(violations))
 
 
@@ -413,7 +451,7 @@ def do_create_standard_year(
     record.full_clean(validate_constraints=False)
     _with_history_user(record, actor)
     record.save()
-    _refresh_findings(record, violations, actor=actor)
+    _refresh_findings(record, violations)
     return SaveResult(record, list(violations))
 
 
@@ -580,3 +618,135 @@ def do_resolve_finding(finding: Finding, *, actor: User, reason: str = "") -> Fi
         finding.resolution_note = reason
         finding.save(update_fields=["is_resolved", "resolved_at", "resolved_by", "resolution_note"])
     return finding
+
+
+# --- the registry's program codes ---------------------------------------------------------------
+
+#: A data dictionary larger than this is not read (the official one is about 0.7 MB).
+DICTIONARY_MAX_BYTES = 50 * 1024 * 1024
+
+#: Why a data dictionary gives no program codes, by the code ``core.opendata.programs`` gives.
+DICTIONARY_PROBLEMS = {
+    "not_json": _("%(file)s cannot be read as JSON; no program code was loaded."),
+    "too_large": _(
+        "%(file)s is larger than %(limit)s MB: it is not the data dictionary; no program code was "
+        "loaded."
+    ),
+    "not_a_dictionary": _(
+        "%(file)s is not a data dictionary (it has no list of resources); no program code was "
+        "loaded."
+    ),
+    "no_program_field": _(
+        "%(file)s has no program_id field in its service resource; no program code was loaded."
+    ),
+    "no_program_codes": _(
+        "The program_id field of %(file)s lists no program code; no program code was loaded."
+    ),
+    "bad_program_code": _(
+        "%(file)s has a program code that is not in the official shape (%(detail)s); no program "
+        "code was loaded."
+    ),
+    "bad_validity": _(
+        "%(file)s gives the organizations or years of a program code in a shape that is not the "
+        "official one (%(detail)s); no program code was loaded."
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramCodesLoaded:
+    """What loading the registry's program codes changed."""
+
+    created: int
+    updated: int
+    unchanged: int
+    removed: int
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def _read_program_codes(source: str | Path | IO[bytes]) -> list[ListedProgram]:
+    name = Path(source).name if isinstance(source, str | Path) else str(getattr(source, "name", ""))
+    try:
+        if isinstance(source, str | Path):
+            with Path(source).open("rb") as stream:
+                content = stream.read(DICTIONARY_MAX_BYTES + 1)
+        else:
+            content = source.read(DICTIONARY_MAX_BYTES + 1)
+        document = None if len(content) > DICTIONARY_MAX_BYTES else json.loads(content)
+    except (ValueError, RecursionError) as error:  # JSONDecodeError and UnicodeDecodeError too
+        raise InventoryError(
+            DICTIONARY_PROBLEMS["not_json"], code="dictionary_not_json", params={"file": name}
+        ) from error
+    if document is None:
+        raise InventoryError(
+            DICTIONARY_PROBLEMS["too_large"],
+            code="dictionary_too_large",
+            params={"file": name, "limit": DICTIONARY_MAX_BYTES // (1024 * 1024)},
+        )
+    try:
+        return programs_from_dictionary(document)
+    except DictionaryFormatError as error:
+        raise InventoryError(
+            DICTIONARY_PROBLEMS[error.code],
+            code=f"dictionary_{error.code}",
+            params={"file": name, "detail": error.detail},
+        ) from error
+
+
+@transaction.atomic
+def do_load_program_codes(
+    source: str | Path | IO[bytes], *, actor: User | None
+) -> ProgramCodesLoaded:
+    """Load (or reload) the registry's program codes from the official data dictionary.
+
+    The list becomes exactly the dictionary's: new codes are added, changed names or validities
+    updated, codes the dictionary no longer gives removed; each change has its history row (who,
+    when, and the file in the change reason). A file that is not the dictionary changes nothing.
+    """
+    listed = _read_program_codes(source)
+    name = Path(source).name if isinstance(source, str | Path) else str(getattr(source, "name", ""))
+    reason = f"load-program-codes {name}"[:100]
+    now = timezone.now()
+    existing = {code.code: code for code in ProgramCode.objects.select_for_update()}
+    new, changed = [], []
+    for program in listed:
+        valid_orgs = ProgramCode.valid_orgs_of(program)
+        record = existing.pop(program.code, None)
+        if record is None:
+            new.append(
+                ProgramCode(
+                    code=program.code,
+                    name_en=program.name_en,
+                    name_fr=program.name_fr,
+                    valid_orgs=valid_orgs,
+                )
+            )
+        elif (record.name_en, record.name_fr, record.valid_orgs) != (
+            program.name_en,
+            program.name_fr,
+            valid_orgs,
+        ):
+            record.name_en, record.name_fr, record.valid_orgs = (
+                program.name_en,
+                program.name_fr,
+                valid_orgs,
+            )
+            changed.append(record)
+    history = {"default_user": actor, "default_change_reason": reason, "default_date": now}
+    bulk_create_with_history(new, ProgramCode, batch_size=500, **history)
+    bulk_update_with_history(
+        changed, ProgramCode, ["name_en", "name_fr", "valid_orgs"], batch_size=500, **history
+    )
+    for record in existing.values():  # no longer in the registry's list
+        _with_history_user(record, actor)
+        record._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
+        record.delete()
+    return ProgramCodesLoaded(
+        created=len(new),
+        updated=len(changed),
+        unchanged=len(listed) - len(new) - len(changed),
+        removed=len(existing),
+    )

@@ -114,6 +114,58 @@ MESSAGES: Mapping[RuleCode, _StrPromise] = {
     RuleCode.STANDARD_WITHOUT_SERVICE: _(
         "The standard refers to service %(service_id)s, which has no record for %(fiscal_yr)s."
     ),
+    # Bounds, keys that page addresses carry, safe links (issue 17).
+    RuleCode.NUMBER_TOO_LARGE: _(
+        "%(field)s must be at most %(limit)s, the largest number the open-data registry "
+        "accepts, not “%(value)s”."
+    ),
+    RuleCode.TOO_MANY_DECIMALS: _(
+        "%(field)s must have at most %(limit)s decimals, not “%(value)s”."
+    ),
+    RuleCode.YEAR_OUT_OF_RANGE: _(
+        "%(field)s (“%(value)s”) is out of range: fiscal years start at %(earliest)s, and a "
+        "service review or improvement is no later than the year after the record's fiscal "
+        "year."
+    ),
+    RuleCode.KEY_FORMAT: _(
+        "%(field)s “%(value)s” cannot identify a record: a department ID is lowercase letters "
+        "or digits joined by hyphens (like aafc-aac), and a service or standard ID is letters, "
+        "digits, spaces, dots, hyphens or underscores, at most 100 characters."
+    ),
+    RuleCode.UNSAFE_URI_SCHEME: _(
+        "%(field)s uses the “%(scheme)s” scheme, which is not allowed: only http and https web "
+        "addresses are accepted, not “%(value)s”."
+    ),
+    RuleCode.NOT_A_WEB_ADDRESS: _(
+        "%(field)s is not one http or https web address, so it is shown as text, not as a "
+        "link: “%(value)s”."
+    ),
+    RuleCode.ROW_NOT_STORED: _(
+        "Row %(row)s was not stored: its fiscal year, department ID, service ID or standard ID "
+        "is empty or malformed. Correct the file and import it again."
+    ),
+    # The Open Government registry's checks (its wording: "This text must be provided in both
+    # languages", "Invalid choice").
+    RuleCode.TEXT_IN_ONE_LANGUAGE: _(
+        "%(field)s is empty while the same text is given in the other official language: the "
+        "registry accepts this text only in both English and French."
+    ),
+    RuleCode.PROGRAM_ID_NOT_LISTED: _(
+        "The program code “%(value)s” in %(field)s is not in the Open Government registry's "
+        "list of program codes, so the registry refuses it."
+    ),
+    RuleCode.PROGRAM_ID_OTHER_ORGANIZATION: _(
+        "The registry's list gives the program code “%(value)s” to other organizations "
+        "(%(organizations)s), not to %(owner_org)s."
+    ),
+    RuleCode.PROGRAM_ID_EXPIRED: _(
+        "The registry's list gives the program code “%(value)s” to %(owner_org)s only up to "
+        "fiscal year %(last_fiscal_yr)s; this record is for %(fiscal_yr)s."
+    ),
+    RuleCode.PROGRAM_ID_NOT_YET_VALID: _(
+        "The registry's list gives the program code “%(value)s” to %(owner_org)s only from "
+        "fiscal year %(first_fiscal_yr)s; this record is for %(fiscal_yr)s."
+    ),
 }
 
 RULE_LABELS: Mapping[RuleCode, _StrPromise] = {
@@ -151,6 +203,18 @@ RULE_LABELS: Mapping[RuleCode, _StrPromise] = {
     RuleCode.DUPLICATE_STANDARD: _("Duplicate standard"),
     RuleCode.STANDARD_ID_REUSED: _("Standard ID reused"),
     RuleCode.STANDARD_WITHOUT_SERVICE: _("Standard without service"),
+    RuleCode.NUMBER_TOO_LARGE: _("Number too large"),
+    RuleCode.TOO_MANY_DECIMALS: _("Too many decimals"),
+    RuleCode.YEAR_OUT_OF_RANGE: _("Year out of range"),
+    RuleCode.KEY_FORMAT: _("Malformed identifier"),
+    RuleCode.UNSAFE_URI_SCHEME: _("Unsafe link"),
+    RuleCode.NOT_A_WEB_ADDRESS: _("Not a web address"),
+    RuleCode.ROW_NOT_STORED: _("Row not stored"),
+    RuleCode.TEXT_IN_ONE_LANGUAGE: _("Text in one official language only"),
+    RuleCode.PROGRAM_ID_NOT_LISTED: _("Program code not in the registry's list"),
+    RuleCode.PROGRAM_ID_OTHER_ORGANIZATION: _("Program code of another organization"),
+    RuleCode.PROGRAM_ID_EXPIRED: _("Program code no longer valid"),
+    RuleCode.PROGRAM_ID_NOT_YET_VALID: _("Program code not yet valid"),
 }
 
 SEVERITY_LABELS: Mapping[str, _StrPromise] = {
@@ -218,6 +282,10 @@ class DescribedFinding:
     resolved_at: datetime | None = None
     resolved_by: str = ""
     resolution_note: str = ""
+    #: Closed by the system (an import or an edit checked the record again), not by a person;
+    #: ``superseded_by_import`` is when that import ran (``None`` for an edit).
+    is_superseded: bool = False
+    superseded_by_import: datetime | None = None
 
 
 def rule_label(rule: str) -> str:
@@ -294,6 +362,8 @@ def _resolution(item: Violation | Finding) -> dict[str, Any]:
         "resolved_at": item.resolved_at if resolved else None,
         "resolved_by": str(item.resolved_by or "") if resolved else "",
         "resolution_note": item.resolution_note if resolved else "",
+        "is_superseded": item.is_superseded,
+        "superseded_by_import": item.superseded_by.created_at if item.superseded_by_id else None,
     }
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from comptoir import i18n
@@ -36,6 +38,7 @@ from comptoir.inventory.models import (
 )
 from comptoir.inventory.models.assessments import PRIORITY_CONSIDERATIONS, SERVICE_TEST_QUESTIONS
 from comptoir.inventory.models.quality import Resource as FindingResource
+from comptoir.inventory.queries import staff_label
 
 
 def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -393,14 +396,33 @@ class ImportForm(forms.Form):
         required=False,
     )
 
+    def _within_size_limit(self, name: str) -> Any:
+        """The upload, refused by its size alone (``COMPTOIR_IMPORT_MAX_BYTES``), unread."""
+        upload = self.cleaned_data[name]
+        limit = settings.COMPTOIR_IMPORT_MAX_BYTES
+        if upload is not None and (upload.size or 0) > limit:
+            raise forms.ValidationError(
+                _(
+                    "%(file)s is %(size)s bytes, more than the %(limit)s bytes an import "
+                    "accepts; it was not read and nothing was imported."
+                ),
+                code="file_too_large",
+                params={
+                    "file": upload.name,
+                    "size": formats.number_format(upload.size, force_grouping=True),
+                    "limit": formats.number_format(limit, force_grouping=True),
+                },
+            )
+        return upload
+
+    def clean_services(self) -> Any:
+        return self._within_size_limit("services")
+
+    def clean_standards(self) -> Any:
+        return self._within_size_limit("standards")
+
 
 # --- Service owners and findings ----------------------------------------------------------------
-
-
-def staff_label(user: User) -> str:
-    """A staff member as the pages name them: full name and user name, or the user name."""
-    full_name = user.get_full_name()
-    return f"{full_name} ({user.username})" if full_name else user.username
 
 
 class _StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -22,25 +22,35 @@ batch.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 import hashlib
+import io
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from psycopg import sql
 
 from comptoir.core.opendata import validation
 from comptoir.core.opendata.csvio import CsvFormatError, CsvRow, open_csv
 from comptoir.core.opendata.schema import Resource
+from comptoir.inventory.change_reasons import import_reason
 from comptoir.inventory.errors import (
+    FileOverLimitError,
+    FileTooLargeError,
     FiscalYearApprovedError,
+    HeaderRefusedError,
     ImportRejectedError,
     UnreadableFileError,
+    short_column_name,
 )
 from comptoir.inventory.models import (
     SERVICE_FIELDS_STORED,
@@ -50,6 +60,7 @@ from comptoir.inventory.models import (
     ImportBatch,
     Organization,
     Program,
+    ProgramCode,
     Service,
     ServiceStandard,
     ServiceYear,
@@ -62,6 +73,15 @@ if TYPE_CHECKING:
     from comptoir.core.opendata.validation import Violation
 
 BATCH_SIZE = 500
+
+logger = logging.getLogger(__name__)
+
+#: Said once by an import when the registry's program codes are not loaded.
+PROGRAM_CODES_NOT_LOADED = gettext_lazy(
+    "No list of program codes is loaded: program codes were checked for their format only. "
+    "Load the registry's list with: comptoir inventory load-program-codes "
+    "service_data_dict.json"
+)
 
 FileSource = str | Path | IO[bytes]
 
@@ -105,9 +125,32 @@ def _display_name(source: FileSource) -> str:
     return str(getattr(source, "name", "") or "upload")
 
 
-def read_file(source: FileSource) -> ReadFile:
-    """Read a whole file (the published files are a few MB) and its SHA-256."""
+def _size_of(source: FileSource) -> int:
+    """The size in bytes of a file, without reading it (an upload knows its size)."""
+    if isinstance(source, str | Path):
+        return Path(source).stat().st_size
+    size = getattr(source, "size", None)
+    if isinstance(size, int):
+        return size
+    position = source.tell()
+    end = source.seek(0, io.SEEK_END)
+    source.seek(position)
+    return end - position
+
+
+def read_file(source: FileSource, resource: Resource | None = None) -> ReadFile:
+    """Read a whole file (the published files are a few MB) and its SHA-256.
+
+    Refused before anything is parsed: a file larger than ``COMPTOIR_IMPORT_MAX_BYTES``
+    (:class:`FileTooLargeError`). Refused while reading: a file past a bound of
+    ``csvio.ReadLimits`` (:class:`FileOverLimitError`), one that is not UTF-8 CSV
+    (:class:`UnreadableFileError`) and, when ``resource`` is given, one whose header row is not
+    that resource's official header (:class:`HeaderRefusedError`, before any record is read).
+    """
     name = _display_name(source)
+    size, limit = _size_of(source), settings.COMPTOIR_IMPORT_MAX_BYTES
+    if size > limit:
+        raise FileTooLargeError(name, size, limit)
     digest = hashlib.sha256()
     if isinstance(source, str | Path):
         with Path(source).open("rb") as stream:
@@ -121,21 +164,45 @@ def read_file(source: FileSource) -> ReadFile:
     try:
         with open_csv(source) as reader:
             header = reader.header
+            if resource is not None:
+                _require_official_header(name, resource, header)
             rows = list(reader)
     except CsvFormatError as error:
+        if error.limit is not None:
+            raise FileOverLimitError(name, error.code, error.row, error.limit) from error
         raise UnreadableFileError(name, error.code, error.row) from error
     return ReadFile(name=name, sha256=digest.hexdigest(), header=header, rows=rows)
+
+
+def _require_official_header(name: str, resource: Resource, header: Sequence[str]) -> None:
+    """Refuse a file whose header row is not exactly the official one (names and order)."""
+    violations = validation.check_header(resource, header)
+    if violations:
+        shortened = [
+            dataclasses.replace(violation, field=short_column_name(violation.field))
+            for violation in violations
+        ]
+        raise HeaderRefusedError(name, resource.value, shortened)
 
 
 def validate_files(services: ReadFile, standards: ReadFile) -> list[Violation]:
     """Every violation of both files (per cell, per row, across rows and files).
 
-    Program codes are checked for their format only: the import is what creates an
-    organization's programs, so there is no prior catalogue to check them against.
+    Program codes are checked against the registry's list when one is loaded
+    (``comptoir inventory load-program-codes``), for each row's organization and fiscal year;
+    otherwise for their format only, and the import says so once (a logged warning; the command
+    prints it too).
     """
+    program_codes = ProgramCode.objects.program_list()
+    if program_codes is None:
+        logger.warning(PROGRAM_CODES_NOT_LOADED)
     return list(
         validation.validate_inventory(
-            services.header, services.rows, standards.header, standards.rows
+            services.header,
+            services.rows,
+            standards.header,
+            standards.rows,
+            program_codes=program_codes,
         )
     )
 
@@ -172,7 +239,7 @@ class _Importer:
         self.is_strict = is_strict
         self.now = timezone.now()
         # The history's change reason holds at most 100 characters.
-        self.reason = f"import {services.name} {standards.name}"[:100]
+        self.reason = import_reason(services.name, standards.name)
         self.organizations: dict[str, Organization] = {}
         self.fiscal_years: dict[tuple[str, str], FiscalYear] = {}
         self.service_objects: dict[tuple[str, str], Service] = {}
@@ -545,7 +612,14 @@ class _Importer:
                 | Q(standard_year_id__in=[r.pk for r in self.touched_standard_years])
                 | Q(service_year__isnull=True, standard_year__isnull=True)
             )
-            .update(is_resolved=True, resolved_at=self.now, resolved_by=self.actor)
+            # Superseded by this import (the system), not resolved by the person importing.
+            .update(
+                is_resolved=True,
+                resolved_at=self.now,
+                resolved_by=None,
+                is_superseded=True,
+                superseded_by=self.batch,
+            )
         )
         findings = []
         for violation in self.violations:
@@ -739,6 +813,61 @@ def _jsonable(params: Mapping[str, object]) -> dict[str, Any]:
     return {str(key): convert(value) for key, value in params.items()}
 
 
+#: Longest service or standard ID a finding holds (``Finding.service_id``'s ``max_length``).
+_FINDING_ID_LENGTH = 100
+
+
+def quarantine_rows_without_key(
+    services: ReadFile, standards: ReadFile, violations: Sequence[Violation]
+) -> tuple[ReadFile, ReadFile, list[Violation]]:
+    """Leave out the rows whose key is malformed, and say so (issue 17, defect 3).
+
+    A row whose ``fiscal_yr``, ``owner_org``, ``service_id`` or ``service_standard_id`` is empty
+    or malformed (:func:`~comptoir.core.opendata.validation.is_key_violation`) cannot be stored:
+    page addresses carry these codes, so such a record could never be shown, approved or
+    exported. The row's violations stay (they become findings attached to no record, which the
+    finding list shows), followed by one ``row_not_stored`` error naming the row.
+    """
+    bad = {(v.resource, v.row) for v in violations if v.row and validation.is_key_violation(v)}
+    if not bad:
+        return services, standards, list(violations)
+    kept: list[Violation] = []
+    for index, violation in enumerate(violations):
+        where = (violation.resource, violation.row)
+        if where not in bad:
+            kept.append(violation)
+            continue
+        kept.append(
+            dataclasses.replace(
+                violation,
+                service_id=violation.service_id[:_FINDING_ID_LENGTH],
+                standard_id=violation.standard_id[:_FINDING_ID_LENGTH],
+            )
+        )
+        following = violations[index + 1] if index + 1 < len(violations) else None
+        if following is None or (following.resource, following.row) != where:
+            kept.append(
+                validation.Violation(
+                    violation.resource,
+                    violation.row,
+                    violation.service_id[:_FINDING_ID_LENGTH],
+                    violation.standard_id[:_FINDING_ID_LENGTH],
+                    "",
+                    validation.RuleCode.ROW_NOT_STORED,
+                )
+            )
+
+    def without_bad_rows(source: ReadFile, resource: Resource) -> ReadFile:
+        rows = [row for row in source.rows if (resource, row.number) not in bad]
+        return dataclasses.replace(source, rows=rows)
+
+    return (
+        without_bad_rows(services, Resource.SERVICE),
+        without_bad_rows(standards, Resource.STANDARD),
+        kept,
+    )
+
+
 def run_import(
     services: ReadFile,
     standards: ReadFile,
@@ -747,7 +876,11 @@ def run_import(
     actor: User | None,
     is_strict: bool,
 ) -> ImportResult:
-    """Write both files (the caller holds the transaction and has checked strictness)."""
+    """Write both files (the caller holds the transaction and has checked strictness).
+
+    Rows with a malformed key are left out first (:func:`quarantine_rows_without_key`).
+    """
     if is_strict and violations:
         raise ImportRejectedError(violations)
+    services, standards, violations = quarantine_rows_without_key(services, standards, violations)
     return _Importer(services, standards, violations, actor=actor, is_strict=is_strict).run()

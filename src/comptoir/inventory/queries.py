@@ -1,4 +1,6 @@
-"""Read paths of the inventory that are more than a filter: indicators and change history."""
+"""Read paths of the inventory: each page's data (a dataclass from one call), indicators and
+change history. Every list is bounded; what a user may see or do comes from the querysets'
+``visible_to`` / ``editable_by`` methods."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from comptoir import i18n
 from comptoir.accounts.models import User
 from comptoir.accounts.roles import Role
 from comptoir.core.opendata.indicators import (
@@ -22,13 +26,19 @@ from comptoir.core.opendata.indicators import (
     compute_indicators,
 )
 from comptoir.core.opendata.schema import APPLICATION_CHANNEL_FIELDS, ONLINE_POINT_FIELDS
+from comptoir.inventory.access import resolvable_finding_ids
+from comptoir.inventory.change_reasons import describe_reason
 from comptoir.inventory.exporting import official_cells
+from comptoir.inventory.findings import DescribedFinding, describe_all
 from comptoir.inventory.models import (
+    Finding,
     FiscalYear,
     Organization,
+    ServiceOwnership,
     ServiceYear,
     StandardYear,
 )
+from comptoir.inventory.models.services import ServiceYearQuerySet
 
 _SERVICE_FACT_FIELDS = (
     "service_scope",
@@ -99,6 +109,12 @@ def fiscal_year_codes() -> list[str]:
 _KIND_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Removed")}
 
 
+def staff_label(user: User) -> str:
+    """A staff member as the pages name them: full name and user name, or the user name."""
+    full_name = user.get_full_name()
+    return f"{full_name} ({user.username})" if full_name else user.username
+
+
 @dataclass(frozen=True, slots=True)
 class FieldChange:
     field: str
@@ -121,16 +137,63 @@ class HistoryEntry:
     def summary(self) -> str:
         """What happened, for an entry without field changes (a creation)."""
         if self.reason:
-            return self.reason
+            return describe_reason(self.reason)
         return str(_KIND_LABELS.get(self.kind, self.kind))
 
 
-def _label(model: type[Model], name: str) -> str:
+def _field(model: type[Model], name: str) -> Any:
     try:
-        field = model._meta.get_field(name)
+        return model._meta.get_field(name)
     except FieldDoesNotExist:  # a field removed since that history row was written
-        return name
-    return str(getattr(field, "verbose_name", name))
+        return None
+
+
+def _related_label(obj: Model) -> str:
+    if isinstance(obj, User):
+        return staff_label(obj)
+    if hasattr(obj, "name_en"):
+        return i18n.pick_field(obj, "name")
+    if hasattr(obj, "title_en"):
+        return i18n.pick_field(obj, "title")
+    return str(obj)
+
+
+def _name_related(model: type[Model], changes: list[FieldChange]) -> list[FieldChange]:
+    """Changes of foreign keys name the related object ("Ottawa office"), not its key ("1")."""
+    wanted: dict[type[Model], set[Any]] = {}
+    for change in changes:
+        field = _field(model, change.field)
+        if field is not None and field.many_to_one:
+            wanted.setdefault(field.related_model, set()).update(
+                value for value in (change.old, change.new) if value is not None
+            )
+    if not wanted:
+        return changes
+    labels = {
+        (related, obj.pk): _related_label(obj)
+        for related, keys in wanted.items()
+        for obj in related._default_manager.filter(pk__in=keys)  # type: ignore[attr-defined]  # a model class
+    }
+
+    def named(field: Any, value: Any) -> Any:
+        if value is None or field is None or not field.many_to_one:
+            return value
+        return labels.get((field.related_model, value), value)
+
+    return [
+        FieldChange(
+            change.field,
+            change.label,
+            named(_field(model, change.field), change.old),
+            named(_field(model, change.field), change.new),
+        )
+        for change in changes
+    ]
+
+
+def _label(model: type[Model], name: str) -> str:
+    field = _field(model, name)
+    return name if field is None else str(getattr(field, "verbose_name", name))
 
 
 def history_of(obj: Model, *, limit: int = 200) -> list[HistoryEntry]:
@@ -140,15 +203,19 @@ def history_of(obj: Model, *, limit: int = 200) -> list[HistoryEntry]:
         return []
     records = list(history.select_related("history_user").order_by("-history_date", "-pk")[:limit])
     entries = []
+    model = type(obj)
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else record.prev_record
         changes: list[FieldChange] = []
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
-            changes = [
-                FieldChange(change.field, _label(type(obj), change.field), change.old, change.new)
-                for change in delta.changes
-            ]
+            changes = _name_related(
+                model,
+                [
+                    FieldChange(change.field, _label(model, change.field), change.old, change.new)
+                    for change in delta.changes
+                ],
+            )
         entries.append(
             HistoryEntry(
                 date=record.history_date,
@@ -171,6 +238,198 @@ def service_year_history(record: ServiceYear, *, limit: int = 200) -> list[Histo
             entries.extend(history_of(assessment, limit=limit))
     entries.sort(key=lambda entry: entry.date, reverse=True)
     return entries[:limit]
+
+
+# --- staff pages ----------------------------------------------------------------------------------
+
+#: How many open findings, ownership changes and history rows a service page lists; the rest are
+#: a link away (the findings list filtered on the service).
+SERVICE_PAGE_LIMIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePage:
+    """Everything the staff service page shows, with what the reader may do there."""
+
+    record: ServiceYear
+    standards: list[StandardYear]
+    findings: list[DescribedFinding]
+    findings_total: int
+    years: list[ServiceYear]
+    history: list[HistoryEntry]
+    service_test: Any
+    priority_assessment: Any
+    owners: list[tuple[User, str]]
+    ownership_history: list[Any]
+    may_edit: bool
+    may_approve: bool
+    may_resolve: bool
+    may_manage_owners: bool
+    approval_url: str
+    #: The keys of the listed findings the reader may mark resolved.
+    resolvable: set[int]
+    limit: int = SERVICE_PAGE_LIMIT
+
+
+def _approval_url(record: ServiceYear) -> str:
+    """The fiscal year's approval page, or ``""`` when a stored code cannot be put in a URL."""
+    try:
+        return reverse(
+            "inventory:fiscal_year_approve",
+            args=[record.fiscal_year.organization.owner_org, record.fiscal_year.code],
+        )
+    except NoReverseMatch:
+        return ""
+
+
+def service_page(user: User, record: ServiceYear) -> ServicePage:
+    """The service page of ``record`` (already checked visible to ``user``)."""
+    standards = list(
+        record.standard_years.select_related("standard")
+        .annotate(open_findings=Count("findings", filter=Q(findings__is_resolved=False)))
+        .order_by("standard__service_standard_id")
+    )
+    open_findings = (
+        Finding.objects.open()
+        .filter(Q(service_year=record) | Q(standard_year__service_year=record))
+        .select_related("fiscal_year__organization", "standard_year")
+        .order_by("service_standard_id", "field", "rule", "pk")
+    )
+    is_open_year = not record.fiscal_year.is_approved
+    may_manage_owners = ServiceYear.objects.owners_manageable_by(user).filter(pk=record.pk).exists()
+    ownership_history: list[Any] = []
+    if may_manage_owners:
+        ownership_history = list(
+            ServiceOwnership.history.filter(service_id=record.service_id)
+            .select_related("user", "history_user")
+            .order_by("-history_date", "-history_id")[:SERVICE_PAGE_LIMIT]
+        )
+    owners = owners_of(record)
+    listed = list(open_findings[:SERVICE_PAGE_LIMIT]) if is_open_year else []
+    resolvable = resolvable_finding_ids(user, listed)
+    return ServicePage(
+        record=record,
+        standards=standards,
+        findings=describe_all(listed or open_findings[:SERVICE_PAGE_LIMIT]),
+        findings_total=open_findings.count(),
+        years=list(
+            record.service.years.select_related("fiscal_year")
+            .order_by("-fiscal_year__code")
+            .only("pk", "fiscal_year__code", "fiscal_year__approved_at")
+        ),
+        history=service_year_history(record, limit=SERVICE_PAGE_LIMIT),
+        service_test=getattr(record, "service_test", None),
+        priority_assessment=getattr(record, "priority_assessment", None),
+        owners=[(owner, staff_label(owner)) for owner in owners],
+        ownership_history=ownership_history,
+        may_edit=is_open_year
+        and ServiceYear.objects.editable_by(user).filter(pk=record.pk).exists(),
+        may_approve=is_open_year
+        and FiscalYear.objects.approvable_by(user).filter(pk=record.fiscal_year_id).exists(),
+        may_resolve=bool(resolvable),
+        may_manage_owners=may_manage_owners,
+        approval_url=_approval_url(record),
+        resolvable=resolvable,
+    )
+
+
+def service_list_page(
+    user: User, filters: dict[str, Any] | None, *, page_number: str | None, page_size: int
+) -> Page[ServiceYear]:
+    """One page of the service records the user may see, filtered (``None``: the filter form
+    was invalid, so nothing is listed), with each record's number of standards."""
+    records = ServiceYear.objects.visible_to(user)
+    records = _filter_services(records, filters) if filters is not None else records.none()
+    records = (
+        records.select_related("service", "fiscal_year__organization")
+        .annotate(standards_count=Count("standard_years", distinct=True))
+        .order_by("fiscal_year__organization__owner_org", "service__service_id")
+    )
+    return Paginator(records, page_size).get_page(page_number)
+
+
+def _filter_services(records: ServiceYearQuerySet, filters: dict[str, Any]) -> ServiceYearQuerySet:
+    if filters.get("fiscal_year"):
+        records = records.for_fiscal_year(filters["fiscal_year"])
+    if filters.get("organization"):
+        records = records.for_organization(filters["organization"])
+    if filters.get("service_type"):
+        records = records.with_code("service_type", filters["service_type"])
+    if filters.get("service_scope"):
+        records = records.with_code("service_scope", filters["service_scope"])
+    designation = filters.get("designation")
+    if designation == "priority":
+        records = records.filter(is_priority=True)
+    elif designation == "mission_critical":
+        records = records.filter(is_mission_critical=True)
+    elif designation == "essential":
+        records = records.filter(is_essential=True)
+    if filters.get("q"):
+        records = records.search(filters["q"])
+    return records
+
+
+@dataclass(frozen=True, slots=True)
+class FindingListPage:
+    page: Any
+    described: list[DescribedFinding]
+    resolvable: set[int]
+    status: str
+
+
+def finding_list_page(
+    user: User, filters: dict[str, Any] | None, *, page_number: str | None, page_size: int
+) -> FindingListPage:
+    """One page of the data-quality findings the user may see, filtered (``None``: the filter
+    form was invalid, so nothing is listed)."""
+    items = Finding.objects.visible_to(user).select_related(
+        "fiscal_year__organization", "service_year", "standard_year", "resolved_by", "superseded_by"
+    )
+    if filters is None:
+        items, filters = items.none(), {}
+    status = filters.get("status") or ""
+    if filters.get("fiscal_year"):
+        items = items.filter(fiscal_year__code=filters["fiscal_year"])
+    if filters.get("organization"):
+        items = items.filter(fiscal_year__organization__owner_org=filters["organization"])
+    if filters.get("service"):
+        items = items.filter(service_id=filters["service"])
+    for name in ("resource", "severity", "rule"):
+        if filters.get(name):
+            items = items.filter(**{name: filters[name]})
+    if status == "resolved":
+        items = items.filter(is_resolved=True)
+    elif status != "all":
+        items = items.filter(is_resolved=False)
+    items = items.order_by("fiscal_year__organization__owner_org", "resource", "row", "field", "pk")
+    page = Paginator(items, page_size).get_page(page_number)
+    return FindingListPage(
+        page=page,
+        described=describe_all(page.object_list),
+        resolvable=resolvable_finding_ids(user, page.object_list),
+        status=status,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StaffHome:
+    organizations: int
+    services: int
+    open_findings: int
+    editable_services: int
+
+
+def staff_home(user: User) -> StaffHome:
+    """The figures of the staff landing page."""
+    return StaffHome(
+        organizations=Organization.objects.count(),
+        services=ServiceYear.objects.visible_to(user).values("service_id").distinct().count(),
+        open_findings=Finding.objects.visible_to(user).open().count(),
+        editable_services=ServiceYear.objects.editable_by(user)
+        .values("service_id")
+        .distinct()
+        .count(),
+    )
 
 
 def changed_fields(entries: Sequence[HistoryEntry]) -> set[str]:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,12 +38,10 @@ from comptoir.inventory.forms import (
     ServiceYearForm,
     StandardYearForm,
     UnassignServiceOwnerForm,
-    staff_label,
 )
 from comptoir.inventory.models import (
     Finding,
     Organization,
-    ServiceOwnership,
     ServiceYear,
     StandardYear,
 )
@@ -84,7 +82,7 @@ def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Any:
 
 
 @login_required
-def service_list(request: HttpRequest) -> HttpResponse:
+def service_list(request: StaffRequest) -> HttpResponse:
     _require_inventory_viewer(request)
     fiscal_years = _fiscal_year_codes()
     organizations = list(Organization.objects.order_by("owner_org"))
@@ -92,40 +90,17 @@ def service_list(request: HttpRequest) -> HttpResponse:
     if fiscal_years and not data.get("fiscal_year"):
         data["fiscal_year"] = fiscal_years[0]
     form = ServiceFilterForm(data, fiscal_years=fiscal_years, organizations=organizations)
-    records = access.service_years_for(request.user)
-    records = _filter_services(records, form.cleaned_data) if form.is_valid() else records.none()
-    records = (
-        records.select_related("service", "fiscal_year__organization")
-        .annotate(standards_count=Count("standard_years", distinct=True))
-        .order_by("fiscal_year__organization__owner_org", "service__service_id")
+    page = queries.service_list_page(
+        request.user,
+        form.cleaned_data if form.is_valid() else None,
+        page_number=request.GET.get("page"),
+        page_size=PAGE_SIZE,
     )
-    page = _page(request, records)
     return render(
         request,
         "inventory/service_list.html",
         {"form": form, "page": page, "filtered": bool(request.GET)},
     )
-
-
-def _filter_services(records: QuerySet[ServiceYear], filters: dict[str, Any]) -> Any:
-    if filters.get("fiscal_year"):
-        records = records.filter(fiscal_year__code=filters["fiscal_year"])
-    if filters.get("organization"):
-        records = records.filter(fiscal_year__organization__owner_org=filters["organization"])
-    if filters.get("service_type"):
-        records = records.with_code("service_type", filters["service_type"])  # type: ignore[attr-defined]  # ServiceYearQuerySet
-    if filters.get("service_scope"):
-        records = records.with_code("service_scope", filters["service_scope"])  # type: ignore[attr-defined]  # ServiceYearQuerySet
-    designation = filters.get("designation")
-    if designation == "priority":
-        records = records.filter(is_priority=True)
-    elif designation == "mission_critical":
-        records = records.filter(is_mission_critical=True)
-    elif designation == "essential":
-        records = records.filter(is_essential=True)
-    if filters.get("q"):
-        records = records.search(filters["q"])  # type: ignore[attr-defined]  # ServiceYearQuerySet
-    return records
 
 
 # --- One service ------------------------------------------------------------------------------
@@ -139,55 +114,13 @@ def service_detail(request: StaffRequest, pk: int) -> HttpResponse:
 
 def _service_context(request: StaffRequest, record: ServiceYear, **forms: Any) -> dict[str, Any]:
     """What the service page shows; ``forms`` replace the owner forms (bound, with errors)."""
-    standards = (
-        record.standard_years.select_related("standard")
-        .annotate(open_findings=Count("findings", filter=Q(findings__is_resolved=False)))
-        .order_by("standard__service_standard_id")
-    )
-    record_findings = (
-        record.findings.open()
-        .select_related("fiscal_year__organization", "standard_year")
-        .order_by("field", "rule")
-    )
-    standard_findings = (
-        Finding.objects.open()
-        .filter(standard_year__service_year=record)
-        .select_related("fiscal_year__organization", "standard_year")
-        .order_by("service_standard_id", "field", "rule")
-    )
-    years = (
-        record.service.years.select_related("fiscal_year")
-        .order_by("-fiscal_year__code")
-        .only("pk", "fiscal_year__code", "fiscal_year__approved_at")
-    )
-    may_edit = access.editable_service_years_for(request.user).filter(pk=record.pk).exists()
-    owners = queries.owners_of(record)
-    may_manage_owners = access.may_manage_service_owners(request.user)
-    context: dict[str, Any] = {
-        "record": record,
-        "standards": standards,
-        "findings": findings.describe_all([*record_findings, *standard_findings]),
-        "years": years,
-        "history": queries.service_year_history(record),
-        "may_edit": may_edit and not record.fiscal_year.is_approved,
-        "may_approve": request.user.has_perm("inventory.approve_fiscalyear"),
-        "may_resolve": not record.fiscal_year.is_approved
-        and access.may_resolve_findings_of(request.user, record.service_id),
-        "service_test": getattr(record, "service_test", None),
-        "priority_assessment": getattr(record, "priority_assessment", None),
-        "owners": [(owner, staff_label(owner)) for owner in owners],
-        "may_manage_owners": may_manage_owners,
-    }
-    if may_manage_owners:
+    page = queries.service_page(request.user, record)
+    context: dict[str, Any] = {"page": page, "record": record}
+    if page.may_manage_owners:
         context["assign_form"] = forms.get("assign_form") or AssignServiceOwnerForm(
             candidates=queries.owner_candidates(record)
         )
         context["unassign_form"] = forms.get("unassign_form")
-        context["ownership_history"] = (
-            ServiceOwnership.history.filter(service_id=record.service_id)
-            .select_related("user", "history_user")
-            .order_by("-history_date", "-history_id")
-        )
     return context
 
 
@@ -214,15 +147,10 @@ def service_owner_change(request: StaffRequest, pk: int, *, assign: bool) -> Htt
         actions.do_unassign_service_owner(record.service, user, actor=request.user)
         message = _("%(user)s is no longer an owner of service %(service)s.")
     messages.success(
-        request, message % {"user": staff_label(user), "service": record.service.service_id}
+        request,
+        message % {"user": queries.staff_label(user), "service": record.service.service_id},
     )
     return redirect(reverse("inventory:service_detail", args=[record.pk]) + "#owners")
-
-
-def _history(record: ServiceYear) -> list[Any]:
-    from comptoir.inventory import queries
-
-    return list(queries.service_year_history(record))
 
 
 def _report_warnings(request: HttpRequest, warnings: list[Any]) -> None:
@@ -455,37 +383,21 @@ def finding_list(request: StaffRequest) -> HttpResponse:
         organizations=list(Organization.objects.order_by("owner_org")),
         rules=[(rule.value, findings.rule_label(rule.value)) for rule in RuleCode],
     )
-    items = Finding.objects.select_related(
-        "fiscal_year__organization", "service_year", "standard_year", "resolved_by"
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else None
+    if not form.is_bound:
+        filters = {}
+    listing = queries.finding_list_page(
+        request.user, filters, page_number=request.GET.get("page"), page_size=PAGE_SIZE
     )
-    status = ""
-    if form.is_bound and not form.is_valid():
-        items = items.none()
-    elif form.is_bound:
-        filters = form.cleaned_data
-        status = filters.get("status") or ""
-        if filters.get("fiscal_year"):
-            items = items.filter(fiscal_year__code=filters["fiscal_year"])
-        if filters.get("organization"):
-            items = items.filter(fiscal_year__organization__owner_org=filters["organization"])
-        for name in ("resource", "severity", "rule"):
-            if filters.get(name):
-                items = items.filter(**{name: filters[name]})
-    if status == "resolved":
-        items = items.filter(is_resolved=True)
-    elif status != "all":
-        items = items.filter(is_resolved=False)
-    items = items.order_by("fiscal_year__organization__owner_org", "resource", "row", "field")
-    page = _page(request, items)
     return render(
         request,
         "inventory/finding_list.html",
         {
             "form": form,
-            "page": page,
-            "described": findings.describe_all(page.object_list),
-            "status": status,
-            "resolvable": access.resolvable_finding_ids(request.user, page.object_list),
+            "page": listing.page,
+            "described": listing.described,
+            "status": listing.status,
+            "resolvable": listing.resolvable,
             "next": request.get_full_path(),
         },
     )
@@ -553,8 +465,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     figures = None
     if fiscal_years and form.is_valid():
-        from comptoir.inventory import queries
-
         figures = queries.indicators_for(
             form.cleaned_data["fiscal_year"], org=form.cleaned_data.get("organization") or None
         )

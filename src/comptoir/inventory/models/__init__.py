@@ -13,6 +13,7 @@ from comptoir.inventory.models.assessments import (
     PriorityRating,
     ServiceTestAssessment,
 )
+from comptoir.inventory.models.memberships import OrganizationMembership
 from comptoir.inventory.models.organizations import (
     Organization,
     Program,
@@ -20,6 +21,7 @@ from comptoir.inventory.models.organizations import (
     UnitClosure,
     UnitHoliday,
 )
+from comptoir.inventory.models.programs import ProgramCode
 from comptoir.inventory.models.quality import Finding, ImportBatch, Resource, Severity
 from comptoir.inventory.models.services import (
     SERVICE_FIELDS_STORED,
@@ -39,9 +41,11 @@ __all__ = [
     "FiscalYear",
     "ImportBatch",
     "Organization",
+    "OrganizationMembership",
     "PriorityAssessment",
     "PriorityRating",
     "Program",
+    "ProgramCode",
     "Resource",
     "Service",
     "ServiceOwnership",

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.inventory.models import scope
 from comptoir.inventory.models.services import FiscalYear, ServiceYear, StandardYear
+
+if TYPE_CHECKING:
+    from comptoir.inventory.models.scope import AnyUser
 
 
 class Severity(models.TextChoices):
@@ -52,6 +59,30 @@ class FindingQuerySet(models.QuerySet["Finding"]):
     def open(self) -> FindingQuerySet:
         return self.filter(is_resolved=False)
 
+    def visible_to(self, user: AnyUser) -> FindingQuerySet:
+        return self if scope.is_staff_viewer(user) else self.none()
+
+    def resolvable_by(self, user: AnyUser) -> FindingQuerySet:
+        """Open findings of unapproved years that the user may mark resolved: custodians those
+        of their organizations (whole-file findings, attached to no year, only administrators);
+        service owners those of the records of their services."""
+        permission = "inventory.change_finding"
+        if not (scope.is_staff_viewer(user) and user.has_perm(permission)):
+            return self.none()
+        candidates = self.filter(is_resolved=False).exclude(fiscal_year__approved_at__isnull=False)
+        if user.has_perm(scope.EDIT_ANY_SERVICE_PERMISSION):
+            by_organization = scope.organization_scope(user, "fiscal_year__organization")
+            if by_organization is None:
+                return candidates
+            condition = by_organization
+        else:
+            condition = Q(pk__in=[])
+        owned = scope.owned_service_ids(user)
+        condition |= Q(service_year__service__in=owned) | Q(
+            standard_year__standard__service__in=owned
+        )
+        return candidates.filter(condition)
+
 
 class Finding(models.Model):
     """A data-quality finding: one rule that a row breaks (codes; words come from ``findings``)."""
@@ -87,6 +118,18 @@ class Finding(models.Model):
     resolution_note = models.CharField(
         _("reason for the resolution"), max_length=200, blank=True, default=""
     )
+    #: Closed by the system, not by a person: an import replaced it with its own findings, or an
+    #: edit validated the record afresh. ``resolved_by`` stays empty; ``superseded_by`` names the
+    #: import (``None`` for an edit).
+    is_superseded = models.BooleanField(_("superseded"), default=False)
+    superseded_by = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_findings",
+        verbose_name=_("superseded by the import"),
+    )
 
     objects = FindingQuerySet.as_manager()
 
@@ -98,6 +141,13 @@ class Finding(models.Model):
             models.Index(fields=["service_year", "is_resolved"], name="inventory_fd_sy_idx"),
             models.Index(fields=["standard_year", "is_resolved"], name="inventory_fd_sty_idx"),
             models.Index(fields=["fiscal_year", "rule"], name="inventory_fd_rule_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_superseded=False)
+                | models.Q(is_resolved=True, resolved_by__isnull=True),
+                name="inventory_finding_superseded_by_system",
+            )
         ]
 
     def __str__(self) -> str:

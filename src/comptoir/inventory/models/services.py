@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -11,12 +11,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from comptoir.inventory.models import scope
 from comptoir.inventory.models.organizations import Organization, Program, Unit
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
-    from comptoir.accounts.models import User
+    from comptoir.inventory.models.scope import AnyUser
 
 #: Service-resource fields stored as published on ``ServiceYear`` (official names, official
 #: order). The four others (``fiscal_yr``, ``service_id``, ``owner_org``, ``owner_org_title``)
@@ -108,6 +109,18 @@ def split_codes(cell: str) -> list[str]:
     return [code.strip() for code in cell.split(",") if code.strip()]
 
 
+class FiscalYearQuerySet(models.QuerySet["FiscalYear"]):
+    def visible_to(self, user: AnyUser) -> FiscalYearQuerySet:
+        return self if scope.is_staff_viewer(user) else self.none()
+
+    def approvable_by(self, user: AnyUser) -> FiscalYearQuerySet:
+        """Fiscal years the user may approve (freeze): custodians of the organization and
+        administrators."""
+        if not (scope.is_staff_viewer(user) and user.has_perm("inventory.approve_fiscalyear")):
+            return self.none()
+        return _scoped(self, scope.organization_scope(user, "organization"))
+
+
 class FiscalYear(models.Model):
     """One fiscal year of one organization's inventory; approval freezes its records.
 
@@ -139,6 +152,8 @@ class FiscalYear(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = FiscalYearQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization", "-code"]
@@ -260,8 +275,48 @@ class ServiceYearQuerySet(models.QuerySet["ServiceYear"]):
             | Q(service_description_fr__icontains=text)
         )
 
-    def owned_by(self, user: User) -> ServiceYearQuerySet:
-        return self.filter(service__ownerships__user=user, service__ownerships__is_active=True)
+    def visible_to(self, user: AnyUser) -> ServiceYearQuerySet:
+        """Records the user may see: every record for inventory staff, none otherwise."""
+        return self if scope.is_staff_viewer(user) else self.none()
+
+    def editable_by(self, user: AnyUser) -> ServiceYearQuerySet:
+        """Records the user may change (approval is checked by the actions)."""
+        return _scoped(
+            self,
+            scope.change_scope(
+                user,
+                "inventory.change_serviceyear",
+                organization_path="fiscal_year__organization",
+                service_path="service",
+            ),
+        )
+
+    def assessable_by(self, user: AnyUser) -> ServiceYearQuerySet:
+        """Records whose Guideline tools (service test, priority assessment) the user may fill."""
+        return _scoped(
+            self,
+            scope.change_scope(
+                user,
+                "inventory.add_servicetestassessment",
+                organization_path="fiscal_year__organization",
+                service_path="service",
+            ),
+        )
+
+    def owners_manageable_by(self, user: AnyUser) -> ServiceYearQuerySet:
+        """Records whose service's owners the user may assign: custodians of the organization
+        and administrators."""
+        permitted = user.has_perm("inventory.add_serviceownership") and user.has_perm(
+            "inventory.change_serviceownership"
+        )
+        if not (scope.is_staff_viewer(user) and permitted):
+            return self.none()
+        return _scoped(self, scope.organization_scope(user, "fiscal_year__organization"))
+
+
+def _scoped[Q_: models.QuerySet[Any]](queryset: Q_, condition: Q | None) -> Q_:
+    """``queryset`` limited to ``condition`` (``None``: unlimited)."""
+    return queryset if condition is None else queryset.filter(condition)
 
 
 class ServiceYear(models.Model):
@@ -441,6 +496,20 @@ class StandardYearQuerySet(models.QuerySet["StandardYear"]):
 
     def for_organization(self, owner_org: str) -> StandardYearQuerySet:
         return self.filter(fiscal_year__organization__owner_org=owner_org)
+
+    def visible_to(self, user: AnyUser) -> StandardYearQuerySet:
+        return self if scope.is_staff_viewer(user) else self.none()
+
+    def editable_by(self, user: AnyUser) -> StandardYearQuerySet:
+        return _scoped(
+            self,
+            scope.change_scope(
+                user,
+                "inventory.change_standardyear",
+                organization_path="fiscal_year__organization",
+                service_path="standard__service",
+            ),
+        )
 
 
 class StandardYear(models.Model):
