@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,17 +23,10 @@ from comptoir.core.performance.official import (
     target_met_for,
 )
 
-SHARED_DATA = Path(
-    os.environ.get("COMPTOIR_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
-)
-SERVICE_STD = SHARED_DATA / "gc-service-inventory" / "service-std.csv"
-
 
 @pytest.mark.realdata
-def test_every_published_row_is_reproduced_byte_for_byte() -> None:
-    if not SERVICE_STD.exists():
-        pytest.skip(f"shared data absent: {SERVICE_STD}")
-    with SERVICE_STD.open(encoding="utf-8-sig", newline="") as handle:
+def test_every_published_row_is_reproduced_byte_for_byte(real_inventory_dir: Path) -> None:
+    with (real_inventory_dir / "service-std.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 2343
     mismatches = []
@@ -158,14 +150,14 @@ def test_float_targets_must_be_finite() -> None:
 
 
 @pytest.mark.realdata
-def test_published_volumes_aggregated_as_external_counts_give_the_published_cells() -> None:
+def test_published_volumes_aggregated_as_external_counts_give_the_published_cells(
+    real_inventory_dir: Path,
+) -> None:
     """Each published row, fed in as an outside count for its year, aggregates to its cells."""
     from comptoir.core.performance import Dimension, ExternalCount, Period, PeriodKind, aggregate
     from comptoir.core.standards import Channel
 
-    if not SERVICE_STD.exists():
-        pytest.skip(f"shared data absent: {SERVICE_STD}")
-    with SERVICE_STD.open(encoding="utf-8-sig", newline="") as handle:
+    with (real_inventory_dir / "service-std.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
 
     def key(row: dict[str, str]) -> str:
