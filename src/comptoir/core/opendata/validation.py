@@ -32,6 +32,7 @@ from types import MappingProxyType
 from typing import Final
 
 from comptoir.core.opendata.csvio import CsvRow
+from comptoir.core.opendata.programs import ProgramList, ProgramUse
 from comptoir.core.opendata.schema import (
     APPLICATION_CHANNEL_FIELDS,
     MULTI_VALUE_SEPARATOR,
@@ -114,6 +115,12 @@ class RuleCode(enum.StrEnum):
     DUPLICATE_STANDARD = "duplicate_standard"
     STANDARD_ID_REUSED = "standard_id_reused"
     STANDARD_WITHOUT_SERVICE = "standard_without_service"
+    # The Open Government registry's own checks (its table triggers and program-code list).
+    TEXT_IN_ONE_LANGUAGE = "text_in_one_language"
+    PROGRAM_ID_NOT_LISTED = "program_id_not_listed"
+    PROGRAM_ID_OTHER_ORGANIZATION = "program_id_other_organization"
+    PROGRAM_ID_EXPIRED = "program_id_expired"
+    PROGRAM_ID_NOT_YET_VALID = "program_id_not_yet_valid"
 
 
 _E = Severity.ERROR
@@ -139,9 +146,9 @@ RULE_SEVERITY: Mapping[RuleCode, Severity] = MappingProxyType(
         RuleCode.NOT_A_NUMBER: _E,
         RuleCode.NEGATIVE_NUMBER: _E,
         RuleCode.TARGET_OUT_OF_RANGE: _E,
-        RuleCode.OS_COMMENTS_REQUIRED: _W,
-        RuleCode.SPECIAL_REMARKS_REQUIRED: _W,
-        RuleCode.ADS_DESCRIPTION_REQUIRED: _W,
+        RuleCode.OS_COMMENTS_REQUIRED: _E,  # the registry refuses it
+        RuleCode.SPECIAL_REMARKS_REQUIRED: _E,  # the registry refuses it
+        RuleCode.ADS_DESCRIPTION_REQUIRED: _E,  # the registry refuses it
         RuleCode.CHANNEL_COMMENTS_REQUIRED: _W,
         RuleCode.VOLUME_EXCEEDS_TOTAL: _W,
         RuleCode.APPLICATIONS_TOTAL_MISMATCH: _W,
@@ -156,6 +163,11 @@ RULE_SEVERITY: Mapping[RuleCode, Severity] = MappingProxyType(
         RuleCode.DUPLICATE_STANDARD: _E,
         RuleCode.STANDARD_ID_REUSED: _W,
         RuleCode.STANDARD_WITHOUT_SERVICE: _E,
+        RuleCode.TEXT_IN_ONE_LANGUAGE: _E,
+        RuleCode.PROGRAM_ID_NOT_LISTED: _E,
+        RuleCode.PROGRAM_ID_OTHER_ORGANIZATION: _W,
+        RuleCode.PROGRAM_ID_EXPIRED: _W,
+        RuleCode.PROGRAM_ID_NOT_YET_VALID: _W,
     }
 )
 
@@ -420,22 +432,115 @@ def _standard_rules(check: _RowCheck) -> None:
         )
 
 
+#: Texts the Open Government registry refuses in one official language only (its triggers'
+#: ``both_languages_error``): the ``_en``/``_fr`` pairs of each resource.
+BOTH_LANGUAGE_TEXTS: Mapping[Resource, tuple[str, ...]] = MappingProxyType(
+    {
+        Resource.SERVICE: (
+            "automated_decision_system_description",
+            "os_comments_client_interaction",
+            "special_remarks",
+            "service_uri",
+        ),
+        Resource.STANDARD: ("channel_comments", "comments", "performance_results_uri"),
+    }
+)
+
+#: At most this many organizations are named when a program code belongs to others.
+_ORGANIZATIONS_NAMED = 5
+
+
+def _fiscal_year_span(start: int) -> str:
+    return f"{start}-{start + 1}"
+
+
+def _registry_rules(check: _RowCheck, program_codes: ProgramList | None) -> None:
+    """The checks of the Open Government registry that the data dictionary does not spell out.
+
+    A text given in one official language only is refused (the empty side is reported, unless a
+    requirement already reports it as an error). With the registry's program-code list, a code
+    outside the list is refused and a listed code reported by another organization or outside
+    its years is a warning. Run after the cell checks and the resource's own rules.
+    """
+    already_refused = {v.field for v in check.found if v.severity is Severity.ERROR}
+    for prefix in BOTH_LANGUAGE_TEXTS[check.resource]:
+        english, french = prefix + "_en", prefix + "_fr"
+        has_english = check.cell(english).strip() != ""
+        has_french = check.cell(french).strip() != ""
+        if has_english == has_french:
+            continue
+        empty = french if has_english else english
+        if empty not in already_refused:
+            check.add(
+                empty, RuleCode.TEXT_IN_ONE_LANGUAGE, filled=english if has_english else french
+            )
+
+    if program_codes is None or check.resource is not Resource.SERVICE:
+        return
+    owner_org = check.cell("owner_org").strip()
+    fiscal_yr = check.cell("fiscal_yr").strip()
+    cell = check.cell("program_id")
+    for code in dict.fromkeys(_items(cell) if cell.strip() else []):
+        if not PROGRAM_ID_FORMAT.fullmatch(code):
+            continue  # reported by the cell's own rule
+        use = program_codes.use(code, owner_org=owner_org, fiscal_yr=fiscal_yr)
+        program = program_codes.get(code)
+        validity = program.valid_orgs.get(owner_org) if program is not None else None
+        if use is ProgramUse.NOT_LISTED or program is None:
+            check.add("program_id", RuleCode.PROGRAM_ID_NOT_LISTED, value=code)
+        elif use is ProgramUse.OTHER_ORGANIZATION:
+            others = sorted(program.valid_orgs)
+            named = ", ".join(others[:_ORGANIZATIONS_NAMED])
+            check.add(
+                "program_id",
+                RuleCode.PROGRAM_ID_OTHER_ORGANIZATION,
+                value=code,
+                owner_org=owner_org,
+                organizations=named + (", …" if len(others) > _ORGANIZATIONS_NAMED else ""),
+                organization_count=len(others),
+            )
+        elif use is ProgramUse.EXPIRED and validity and validity.until_fiscal_end is not None:
+            check.add(
+                "program_id",
+                RuleCode.PROGRAM_ID_EXPIRED,
+                value=code,
+                owner_org=owner_org,
+                fiscal_yr=fiscal_yr,
+                last_fiscal_yr=_fiscal_year_span(validity.until_fiscal_end - 1),
+            )
+        elif use is ProgramUse.NOT_YET_VALID and validity and validity.from_fiscal_start:
+            start = validity.from_fiscal_start
+            check.add(
+                "program_id",
+                RuleCode.PROGRAM_ID_NOT_YET_VALID,
+                value=code,
+                owner_org=owner_org,
+                fiscal_yr=fiscal_yr,
+                first_fiscal_yr=_fiscal_year_span(start),
+            )
+
+
 def validate_service_row(
     values: Mapping[str, str],
     *,
     row: int = 0,
     known_program_ids: Collection[str] | None = None,
+    program_codes: ProgramList | None = None,
 ) -> list[Violation]:
     """Every row-level violation of one service row (raw cells by column name).
 
     ``known_program_ids``: the program codes the caller knows (e.g. from its database); when
     given, a well-formed code outside it is reported as :attr:`RuleCode.PROGRAM_ID_UNKNOWN`.
+    ``program_codes``: the Open Government registry's list; when given, each code is checked
+    against it for the row's organization and fiscal year (see :func:`_registry_rules`); when
+    ``None``, program codes are checked for their format only.
     A missing column counts as an empty cell.
     """
     check = _RowCheck(Resource.SERVICE, values, row)
     for spec in fields_of(Resource.SERVICE):
         _check_cell(check, spec, known_program_ids)
     _service_rules(check)
+    _registry_rules(check, program_codes)
     return check.found
 
 
@@ -445,6 +550,7 @@ def validate_standard_row(values: Mapping[str, str], *, row: int = 0) -> list[Vi
     for spec in fields_of(Resource.STANDARD):
         _check_cell(check, spec, None)
     _standard_rules(check)
+    _registry_rules(check, None)
     return check.found
 
 
@@ -513,14 +619,21 @@ class InventoryValidator:
         *,
         known_program_ids: Collection[str] | None = None,
         existing_services: Iterable[tuple[str, str]] = (),
+        program_codes: ProgramList | None = None,
     ) -> None:
         self._known_program_ids = known_program_ids
+        self._program_codes = program_codes
         self._services: dict[tuple[str, str], int] = dict.fromkeys(existing_services, 0)
         self._standards: dict[tuple[str, str, str], int] = {}
         self._standard_ids: dict[tuple[str, str], tuple[str, int]] = {}
 
     def service(self, values: Mapping[str, str], *, row: int = 0) -> list[Violation]:
-        found = validate_service_row(values, row=row, known_program_ids=self._known_program_ids)
+        found = validate_service_row(
+            values,
+            row=row,
+            known_program_ids=self._known_program_ids,
+            program_codes=self._program_codes,
+        )
         fiscal_year = values.get("fiscal_yr", "").strip()
         service_id = values.get("service_id", "").strip()
         if fiscal_year and service_id:
@@ -589,9 +702,13 @@ def validate_inventory(
     standards: Iterable[CsvRow],
     *,
     known_program_ids: Collection[str] | None = None,
+    program_codes: ProgramList | None = None,
 ) -> Iterator[Violation]:
-    """Every violation of a pair of files (headers, then services, then standards), streaming."""
-    validator = InventoryValidator(known_program_ids=known_program_ids)
+    """Every violation of a pair of files (headers, then services, then standards), streaming.
+
+    ``program_codes``: the registry's program-code list (format-only checks when ``None``).
+    """
+    validator = InventoryValidator(known_program_ids=known_program_ids, program_codes=program_codes)
     yield from check_header(Resource.SERVICE, service_header)
     width = len(service_header)
     for record in services:

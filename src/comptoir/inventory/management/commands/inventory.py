@@ -14,10 +14,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from comptoir.inventory import findings
-from comptoir.inventory.actions import do_import_inventory
+from comptoir.inventory.actions import do_import_inventory, do_load_program_codes
 from comptoir.inventory.errors import ImportRejectedError, InventoryError
 from comptoir.inventory.exporting import export_fiscal_year
-from comptoir.inventory.models import Organization, ServiceYear
+from comptoir.inventory.importing import PROGRAM_CODES_NOT_LOADED
+from comptoir.inventory.models import Organization, ProgramCode, ServiceYear
 from comptoir.inventory.queries import indicators_for
 
 EXIT_REJECTED = 2
@@ -62,6 +63,18 @@ class Command(BaseCommand):
         ind.add_argument("--org", help="Only this organization (owner_org code).")
         ind.add_argument("--format", choices=["json", "csv"], default="json")
 
+        codes = sub.add_parser(
+            "load-program-codes",
+            help=_(
+                "Load the Open Government registry's program codes from its data dictionary "
+                "(service_data_dict.json); imports and edits then check program codes against them."
+            ),
+        )
+        codes.add_argument(
+            "dictionary", type=Path, help=_("The official data dictionary (JSON file).")
+        )
+        codes.set_defaults(action="load_program_codes")  # the handler's name
+
     def handle(self, *args: Any, **options: Any) -> None:
         language = options["language"] or settings.LANGUAGE_CODE
         with translation.override(language):
@@ -105,6 +118,8 @@ class Command(BaseCommand):
         )
 
     def _print_violations(self, violations: list[Any], options: dict[str, Any]) -> None:
+        if not ProgramCode.objects.exists():  # said once per import
+            self.stderr.write(str(PROGRAM_CODES_NOT_LOADED), style_func=self.style.WARNING)
         files = {"service": options["services"].name, "service-std": options["standards"].name}
         if not options["summary"]:
             for violation in violations:
@@ -162,6 +177,30 @@ class Command(BaseCommand):
                         french.message,
                     ]
                 )
+
+    # --- program codes --------------------------------------------------------------------------
+
+    def handle_load_program_codes(self, **options: Any) -> None:
+        path = options["dictionary"]
+        if not path.is_file():
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
+        try:
+            loaded = do_load_program_codes(path, actor=None)
+        except InventoryError as error:
+            raise CommandError(str(error), returncode=EXIT_REJECTED) from error
+        self.stdout.write(
+            _(
+                "Loaded %(total)d program codes (%(new)d new, %(changed)d changed, %(same)d "
+                "unchanged, %(removed)d removed)."
+            )
+            % {
+                "total": loaded.total,
+                "new": loaded.created,
+                "changed": loaded.updated,
+                "same": loaded.unchanged,
+                "removed": loaded.removed,
+            }
+        )
 
     # --- export ---------------------------------------------------------------------------------
 
