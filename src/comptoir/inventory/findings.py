@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir import i18n
 from comptoir.core.opendata.schema import Resource, field_of
 from comptoir.core.opendata.validation import RULE_SEVERITY, RuleCode, Severity, Violation
+from comptoir.inventory.models.quality import Severity as FindingSeverity
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -217,11 +218,6 @@ RULE_LABELS: Mapping[RuleCode, _StrPromise] = {
     RuleCode.PROGRAM_ID_NOT_YET_VALID: _("Program code not yet valid"),
 }
 
-SEVERITY_LABELS: Mapping[str, _StrPromise] = {
-    Severity.ERROR: _("Error"),
-    Severity.WARNING: _("Warning"),
-    Severity.INFO: _("Information"),
-}
 
 
 class _Blank(dict[str, Any]):
@@ -296,6 +292,14 @@ def rule_label(rule: str) -> str:
         return rule
 
 
+def _severity_label(severity: str) -> str:
+    """A severity in words (the choices of ``Finding.severity``, the one list of them)."""
+    try:
+        return str(FindingSeverity(severity).label)
+    except ValueError:
+        return severity
+
+
 def _severity_of(rule: str) -> str:
     try:
         return RULE_SEVERITY[RuleCode(rule)].value
@@ -346,7 +350,7 @@ def _describe(item: Violation | Finding) -> DescribedFinding:
         rule=rule,
         rule_label=rule_label(rule),
         severity=severity,
-        severity_label=str(SEVERITY_LABELS.get(severity, severity)),
+        severity_label=_severity_label(severity),
         message=message,
         **_resolution(item),
     )

@@ -36,6 +36,7 @@ from comptoir.inventory.models import (
     Organization,
     ServiceOwnership,
     ServiceYear,
+    Severity,
     StandardYear,
 )
 from comptoir.inventory.models.services import ServiceYearQuerySet
@@ -408,6 +409,31 @@ def finding_list_page(
         described=describe_all(page.object_list),
         resolvable=resolvable_finding_ids(user, page.object_list),
         status=status,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalCounts:
+    """What the approval page shows before a fiscal year is frozen."""
+
+    services: int
+    standards: int
+    errors: int
+    warnings: int
+
+
+def approval_counts(fiscal_year: FiscalYear) -> ApprovalCounts:
+    by_severity = dict(
+        fiscal_year.findings.open()
+        .values("severity")
+        .annotate(count=Count("pk"))
+        .values_list("severity", "count")
+    )
+    return ApprovalCounts(
+        services=fiscal_year.service_years.count(),
+        standards=fiscal_year.standard_years.count(),
+        errors=by_severity.get(Severity.ERROR, 0),
+        warnings=by_severity.get(Severity.WARNING, 0),
     )
 
 

@@ -356,12 +356,7 @@ def fiscal_year_approve(request: StaffRequest, owner_org: str, code: str) -> Htt
             )
             url = reverse("inventory:service_list")
             return redirect(f"{url}?fiscal_year={code}&organization={owner_org}")
-    counts = {
-        "services": fiscal_year.service_years.count(),
-        "standards": fiscal_year.standard_years.count(),
-        "errors": fiscal_year.findings.open().filter(severity="error").count(),
-        "warnings": fiscal_year.findings.open().filter(severity="warning").count(),
-    }
+    counts = queries.approval_counts(fiscal_year)
     status = 400 if request.method == "POST" and form.errors else 200
     return render(
         request,
