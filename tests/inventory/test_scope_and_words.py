@@ -203,3 +203,23 @@ def test_what_is_sent_to_a_person_is_rendered_in_their_language(make_user):
     with i18n.rendered_for(reader) as language:
         assert language == "fr"
         assert translation.get_language() == "fr"
+
+
+def test_the_demo_custodian_acts_for_the_demo_organization(client):
+    import io
+
+    from django.core.management import call_command
+
+    from comptoir.accounts.models import User
+    from comptoir.inventory import demo_data
+
+    call_command("demo", "--password", "demo-password-123", stdout=io.StringIO())
+    custodian = User.objects.get(username="demo-custodian")
+    demo_records = ServiceYear.objects.filter(
+        fiscal_year__organization__owner_org=demo_data.OWNER_ORG
+    )
+    editable = ServiceYear.objects.editable_by(custodian)
+    assert editable.count() == demo_records.count() > 0
+    record = demo_records.filter(fiscal_year__approved_at__isnull=True).first()
+    client.force_login(custodian)
+    assert client.get(f"/en/inventory/services/{record.pk}/edit/").status_code == 200

@@ -44,6 +44,7 @@ from comptoir.inventory.models import (
     Finding,
     FiscalYear,
     Organization,
+    OrganizationMembership,
     PriorityAssessment,
     Program,
     ProgramCode,
@@ -603,6 +604,37 @@ def do_unassign_service_owner(service: Service, user: User, *, actor: User) -> N
         ownership.is_active = False
         _with_history_user(ownership, actor)
         ownership.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def do_add_organization_member(
+    organization: Organization, user: User, *, actor: User | None
+) -> OrganizationMembership:
+    """Let ``user`` act for ``organization`` (a custodian then changes its inventory)."""
+    membership = OrganizationMembership.objects.filter(organization=organization, user=user).first()
+    if membership is None:
+        membership = OrganizationMembership(organization=organization, user=user)
+        _with_history_user(membership, actor)
+        membership.save()
+    elif not membership.is_active:
+        membership.is_active = True
+        _with_history_user(membership, actor)
+        membership.save(update_fields=["is_active"])
+    return membership
+
+
+@transaction.atomic
+def do_remove_organization_member(
+    organization: Organization, user: User, *, actor: User | None
+) -> None:
+    """End a membership (kept in history, never deleted)."""
+    membership = OrganizationMembership.objects.filter(
+        organization=organization, user=user, is_active=True
+    ).first()
+    if membership is not None:
+        membership.is_active = False
+        _with_history_user(membership, actor)
+        membership.save(update_fields=["is_active"])
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from comptoir.accounts.roles import Role, assign_role, sync_roles
 from comptoir.core.opendata.schema import ONLINE_POINT_FIELDS
 from comptoir.inventory import demo_data
 from comptoir.inventory.actions import (
+    do_add_organization_member,
     do_approve_fiscal_year,
     do_assign_service_owner,
     do_create_service_year,
@@ -173,6 +174,7 @@ class Command(BaseCommand):
             accounts = self._accounts(options.get("password"))
             custodian = accounts["demo-custodian"][0]
             organization = self._organization(custodian)
+            do_add_organization_member(organization, custodian, actor=accounts["demo-admin"][0])
             units = self._units(organization)
             created = self._services(organization, units, custodian)
             owner = accounts["demo-owner"][0]
@@ -244,8 +246,13 @@ class Command(BaseCommand):
                     "time_zone": spec.time_zone,
                     "business_hours": spec.business_hours,
                     "holiday_jurisdiction": spec.holiday_jurisdiction,
+                    "holiday_categories": spec.holiday_categories,
                 },
             )
+            if unit.holiday_categories != spec.holiday_categories:
+                # A demo made before federal units observed the government holidays.
+                unit.holiday_categories = spec.holiday_categories
+                unit.save(update_fields=["holiday_categories"])
             for start, end, reason_en, reason_fr in spec.closures:
                 UnitClosure.objects.get_or_create(
                     unit=unit,
