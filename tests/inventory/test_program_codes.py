@@ -305,6 +305,33 @@ def test_a_new_record_with_an_unlisted_code_is_refused_once_codes_are_loaded(loa
     assert not ServiceYear.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("lang", "cells", "field", "words"),
+    [
+        ("en", {"program_id": "XYZ99"}, "program_id", "is not in the Open Government registry's"),
+        ("fr", {"program_id": "XYZ99"}, "program_id", "ne figure pas dans la liste des codes"),
+        ("fr", {"special_remarks_fr": "Par messager."}, "special_remarks_en", "qu'en français"),
+    ],
+)
+def test_the_edit_page_refuses_what_the_registry_refuses_in_the_page_language(
+    client, loaded, make_user, make_service_year, lang, cells, field, words
+):
+    from comptoir.accounts.roles import Role
+
+    client.force_login(make_user(Role.INVENTORY_CUSTODIAN))
+    record = make_service_year()
+    edit = f"/{lang}/inventory/services/{record.pk}/edit/"
+    form = client.get(edit).context["form"]
+    data = {name: value for name, value in form.initial.items() if value not in (None, [])}
+    response = client.post(edit, data | cells)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'href="#id_{field}"' in page
+    assert words in page.replace("&#x27;", "'")
+    record.refresh_from_db()
+    assert (record.program_id, record.special_remarks_fr) == ("BTS01", "")
+
+
 # -- the published data ----------------------------------------------------------------------------
 
 
