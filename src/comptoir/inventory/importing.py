@@ -33,12 +33,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from psycopg import sql
 
+from comptoir import bulk
 from comptoir.core.opendata import validation
 from comptoir.core.opendata.csvio import CsvFormatError, CsvRow, open_csv
 from comptoir.core.opendata.schema import Resource
@@ -71,8 +70,6 @@ from comptoir.inventory.models.services import split_codes
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
     from comptoir.core.opendata.validation import Violation
-
-BATCH_SIZE = 500
 
 logger = logging.getLogger(__name__)
 
@@ -240,6 +237,9 @@ class _Importer:
         self.now = timezone.now()
         # The history's change reason holds at most 100 characters.
         self.reason = import_reason(services.name, standards.name)
+        self.writer = bulk.BulkWriter(
+            now=self.now, actor_id=actor.pk if actor else None, reason=self.reason
+        )
         self.organizations: dict[str, Organization] = {}
         self.fiscal_years: dict[tuple[str, str], FiscalYear] = {}
         self.service_objects: dict[tuple[str, str], Service] = {}
@@ -250,59 +250,11 @@ class _Importer:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _history(self, model: Any, objs: Sequence[Any], *, update: bool) -> None:
-        """History rows for ``objs``, as ``bulk_history_create`` would write them, but written
-        as plain rows (``COPY`` or one prepared ``executemany``) instead of model instances."""
-        if not objs:
-            return
-        historical = model.history.model
-        tracked = {f.attname for f in historical.tracked_fields}
-        constants = {
-            "history_date": self.now,
-            "history_change_reason": self.reason,
-            "history_type": "~" if update else "+",
-            "history_user_id": self.actor.pk if self.actor else None,
-        }
-        columns: list[str] = []
-        plan: list[tuple[str | None, Any, Any]] = []
-        for column in historical._meta.concrete_fields:
-            if column.primary_key:
-                continue
-            columns.append(column.column)
-            if column.attname in tracked:
-                text = column.get_internal_type() == "TextField"
-                plan.append((column.attname, None if text else column, None))
-            elif column.attname in constants:
-                value = column.get_db_prep_save(constants[column.attname], connection)
-                plan.append((None, None, value))
-            else:  # pragma: no cover - a column simple-history adds in a future version
-                raise RuntimeError(f"unexpected history column {column.attname}")
-        rows = []
-        for obj in objs:
-            row: list[Any] = []
-            for attname, prepared_by, constant in plan:
-                if attname is None:
-                    row.append(constant)
-                elif prepared_by is None:
-                    row.append(getattr(obj, attname))
-                else:
-                    row.append(prepared_by.get_db_prep_save(getattr(obj, attname), connection))
-            rows.append(row)
-        _write_rows(historical._meta.db_table, columns, rows)
-
     def _create(self, model: Any, objs: list[Any]) -> list[Any]:
-        if not objs:
-            return objs
-        _insert_returning_pks(model, objs)
-        if hasattr(model, "history"):
-            self._history(model, objs, update=False)
-        return objs
+        return self.writer.create(model, objs)
 
     def _update(self, model: Any, objs: list[Any], fields: Sequence[str]) -> None:
-        if not objs:
-            return
-        _update_rows(model, objs, fields)
-        self._history(model, objs, update=True)
+        self.writer.update(model, objs, fields)
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -516,7 +468,7 @@ class _Importer:
         programs = {**existing, **{(p.organization_id, p.code): p for p in new}}
         through = ServiceYear.programs.through
         through.objects.filter(serviceyear_id__in=[r.pk for r, _keys in links]).delete()
-        _insert_returning_pks(
+        bulk.insert_returning_pks(
             through,
             [
                 through(serviceyear_id=record.pk, program_id=programs[key].pk)
@@ -647,7 +599,7 @@ class _Importer:
                     created_at=self.now,
                 )
             )
-        _insert_returning_pks(Finding, findings)
+        bulk.insert_returning_pks(Finding, findings)
 
     def run(self) -> ImportResult:
         result = ImportResult(batch=None, violations=list(self.violations))
@@ -685,119 +637,6 @@ class _Importer:
             ]
         )
         return result
-
-
-def _insert_returning_pks(model: Any, objs: Sequence[Any]) -> None:
-    """Insert new instances and set their primary keys.
-
-    What ``bulk_create`` does, without its per-value work for the text cells that make up most
-    of a record (they are stored as they are; other values are prepared by their field). SQLite:
-    multi-row ``INSERT ... RETURNING`` (SQLite 3.35+ returns the keys in row order, as
-    ``bulk_create`` relies on). PostgreSQL: keys drawn from the table's sequence, then ``COPY``.
-    """
-    if not objs:
-        return
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    prepared_by = [None if f.get_internal_type() == "TextField" else f for f in fields]
-    if connection.vendor == "postgresql":
-        _copy_returning_pks(model, objs, fields, prepared_by)
-        return
-    if connection.vendor != "sqlite":  # pragma: no cover - the two databases Comptoir supports
-        model._default_manager.bulk_create(objs, batch_size=BATCH_SIZE)
-        return
-    batch = max(1, min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, objs)))
-    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - names from the model
-        connection.ops.quote_name(meta.db_table),
-        ", ".join(connection.ops.quote_name(f.column) for f in fields),
-    )
-    tail = f" RETURNING {connection.ops.quote_name(meta.pk.column)}"
-    placeholders = "({})".format(", ".join(["%s"] * len(fields)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), batch):
-            chunk = objs[start : start + batch]
-            params: list[Any] = []
-            for obj in chunk:
-                params.extend(_row(obj, fields, prepared_by))
-            cursor.execute(head + ", ".join([placeholders] * len(chunk)) + tail, params)
-            keys = [row[0] for row in cursor.fetchall()]
-            if len(keys) != len(chunk):  # pragma: no cover - a backend without RETURNING
-                raise RuntimeError("the database did not return the new primary keys")
-            for obj, key in zip(chunk, keys, strict=True):
-                obj.pk = key
-                obj._state.adding = False
-                obj._state.db = connection.alias
-
-
-def _row(obj: Any, fields: Sequence[Any], prepared_by: Sequence[Any]) -> list[Any]:
-    return [
-        getattr(obj, field.attname)
-        if prepare is None
-        else prepare.get_db_prep_save(getattr(obj, field.attname), connection)
-        for field, prepare in zip(fields, prepared_by, strict=True)
-    ]
-
-
-def _copy_returning_pks(
-    model: Any, objs: Sequence[Any], fields: Sequence[Any], prepared_by: Sequence[Any]
-) -> None:
-    """PostgreSQL: draw ``len(objs)`` keys from the table's sequence, then ``COPY`` the rows."""
-    meta = model._meta
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
-        )
-        keys = [row[0] for row in cursor.fetchall()]
-    rows = []
-    for obj, key in zip(objs, keys, strict=True):
-        obj.pk = key
-        obj._state.adding = False
-        obj._state.db = connection.alias
-        rows.append([key, *_row(obj, fields, prepared_by)])
-    _write_rows(meta.db_table, [meta.pk.column, *(f.column for f in fields)], rows)
-
-
-def _update_rows(model: Any, objs: Sequence[Any], names: Sequence[str]) -> None:
-    """``UPDATE ... WHERE pk`` for each instance, one prepared ``executemany``.
-
-    ``bulk_update`` builds one ``CASE`` expression per field over the whole batch, which takes
-    tens of seconds when every record of a file changed; this takes well under one.
-    """
-    meta = model._meta
-    fields = [meta.get_field(name) for name in names]
-    prepared_by = [None if f.get_internal_type() == "TextField" else f for f in fields]
-    statement = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names from the model
-        connection.ops.quote_name(meta.db_table),
-        ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields),
-        connection.ops.quote_name(meta.pk.column),
-    )
-    rows = [[*_row(obj, fields, prepared_by), obj.pk] for obj in objs]
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(statement, rows[start : start + BATCH_SIZE])
-
-
-def _write_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert prepared rows: ``COPY`` on PostgreSQL, a prepared ``executemany`` elsewhere."""
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-                sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
-            )
-            with cursor.cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        insert = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the models
-            connection.ops.quote_name(table),
-            ", ".join(connection.ops.quote_name(column) for column in columns),
-            ", ".join(["%s"] * len(columns)),
-        )
-        for start in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(insert, rows[start : start + BATCH_SIZE])
 
 
 def _jsonable(params: Mapping[str, object]) -> dict[str, Any]:
