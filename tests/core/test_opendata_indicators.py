@@ -94,6 +94,27 @@ def test_from_row_reads_the_cells() -> None:
     assert not SERVICES[3].is_in_scope
 
 
+def test_a_count_beyond_the_bounds_counts_as_invalid_whatever_its_length() -> None:
+    """Defect 2 of issue 17: a 5,000-digit cell stored without validation took the dashboard down
+    (Python refuses to convert more than 4,300 digits)."""
+    row = {
+        "fiscal_yr": "2023-2024",
+        "service_id": "S1",
+        "owner_org": "a",
+        "service_scope": "EXTERN",
+        "num_phone_enquiries": "9" * 5000,
+        "num_applications_online": "2147483648",
+        "num_applications_by_mail": "2147483647",
+        "num_applications_by_email": "0" * 5000 + "5",
+    }
+    facts = ServiceFacts.from_row(row)
+    assert (facts.phone_enquiries, facts.applications_online) == (None, None)
+    assert (facts.applications_by_mail, facts.applications_by_email) == (2147483647, 5)
+    indicators = compute_indicators([facts], [], fiscal_year="2023-2024")
+    assert indicators.transactions_total == 2147483652
+    assert indicators.applications_online == 0
+
+
 def test_all_organizations() -> None:
     result = compute_indicators(SERVICES, STANDARDS, fiscal_year="2023-2024")
     assert result.as_dict() == {

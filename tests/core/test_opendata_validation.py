@@ -3,6 +3,7 @@
 import collections
 import csv
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,11 @@ from comptoir.core.opendata.validation import (
     RuleCode,
     Severity,
     Violation,
+    bounded_count,
+    bounded_decimal,
     check_cell_count,
     check_header,
+    is_key_violation,
     validate_inventory,
     validate_service_row,
     validate_standard_row,
@@ -526,6 +530,14 @@ REAL_COUNTS = {
     ("service-std", "standard_id_reused", "service_standard_id"): 8,
     ("service-std", "standard_without_volume", "total_volume"): 475,
     ("service-std", "volume_exceeds_total", "volume_meeting_target"): 9,
+    # Cells of the URL fields that are not one http(s) address ("N/A", "www.canada.ca/...",
+    # several addresses, a page title): warnings, shown as text. No unsafe scheme is published.
+    ("service", "not_a_web_address", "service_uri_en"): 194,
+    ("service", "not_a_web_address", "service_uri_fr"): 199,
+    ("service-std", "not_a_web_address", "performance_results_uri_en"): 994,
+    ("service-std", "not_a_web_address", "performance_results_uri_fr"): 1001,
+    ("service-std", "not_a_web_address", "standards_targets_uri_en"): 828,
+    ("service-std", "not_a_web_address", "standards_targets_uri_fr"): 805,
 }
 
 
@@ -549,3 +561,305 @@ def test_real_files_validate_with_stable_counts(real_inventory_dir: Path) -> Non
     assert {v.severity for v in violations} == {Severity.WARNING}
     # Published performance and target_met agree with the official rules on every row.
     assert not {R.PERFORMANCE_MISMATCH, R.TARGET_MET_MISMATCH} & {v.rule for v in violations}
+
+
+# -- bounds of numbers and years, keys that page addresses carry, web addresses (issue 17) --------
+
+HUGE = "9" * 5000
+LIMIT = 2_147_483_647
+
+BOUND_SERVICE_CASES: list[
+    tuple[dict[str, str], list[tuple[str, RuleCode, dict[str, str | int]]]]
+] = [
+    # Counts: whole numbers from 0 to the registry's 32-bit maximum.
+    ({"num_website_visits": str(LIMIT)}, []),
+    (
+        {"num_website_visits": str(LIMIT + 1)},
+        [("num_website_visits", R.NUMBER_TOO_LARGE, {"value": "2147483648", "limit": LIMIT})],
+    ),
+    ({"num_website_visits": "000000000000000000042"}, []),
+    (
+        # 5,000 digits: refused, without converting them (and quoted cut short).
+        {"num_phone_enquiries": HUGE},
+        [("num_phone_enquiries", R.NUMBER_TOO_LARGE, {"value": "9" * 59 + "…", "limit": LIMIT})],
+    ),
+    (
+        # An out-of-bounds channel is reported once: the total is not re-added on top of it.
+        {"num_applications_online": HUGE},
+        [
+            (
+                "num_applications_online",
+                R.NUMBER_TOO_LARGE,
+                {"value": "9" * 59 + "…", "limit": LIMIT},
+            )
+        ],
+    ),
+    (
+        {"num_applications_total": "1" + "0" * 400},
+        [
+            (
+                "num_applications_total",
+                R.NUMBER_TOO_LARGE,
+                {"value": "1" + "0" * 58 + "…", "limit": LIMIT},
+            )
+        ],
+    ),
+    # Years of review and improvement: from 2005-2006 to the year after the record's year.
+    ({"last_service_review": "2005-2006"}, []),
+    ({"last_service_review": "2024-2025"}, []),
+    (
+        {"last_service_review": "2004-2005"},
+        [
+            (
+                "last_service_review",
+                R.YEAR_OUT_OF_RANGE,
+                {"value": "2004-2005", "earliest": "2005-2006", "latest": "2024-2025"},
+            )
+        ],
+    ),
+    (
+        {"last_service_improvement": "9998-9999"},
+        [
+            (
+                "last_service_improvement",
+                R.YEAR_OUT_OF_RANGE,
+                {"value": "9998-9999", "earliest": "2005-2006", "latest": "2024-2025"},
+            )
+        ],
+    ),
+    (
+        {"fiscal_yr": "1999-2000"},
+        [
+            (
+                "fiscal_yr",
+                R.YEAR_OUT_OF_RANGE,
+                {"value": "1999-2000", "earliest": "2005-2006", "latest": ""},
+            )
+        ],
+    ),
+    # Keys that page addresses carry.
+    ({"owner_org": "aafc-aac"}, []),
+    ({"owner_org": "tbs-sct2"}, []),
+    ({"owner_org": "aafc/aac"}, [("owner_org", R.KEY_FORMAT, {"value": "aafc/aac"})]),
+    ({"owner_org": "AAFC-AAC"}, [("owner_org", R.KEY_FORMAT, {"value": "AAFC-AAC"})]),
+    ({"owner_org": "aafc-"}, [("owner_org", R.KEY_FORMAT, {"value": "aafc-"})]),
+    ({"owner_org": " aafc-aac"}, [("owner_org", R.KEY_FORMAT, {"value": " aafc-aac"})]),
+    ({"owner_org": "a" * 101}, [("owner_org", R.KEY_FORMAT, {"value": "a" * 59 + "…"})]),
+    ({"service_id": "SRV 12.3_a-b"}, []),
+    ({"service_id": "12/34"}, [("service_id", R.KEY_FORMAT, {"value": "12/34"})]),
+    ({"service_id": "12?x#y"}, [("service_id", R.KEY_FORMAT, {"value": "12?x#y"})]),
+    ({"service_id": "1234 "}, [("service_id", R.KEY_FORMAT, {"value": "1234 "})]),
+    ({"service_id": "12\n34"}, [("service_id", R.KEY_FORMAT, {"value": "12\n34"})]),
+    # Web addresses: one http(s) address; an unsafe scheme is an error, other text a warning.
+    ({"service_uri_en": "http://example.gc.ca:8080/a?b=c#d"}, []),
+    ({"service_uri_en": "  https://example.gc.ca/fr/é  "}, []),
+    ({"service_uri_en": "", "service_uri_fr": ""}, []),
+    (
+        {"service_uri_en": "javascript:alert(document.domain)"},
+        [
+            (
+                "service_uri_en",
+                R.UNSAFE_URI_SCHEME,
+                {"value": "javascript:alert(document.domain)", "scheme": "javascript"},
+            )
+        ],
+    ),
+    (
+        {"service_uri_fr": " JaVa\tScRiPt:alert(1)"},
+        [
+            (
+                "service_uri_fr",
+                R.UNSAFE_URI_SCHEME,
+                {"value": " JaVa\tScRiPt:alert(1)", "scheme": "javascript"},
+            )
+        ],
+    ),
+    (
+        {"service_uri_en": "data:text/html,<script>alert(1)</script>"},
+        [
+            (
+                "service_uri_en",
+                R.UNSAFE_URI_SCHEME,
+                {"value": "data:text/html,<script>alert(1)</script>", "scheme": "data"},
+            )
+        ],
+    ),
+    (
+        {"service_uri_en": "www.canada.ca/en"},
+        [("service_uri_en", R.NOT_A_WEB_ADDRESS, {"value": "www.canada.ca/en"})],
+    ),
+    (
+        {"service_uri_en": "N/A"},
+        [("service_uri_en", R.NOT_A_WEB_ADDRESS, {"value": "N/A"})],
+    ),
+    (
+        {"service_uri_en": "https://a.gc.ca/x https://b.gc.ca/y"},
+        [("service_uri_en", R.NOT_A_WEB_ADDRESS, {"value": "https://a.gc.ca/x https://b.gc.ca/y"})],
+    ),
+    (
+        {"service_uri_en": "ftp://example.gc.ca/file"},
+        [("service_uri_en", R.NOT_A_WEB_ADDRESS, {"value": "ftp://example.gc.ca/file"})],
+    ),
+]
+
+
+def _short_id(case: object) -> str:
+    text = repr(case)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+@pytest.mark.parametrize(("changes", "expected"), BOUND_SERVICE_CASES, ids=_short_id)
+def test_service_bounds_keys_and_web_addresses(
+    changes: dict[str, str], expected: list[tuple[str, RuleCode, dict[str, str | int]]]
+) -> None:
+    assert _found(validate_service_row({**VALID_SERVICE, **changes})) == sorted(expected, key=repr)
+
+
+BOUND_STANDARD_CASES: list[
+    tuple[dict[str, str], list[tuple[str, RuleCode, dict[str, str | int]]]]
+] = [
+    ({"target": "0.9995", "target_met": "N"}, []),
+    (
+        {"target": "0.99999"},
+        [("target", R.TOO_MANY_DECIMALS, {"value": "0.99999", "limit": 4})],
+    ),
+    (
+        # 400 digits in the volumes: refused; performance and target met are not recomputed.
+        {"volume_meeting_target": "1" + "0" * 399, "total_volume": "1" + "0" * 399},
+        [
+            (
+                "volume_meeting_target",
+                R.NUMBER_TOO_LARGE,
+                {"value": "1" + "0" * 58 + "…", "limit": LIMIT},
+            ),
+            ("total_volume", R.NUMBER_TOO_LARGE, {"value": "1" + "0" * 58 + "…", "limit": LIMIT}),
+        ],
+    ),
+    (
+        {"volume_meeting_target": "1" + "0" * 399, "total_volume": "1"},
+        [
+            (
+                "volume_meeting_target",
+                R.NUMBER_TOO_LARGE,
+                {"value": "1" + "0" * 58 + "…", "limit": LIMIT},
+            )
+        ],
+    ),
+    (
+        {"performance": "0.90001"},
+        [("performance", R.TOO_MANY_DECIMALS, {"value": "0.90001", "limit": 4})],
+    ),
+    (
+        {"performance": HUGE},
+        [
+            ("performance", R.NUMBER_TOO_LARGE, {"value": "9" * 59 + "…", "limit": LIMIT}),
+        ],
+    ),
+    ({"service_standard_id": "No service standard ID"}, []),
+    (
+        {"service_standard_id": "S/1"},
+        [("service_standard_id", R.KEY_FORMAT, {"value": "S/1"})],
+    ),
+    ({"owner_org": ""}, [("owner_org", R.REQUIRED, {})]),
+    (
+        {
+            "performance_results_uri_en": "https://example.gc.ca/en/results",
+            "performance_results_uri_fr": "https://example.gc.ca/fr/resultats",
+        },
+        [],
+    ),
+    (
+        {
+            "performance_results_uri_en": "vbscript:msgbox(1)",
+            "performance_results_uri_fr": "https://example.gc.ca/fr/resultats",
+        },
+        [
+            (
+                "performance_results_uri_en",
+                R.UNSAFE_URI_SCHEME,
+                {"value": "vbscript:msgbox(1)", "scheme": "vbscript"},
+            )
+        ],
+    ),
+    (
+        {"standards_targets_uri_fr": "Not applicable"},
+        [("standards_targets_uri_fr", R.NOT_A_WEB_ADDRESS, {"value": "Not applicable"})],
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), BOUND_STANDARD_CASES, ids=_short_id)
+def test_standard_bounds_keys_and_web_addresses(
+    changes: dict[str, str], expected: list[tuple[str, RuleCode, dict[str, str | int]]]
+) -> None:
+    assert _found(validate_standard_row({**VALID_STANDARD, **changes})) == sorted(
+        expected, key=repr
+    )
+
+
+def test_the_new_rules_have_their_severity() -> None:
+    for rule in (
+        R.NUMBER_TOO_LARGE,
+        R.TOO_MANY_DECIMALS,
+        R.YEAR_OUT_OF_RANGE,
+        R.KEY_FORMAT,
+        R.UNSAFE_URI_SCHEME,
+        R.ROW_NOT_STORED,
+    ):
+        assert RULE_SEVERITY[rule] is Severity.ERROR, rule
+    assert RULE_SEVERITY[R.NOT_A_WEB_ADDRESS] is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0", 0),
+        ("2147483647", LIMIT),
+        (" 12 ", 12),
+        ("2147483648", None),
+        ("0" * 5000 + "7", 7),
+        (HUGE, None),
+        ("", None),
+        ("NA", None),
+        ("-1", None),
+        ("1.0", None),
+        ("١٢", None),  # Arabic-Indic digits are digits to str.isdigit, not to the format
+    ],
+)
+def test_bounded_count(text: str, expected: int | None) -> None:
+    assert bounded_count(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "maximum", "expected"),
+    [
+        ("0.8", 1, Decimal("0.8")),
+        ("1", 1, Decimal("1")),
+        ("0.9995", 1, Decimal("0.9995")),
+        ("0.99995", 1, None),
+        ("1.5", 1, None),
+        ("-0.1", 1, None),
+        ("1.0355", LIMIT, Decimal("1.0355")),
+        (HUGE, LIMIT, None),
+        ("abc", 1, None),
+        ("", 1, None),
+    ],
+)
+def test_bounded_decimal(text: str, maximum: int, expected: Decimal | None) -> None:
+    assert bounded_decimal(text, maximum=maximum) == expected
+
+
+def test_key_violations_are_the_malformed_key_cells() -> None:
+    bad_key = validate_service_row({**VALID_SERVICE, "owner_org": "a/b"})
+    assert [is_key_violation(v) for v in bad_key] == [True]
+    empty_year = validate_standard_row({**VALID_STANDARD, "fiscal_yr": ""})
+    assert any(is_key_violation(v) for v in empty_year)
+    # Not a key problem: an old fiscal year is well formed, a bad cell elsewhere is no key.
+    old_year = validate_service_row({**VALID_SERVICE, "fiscal_yr": "1999-2000"})
+    assert old_year and not any(is_key_violation(v) for v in old_year)
+    other = validate_service_row({**VALID_SERVICE, "sin_usage": "X"})
+    assert other and not any(is_key_violation(v) for v in other)
+    validator = InventoryValidator()
+    validator.service(VALID_SERVICE, row=2)
+    duplicate = validator.service(VALID_SERVICE, row=3)
+    assert duplicate and not any(is_key_violation(v) for v in duplicate)

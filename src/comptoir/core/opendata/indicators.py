@@ -12,7 +12,8 @@ Definitions (also in ``docs/open-data-format.md``):
   ``ENTERPRISE`` (Guideline on Service and Digital: external and internal enterprise services).
   Standard indicators count every standard of the year (of the organization when filtered).
 - ``transactions_total``: over in-scope services, the seven application channels plus telephone
-  enquiries, ``NA``/``ND`` counted as 0. Website visits are not transactions.
+  enquiries, ``NA``/``ND`` counted as 0. Website visits are not transactions. A cell that is not
+  a count from 0 to 2,147,483,647 (malformed, or stored without validation) counts as 0 too.
 - ``applications_online``: over in-scope services, ``num_applications_online`` (``NA``/``ND`` as 0).
 - ``online_share``: ``applications_online`` ÷ ``transactions_total``.
 - ``services_with_applicable_points``: in-scope services with at least one of the six ``os_*``
@@ -52,6 +53,7 @@ from comptoir.core.opendata.schema import (
     ServiceScope,
     YesNoNA,
 )
+from comptoir.core.opendata.validation import bounded_count
 
 __all__ = [
     "IN_SCOPE",
@@ -88,9 +90,10 @@ def _share(numerator: int, denominator: int) -> Decimal | None:
 
 
 def _count(cell: str) -> int | None:
-    """A volume cell: its integer, or ``None`` for ``NA``, ``ND``, blank or anything else."""
-    text = cell.strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    """A volume cell: its integer, or ``None`` for ``NA``, ``ND``, blank or anything else,
+    including a number beyond :data:`~comptoir.core.opendata.schema.COUNT_MAXIMUM` (a cell
+    that bypassed validation is treated as invalid, whatever its length)."""
+    return bounded_count(cell)
 
 
 def _codes(cell: str) -> frozenset[str]:

@@ -37,14 +37,22 @@ from types import MappingProxyType
 
 __all__ = [
     "APPLICATION_CHANNEL_FIELDS",
+    "COUNT_MAXIMUM",
+    "DECIMAL_PLACES_MAXIMUM",
+    "EARLIEST_FISCAL_YEAR_START",
     "FISCAL_YEAR_FORMAT",
+    "IDENTIFIER_FORMAT",
+    "KEY_FIELDS",
     "MULTI_VALUE_SEPARATOR",
     "ONLINE_POINT_FIELDS",
+    "OWNER_ORG_FORMAT",
     "PROGRAM_ID_FORMAT",
     "SERVICE_COLUMNS",
     "SERVICE_FIELDS",
     "STANDARD_COLUMNS",
     "STANDARD_FIELDS",
+    "UNSAFE_URI_SCHEMES",
+    "WEB_ADDRESS_FIELDS",
     "Channel",
     "ChoiceLabels",
     "CountMarker",
@@ -65,6 +73,8 @@ __all__ = [
     "field_of",
     "fields_of",
     "is_fiscal_year",
+    "is_web_address",
+    "uri_scheme",
 ]
 
 
@@ -103,9 +113,16 @@ class ValueKind(enum.StrEnum):
     """What a cell holds, which decides the checks ``validation`` applies to it."""
 
     TEXT = "text"
-    """Free text (names, descriptions, comments, URLs, organization code and title)."""
+    """Free text (names, descriptions, comments, organization title)."""
     IDENTIFIER = "identifier"
-    """An identifier: free text without commas (``service_id``, ``service_standard_id``)."""
+    """An identifier that page addresses carry (``service_id``, ``service_standard_id``): see
+    :data:`IDENTIFIER_FORMAT` (no comma, no slash)."""
+    ORGANIZATION = "organization"
+    """The organization code ``owner_org`` (``aafc-aac``), which page addresses carry: see
+    :data:`OWNER_ORG_FORMAT`."""
+    WEB_ADDRESS = "web_address"
+    """A web address (``service_uri_*`` and the two standard URLs): shown as a link only when it
+    is one ``http`` or ``https`` address (:func:`is_web_address`), as text otherwise."""
     FISCAL_YEAR = "fiscal_year"
     """``YYYY-YYYY`` with consecutive years, e.g. ``2023-2024``."""
     CODE = "code"
@@ -115,15 +132,18 @@ class ValueKind(enum.StrEnum):
     PROGRAM_CODES = "program_codes"
     """One or more program codes (format checked, see :data:`PROGRAM_ID_FORMAT`)."""
     COUNT_OR_MARKER = "count_or_marker"
-    """A non-negative integer, ``NA`` (channel not available) or ``ND`` (no data)."""
+    """A whole number from 0 to :data:`COUNT_MAXIMUM`, ``NA`` (channel not available) or ``ND``
+    (no data)."""
     COUNT = "count"
-    """A non-negative integer (``num_applications_total``)."""
+    """A whole number from 0 to :data:`COUNT_MAXIMUM` (``num_applications_total``)."""
     VOLUME = "volume"
-    """Blank (no information) or a non-negative integer."""
+    """Blank (no information) or a whole number from 0 to :data:`COUNT_MAXIMUM`."""
     RATIO = "ratio"
-    """Blank or a decimal number between 0 and 1 (``target``)."""
+    """Blank or a decimal number between 0 and 1 with at most :data:`DECIMAL_PLACES_MAXIMUM`
+    decimals (``target``)."""
     PERFORMANCE = "performance"
-    """Blank or a non-negative decimal number (``performance``, computed)."""
+    """Blank or a decimal number from 0 to :data:`COUNT_MAXIMUM` with at most
+    :data:`DECIMAL_PLACES_MAXIMUM` decimals (``performance``, computed)."""
 
 
 class CountMarker(enum.StrEnum):
@@ -379,6 +399,67 @@ def is_fiscal_year(text: str) -> bool:
     """Whether ``text`` is a fiscal year written ``YYYY-YYYY`` with consecutive years."""
     match = FISCAL_YEAR_FORMAT.fullmatch(text)
     return match is not None and int(match["end"]) == int(match["start"]) + 1
+
+
+#: The largest count a cell may hold: the Open Government registry stores the inventory's counts
+#: as 32-bit integers (``int``), so 2,147,483,647. The published 2023-2024 data peaks at
+#: 1,327,586,946 website visits; its largest standard volume is 405,565,059.
+COUNT_MAXIMUM = 2_147_483_647
+
+#: The most decimals of ``target`` and ``performance``: the published ``performance`` has 4
+#: (see ``comptoir.core.performance.official``) and a target finer than the performance it is
+#: compared with means nothing. Published targets have at most 3 (``0.995``, ``0.999``).
+DECIMAL_PLACES_MAXIMUM = 4
+
+#: The first fiscal year the data dictionary lists (``2005-2006``): no fiscal year, service
+#: review or service improvement may start before it.
+EARLIEST_FISCAL_YEAR_START = 2005
+
+#: ``owner_org``: groups of lowercase letters or digits joined by hyphens (``aafc-aac``,
+#: ``cra-arc``, ``tbs-sct``), at most 100 characters. Every published code has this shape; page
+#: addresses carry it (``/organizations/<owner_org>/...``).
+OWNER_ORG_FORMAT = re.compile(r"(?=.{1,100}\Z)[a-z0-9]+(?:-[a-z0-9]+)*")
+
+#: ``service_id`` and ``service_standard_id``: letters and digits, with spaces, dots, hyphens or
+#: underscores inside (``1234``, ``S-1``, and the published ``No service standard ID``), at most
+#: 100 characters. No comma (the dictionary), no slash, ``?``, ``#``, ``%`` or control character.
+IDENTIFIER_FORMAT = re.compile(r"(?=.{1,100}\Z)[A-Za-z0-9](?:[A-Za-z0-9 ._-]*[A-Za-z0-9])?")
+
+#: The cells that identify a row and that page addresses carry, per resource. A row whose key is
+#: malformed cannot be stored (a lenient import reports it and leaves it out).
+KEY_FIELDS: Mapping[Resource, tuple[str, ...]] = MappingProxyType(
+    {
+        Resource.SERVICE: ("fiscal_yr", "service_id", "owner_org"),
+        Resource.STANDARD: ("fiscal_yr", "service_id", "service_standard_id", "owner_org"),
+    }
+)
+
+#: URI schemes a browser runs or reads locally when a link is followed: a cell using one is
+#: refused, not merely shown as text.
+UNSAFE_URI_SCHEMES = frozenset({"javascript", "vbscript", "data", "file", "blob"})
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# What browsers ignore in an address (the WHATWG URL parser): C0 controls and spaces around it,
+# tabs and line breaks anywhere ("java\tscript:" is "javascript:").
+_C0_CONTROLS_AND_SPACE = "".join(chr(code) for code in range(0x21))
+_IGNORED_BY_BROWSERS = re.compile(r"[\t\n\r]")
+_WEB_ADDRESS = re.compile(
+    r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:[/?#]\S*)?",
+    re.IGNORECASE,
+)
+
+
+def uri_scheme(text: str) -> str | None:
+    """The scheme of ``text`` as a browser would read it (lowercase), or ``None``."""
+    cleaned = _IGNORED_BY_BROWSERS.sub("", text).strip(_C0_CONTROLS_AND_SPACE)
+    match = _SCHEME.match(cleaned)
+    return match[1].lower() if match else None
+
+
+def is_web_address(text: str) -> bool:
+    """Whether ``text`` is exactly one ``http`` or ``https`` address with a host name (the only
+    cells shown as links); surrounding spaces are ignored, spaces inside are not."""
+    return _WEB_ADDRESS.fullmatch(text.strip()) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -790,7 +871,7 @@ SERVICE_FIELDS: tuple[FieldSpec, ...] = (
         "URL du service (anglais)",
         _O,
         _TEXT,
-        ValueKind.TEXT,
+        ValueKind.WEB_ADDRESS,
         limit=1500,
     ),
     _field(
@@ -800,10 +881,10 @@ SERVICE_FIELDS: tuple[FieldSpec, ...] = (
         "URL du service (français)",
         _O,
         _TEXT,
-        ValueKind.TEXT,
+        ValueKind.WEB_ADDRESS,
         limit=1500,
     ),
-    _field(_S, "owner_org", "Department ID", "ID du ministère", _M, _TEXT, ValueKind.TEXT),
+    _field(_S, "owner_org", "Department ID", "ID du ministère", _M, _TEXT, ValueKind.ORGANIZATION),
     _field(_S, "owner_org_title", "Department Name", "Nom du ministère", _M, _TEXT, ValueKind.TEXT),
 )
 
@@ -981,7 +1062,7 @@ STANDARD_FIELDS: tuple[FieldSpec, ...] = (
         "URL vers les normes de service et les cibles (anglais)",
         _M,
         _TEXT,
-        ValueKind.TEXT,
+        ValueKind.WEB_ADDRESS,
         limit=1500,
     ),
     _field(
@@ -991,7 +1072,7 @@ STANDARD_FIELDS: tuple[FieldSpec, ...] = (
         "URL vers les normes de service et les cibles (français)",
         _M,
         _TEXT,
-        ValueKind.TEXT,
+        ValueKind.WEB_ADDRESS,
         limit=1500,
     ),
     _field(
@@ -1001,7 +1082,7 @@ STANDARD_FIELDS: tuple[FieldSpec, ...] = (
         "URL aux résultats de rendement en temps réel (anglais)",
         _O,
         _TEXT,
-        ValueKind.TEXT,
+        ValueKind.WEB_ADDRESS,
         limit=1500,
     ),
     _field(
@@ -1011,10 +1092,10 @@ STANDARD_FIELDS: tuple[FieldSpec, ...] = (
         "URL aux résultats de rendement en temps réel (français)",
         _O,
         _TEXT,
-        ValueKind.TEXT,
+        ValueKind.WEB_ADDRESS,
         limit=1500,
     ),
-    _field(_T, "owner_org", "Department ID", "ID du ministère", _M, _TEXT, ValueKind.TEXT),
+    _field(_T, "owner_org", "Department ID", "ID du ministère", _M, _TEXT, ValueKind.ORGANIZATION),
     _field(_T, "owner_org_title", "Department Name", "Nom du ministère", _M, _TEXT, ValueKind.TEXT),
 )
 
@@ -1066,3 +1147,14 @@ def columns_of(resource: Resource) -> tuple[str, ...]:
 def field_of(resource: Resource, field_id: str) -> FieldSpec:
     """The field ``field_id`` of ``resource``; ``KeyError`` when there is none."""
     return _BY_ID[resource][field_id]
+
+
+#: The fields holding web addresses, per resource (only ``http``/``https`` ones become links).
+WEB_ADDRESS_FIELDS: Mapping[Resource, tuple[str, ...]] = MappingProxyType(
+    {
+        resource: tuple(
+            spec.id for spec in fields_of(resource) if spec.kind is ValueKind.WEB_ADDRESS
+        )
+        for resource in Resource
+    }
+)

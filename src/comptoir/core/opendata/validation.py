@@ -35,9 +35,16 @@ from comptoir.core.opendata.csvio import CsvRow
 from comptoir.core.opendata.programs import ProgramList, ProgramUse
 from comptoir.core.opendata.schema import (
     APPLICATION_CHANNEL_FIELDS,
+    COUNT_MAXIMUM,
+    DECIMAL_PLACES_MAXIMUM,
+    EARLIEST_FISCAL_YEAR_START,
+    IDENTIFIER_FORMAT,
+    KEY_FIELDS,
     MULTI_VALUE_SEPARATOR,
     ONLINE_POINT_FIELDS,
+    OWNER_ORG_FORMAT,
     PROGRAM_ID_FORMAT,
+    UNSAFE_URI_SCHEMES,
     Channel,
     CountMarker,
     FeedbackChannel,
@@ -50,6 +57,8 @@ from comptoir.core.opendata.schema import (
     columns_of,
     fields_of,
     is_fiscal_year,
+    is_web_address,
+    uri_scheme,
 )
 from comptoir.core.performance.official import OfficialRuleError, official_performance
 
@@ -59,8 +68,11 @@ __all__ = [
     "RuleCode",
     "Severity",
     "Violation",
+    "bounded_count",
+    "bounded_decimal",
     "check_cell_count",
     "check_header",
+    "is_key_violation",
     "validate_inventory",
     "validate_service_row",
     "validate_standard_row",
@@ -115,6 +127,14 @@ class RuleCode(enum.StrEnum):
     DUPLICATE_STANDARD = "duplicate_standard"
     STANDARD_ID_REUSED = "standard_id_reused"
     STANDARD_WITHOUT_SERVICE = "standard_without_service"
+    # Bounds of every number and year, keys that page addresses carry, safe links.
+    NUMBER_TOO_LARGE = "number_too_large"
+    TOO_MANY_DECIMALS = "too_many_decimals"
+    YEAR_OUT_OF_RANGE = "year_out_of_range"
+    KEY_FORMAT = "key_format"
+    UNSAFE_URI_SCHEME = "unsafe_uri_scheme"
+    NOT_A_WEB_ADDRESS = "not_a_web_address"
+    ROW_NOT_STORED = "row_not_stored"
     # The Open Government registry's own checks (its table triggers and program-code list).
     TEXT_IN_ONE_LANGUAGE = "text_in_one_language"
     PROGRAM_ID_NOT_LISTED = "program_id_not_listed"
@@ -163,6 +183,13 @@ RULE_SEVERITY: Mapping[RuleCode, Severity] = MappingProxyType(
         RuleCode.DUPLICATE_STANDARD: _E,
         RuleCode.STANDARD_ID_REUSED: _W,
         RuleCode.STANDARD_WITHOUT_SERVICE: _E,
+        RuleCode.NUMBER_TOO_LARGE: _E,
+        RuleCode.TOO_MANY_DECIMALS: _E,
+        RuleCode.YEAR_OUT_OF_RANGE: _E,
+        RuleCode.KEY_FORMAT: _E,
+        RuleCode.UNSAFE_URI_SCHEME: _E,
+        RuleCode.NOT_A_WEB_ADDRESS: _W,
+        RuleCode.ROW_NOT_STORED: _E,
         RuleCode.TEXT_IN_ONE_LANGUAGE: _E,
         RuleCode.PROGRAM_ID_NOT_LISTED: _E,
         RuleCode.PROGRAM_ID_OTHER_ORGANIZATION: _W,
@@ -226,9 +253,42 @@ class _RowCheck:
         )
 
 
+# Digits of COUNT_MAXIMUM: a longer run of significant digits is out of bounds before ``int``
+# is called (Python refuses to convert more than 4,300 digits, and such a number is no count).
+_COUNT_DIGITS: Final = len(str(COUNT_MAXIMUM))
+
+
+def bounded_count(text: str) -> int | None:
+    """A count cell's whole number from 0 to :data:`COUNT_MAXIMUM`, else ``None`` (blank, ``NA``,
+    ``ND``, not a whole number, or out of bounds). Safe on any text, however long."""
+    text = text.strip()
+    if not _INTEGER.fullmatch(text):
+        return None
+    digits = text.lstrip("0")
+    if len(digits) > _COUNT_DIGITS:
+        return None
+    value = int(digits or "0")
+    return value if value <= COUNT_MAXIMUM else None
+
+
+def _decimal_places(number: Decimal) -> int:
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def bounded_decimal(text: str, *, maximum: int = COUNT_MAXIMUM) -> Decimal | None:
+    """A decimal cell from 0 to ``maximum`` with at most :data:`DECIMAL_PLACES_MAXIMUM` decimals,
+    else ``None``. Safe on any text, however long."""
+    number = _decimal(text.strip())
+    if number is None or number < 0 or number > maximum:
+        return None
+    return number if _decimal_places(number) <= DECIMAL_PLACES_MAXIMUM else None
+
+
 def _count(text: str) -> int | None:
-    """A non-negative integer cell, else ``None``."""
-    return int(text) if _INTEGER.fullmatch(text) else None
+    """A count cell within bounds, else ``None`` (rules across cells skip such a cell: its own
+    rule reports it)."""
+    return bounded_count(text)
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -238,6 +298,63 @@ def _decimal(text: str) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern only lets decimals through
         return None
+
+
+#: A value quoted in a finding is cut to this many characters (a cell may hold thousands).
+_SHOWN_LENGTH: Final = 60
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= _SHOWN_LENGTH else text[: _SHOWN_LENGTH - 1] + "…"
+
+
+def _fiscal_year_start(text: str) -> int | None:
+    return int(text[:4]) if is_fiscal_year(text) else None
+
+
+def _check_year(check: _RowCheck, field_id: str, raw: str) -> None:
+    """A well-formed fiscal year within bounds: from 2005-2006 (the dictionary's first year);
+    a service review or improvement no later than the year after the record's fiscal year (the
+    year the inventory is collected in)."""
+    start = int(raw[:4])
+    latest = None
+    if field_id != "fiscal_yr":
+        record_start = _fiscal_year_start(check.cell("fiscal_yr").strip())
+        plausible = record_start is not None and record_start >= EARLIEST_FISCAL_YEAR_START
+        latest = record_start + 1 if plausible and record_start is not None else None
+    if start < EARLIEST_FISCAL_YEAR_START or (latest is not None and start > latest):
+        check.add(
+            field_id,
+            RuleCode.YEAR_OUT_OF_RANGE,
+            value=raw,
+            earliest=f"{EARLIEST_FISCAL_YEAR_START}-{EARLIEST_FISCAL_YEAR_START + 1}",
+            latest=f"{latest}-{latest + 1}" if latest is not None else "",
+        )
+
+
+def _check_web_address(check: _RowCheck, field_id: str, raw: str) -> None:
+    scheme = uri_scheme(raw)
+    if scheme in UNSAFE_URI_SCHEMES:
+        check.add(field_id, RuleCode.UNSAFE_URI_SCHEME, value=_shown(raw), scheme=scheme)
+    elif not is_web_address(raw):
+        check.add(field_id, RuleCode.NOT_A_WEB_ADDRESS, value=_shown(raw))
+
+
+def is_key_violation(violation: Violation) -> bool:
+    """Whether ``violation`` makes its row's key unusable (empty, malformed or over-long key
+    cell): such a row cannot be stored, and a lenient import leaves it out."""
+    return (
+        violation.severity is Severity.ERROR
+        and violation.field in KEY_FIELDS[violation.resource]
+        and violation.rule
+        in (
+            RuleCode.REQUIRED,
+            RuleCode.ID_CONTAINS_COMMA,
+            RuleCode.FISCAL_YEAR_FORMAT,
+            RuleCode.KEY_FORMAT,
+            RuleCode.TOO_LONG,
+        )
+    )
 
 
 def _items(text: str) -> list[str]:
@@ -260,10 +377,19 @@ def _check_cell(
         return
     if kind is ValueKind.IDENTIFIER:
         if MULTI_VALUE_SEPARATOR in raw:
-            check.add(spec.id, RuleCode.ID_CONTAINS_COMMA, value=raw)
+            check.add(spec.id, RuleCode.ID_CONTAINS_COMMA, value=_shown(raw))
+        elif not IDENTIFIER_FORMAT.fullmatch(raw):
+            check.add(spec.id, RuleCode.KEY_FORMAT, value=_shown(raw))
+    elif kind is ValueKind.ORGANIZATION:
+        if not OWNER_ORG_FORMAT.fullmatch(raw):
+            check.add(spec.id, RuleCode.KEY_FORMAT, value=_shown(raw))
+    elif kind is ValueKind.WEB_ADDRESS:
+        _check_web_address(check, spec.id, raw)
     elif kind is ValueKind.FISCAL_YEAR:
         if not is_fiscal_year(raw):
-            check.add(spec.id, RuleCode.FISCAL_YEAR_FORMAT, value=raw)
+            check.add(spec.id, RuleCode.FISCAL_YEAR_FORMAT, value=_shown(raw))
+        else:
+            _check_year(check, spec.id, raw)
     elif kind is ValueKind.CODE:
         if raw not in spec.choices:
             check.add(spec.id, RuleCode.NOT_A_CHOICE, value=raw)
@@ -283,21 +409,31 @@ def _check_cell(
                 check.add(spec.id, RuleCode.PROGRAM_ID_UNKNOWN, value=item)
     elif kind is ValueKind.COUNT_OR_MARKER or kind is ValueKind.COUNT or kind is ValueKind.VOLUME:
         if _INTEGER.fullmatch(raw):
+            if bounded_count(raw) is None:
+                check.add(
+                    spec.id, RuleCode.NUMBER_TOO_LARGE, value=_shown(raw), limit=COUNT_MAXIMUM
+                )
             return
         if kind is ValueKind.COUNT_OR_MARKER and raw in _MARKERS:
             return
         if _SIGNED_INTEGER.fullmatch(raw):
-            check.add(spec.id, RuleCode.NEGATIVE_NUMBER, value=raw)
+            check.add(spec.id, RuleCode.NEGATIVE_NUMBER, value=_shown(raw))
         else:
-            check.add(spec.id, RuleCode.NOT_A_COUNT, value=raw)
+            check.add(spec.id, RuleCode.NOT_A_COUNT, value=_shown(raw))
     else:  # RATIO or PERFORMANCE
         number = _decimal(raw)
         if number is None:
-            check.add(spec.id, RuleCode.NOT_A_NUMBER, value=raw)
+            check.add(spec.id, RuleCode.NOT_A_NUMBER, value=_shown(raw))
         elif kind is ValueKind.RATIO and not Decimal(0) <= number <= Decimal(1):
-            check.add(spec.id, RuleCode.TARGET_OUT_OF_RANGE, value=raw)
+            check.add(spec.id, RuleCode.TARGET_OUT_OF_RANGE, value=_shown(raw))
         elif number < 0:
-            check.add(spec.id, RuleCode.NEGATIVE_NUMBER, value=raw)
+            check.add(spec.id, RuleCode.NEGATIVE_NUMBER, value=_shown(raw))
+        elif number > COUNT_MAXIMUM:
+            check.add(spec.id, RuleCode.NUMBER_TOO_LARGE, value=_shown(raw), limit=COUNT_MAXIMUM)
+        elif _decimal_places(number) > DECIMAL_PLACES_MAXIMUM:
+            check.add(
+                spec.id, RuleCode.TOO_MANY_DECIMALS, value=_shown(raw), limit=DECIMAL_PLACES_MAXIMUM
+            )
 
 
 def _require_both(check: _RowCheck, prefix: str, rule: RuleCode, **params: str | int) -> None:
@@ -391,16 +527,17 @@ def _standard_rules(check: _RowCheck) -> None:
         check.add("total_volume", RuleCode.STANDARD_WITHOUT_VOLUME, value=total_cell)
 
     performance_cell = check.cell("performance").strip()
-    performance = _decimal(performance_cell) if performance_cell else None
+    # A performance out of bounds (negative, huge, too precise) is reported by its own rule only.
+    performance = bounded_decimal(performance_cell) if performance_cell else None
     if performance is not None and performance > 1:
         check.add("performance", RuleCode.PERFORMANCE_ABOVE_100, value=performance_cell)
 
     # Recompute only from cells that are well formed: a malformed one is reported by its own rule
     # and the recomputed figures would only repeat that finding.
     target_cell = check.cell("target").strip()
-    target = _decimal(target_cell) if target_cell else None
+    target = bounded_decimal(target_cell, maximum=1) if target_cell else None
     inputs_valid = (
-        (target_cell == "" or (target is not None and 0 <= target <= 1))
+        (target_cell == "" or target is not None)
         and (meeting_cell.strip() == "" or meeting is not None)
         and (total_cell.strip() == "" or total is not None)
     )
@@ -410,7 +547,7 @@ def _standard_rules(check: _RowCheck) -> None:
         official = official_performance(target_cell, meeting_cell, total_cell)
     except OfficialRuleError:  # pragma: no cover - the cells were checked above
         return
-    published_valid = performance_cell == "" or (performance is not None and performance >= 0)
+    published_valid = performance_cell == "" or performance is not None
     expected_performance = _decimal(official.performance) if official.performance else None
     if published_valid and performance != expected_performance:
         check.add(
