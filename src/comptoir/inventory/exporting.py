@@ -12,14 +12,19 @@ minimal quoting, official column order).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from django.db.models import Case, F, Q, QuerySet, When
 
 from comptoir.core.opendata.csvio import iter_csv_bytes, write_rows
 from comptoir.core.opendata.schema import Resource
-from comptoir.core.performance.official import OfficialRuleError, official_performance
+from comptoir.core.opendata.validation import bounded_count, bounded_decimal
+from comptoir.core.performance.official import (
+    NO_DATA_MARKERS,
+    OfficialRuleError,
+    official_performance,
+)
 from comptoir.inventory.models import (
     SERVICE_FIELDS_STORED,
     STANDARD_FIELDS_STORED,
@@ -79,14 +84,33 @@ def service_rows(fiscal_year: str, org: str | None = None) -> Iterator[dict[str,
         yield row
 
 
-def official_cells(row: dict[str, str]) -> dict[str, str]:
-    """``performance``/``target_met`` by the official rules (stored ones if not computable)."""
+def _is_computable_volume(cell: str) -> bool:
+    text = cell.strip()
+    return text == "" or text.upper() in NO_DATA_MARKERS or bounded_count(text) is not None
+
+
+def official_cells(row: Mapping[str, str]) -> dict[str, str]:
+    """``performance``/``target_met`` by the official rules (stored ones if not computable).
+
+    Only cells within the bounds of the format are computed on (a target from 0 to 1 with at
+    most 4 decimals, volumes from 0 to 2,147,483,647): any other value the database may hold
+    (kept from a lenient import, or written without validation) keeps the stored cells, so a
+    page, a command or an export never fails on one record.
+    """
+    target = row.get("target", "")
+    meeting = row.get("volume_meeting_target", "")
+    total = row.get("total_volume", "")
+    stored = {"performance": row.get("performance", ""), "target_met": row.get("target_met", "")}
+    if not (
+        (target.strip() == "" or bounded_decimal(target, maximum=1) is not None)
+        and _is_computable_volume(meeting)
+        and _is_computable_volume(total)
+    ):
+        return stored
     try:
-        result = official_performance(
-            row["target"], row["volume_meeting_target"], row["total_volume"]
-        )
+        result = official_performance(target, meeting, total)
     except OfficialRuleError:
-        return {"performance": row["performance"], "target_met": row["target_met"]}
+        return stored
     return {"performance": result.performance, "target_met": result.target_met}
 
 

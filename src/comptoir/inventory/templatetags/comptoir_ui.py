@@ -9,10 +9,12 @@ from django.forms import BoundField
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils import formats
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from comptoir import i18n
-from comptoir.core.opendata.schema import Resource, field_of
+from comptoir.core.opendata.schema import Resource, field_of, is_web_address
 
 register = template.Library()
 
@@ -120,7 +122,10 @@ def percent(cell: object) -> str:
     if not text:
         return ""
     try:
-        value = (Decimal(text) * 100).quantize(Decimal("0.1"))
+        number = Decimal(text)
+        if not number.is_finite():
+            return text
+        value = (number * 100).quantize(Decimal("0.1"))
     except InvalidOperation:
         return text
     if value == value.to_integral_value():
@@ -129,3 +134,20 @@ def percent(cell: object) -> str:
     if i18n.is_french():
         return f"{shown}\u00a0%"
     return f"{shown}%"
+
+
+@register.filter
+def web_link(cell: object, text: str = "") -> SafeString:
+    """A stored web address as a link reading ``text`` (the address itself when ``text`` is
+    empty), only when the cell is exactly one ``http`` or ``https`` address; any other cell
+    (``javascript:…``, ``N/A``, ``www.canada.ca/…``, several addresses) is shown as text.
+
+    ``{{ uri|web_link:about }}``. Use it wherever a URI cell is rendered: a stored cell may
+    predate the validation rule (issue 17) or bypass it.
+    """
+    address = str(cell or "").strip()
+    if not address:
+        return SafeString("")
+    if is_web_address(address):
+        return format_html('<a href="{}">{}</a>', address, text or address)
+    return format_html("{}", address)
