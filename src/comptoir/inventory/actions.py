@@ -127,7 +127,9 @@ def do_import_inventory(
 
     Strict: any violation refuses the whole import (:class:`ImportRejectedError`, with the
     violations) and nothing is changed. Default: every row is imported as published and each
-    violation is stored as a :class:`Finding`. An approved fiscal year among the rows refuses the
+    violation is stored as a :class:`Finding`, except a row whose key cannot be stored (an empty
+    or malformed ``fiscal_yr``, ``owner_org``, ``service_id`` or ``service_standard_id``): it is
+    left out and reported (``row_not_stored``). An approved fiscal year among the rows refuses the
     whole import (:class:`FiscalYearApprovedError`). Re-importing updates the same records.
     In every mode, a file that is not the format (its header is not the official one, it is too
     large or past a bound on what is read) is refused before anything is written.

@@ -5,7 +5,9 @@ Called by :func:`comptoir.inventory.actions.do_import_inventory` (the only publi
 The whole import is one transaction. Both files are read and validated before anything is
 written; a strict import with any violation, an unreadable file or an approved fiscal year stops
 there and nothing is changed. Otherwise every row is stored with its cells exactly as published
-(nothing dropped or altered) and each violation becomes a :class:`Finding` on its record.
+(nothing dropped or altered) and each violation becomes a :class:`Finding` on its record, except
+a row whose key is empty or malformed: it is left out and its findings are attached to no record
+(:func:`quarantine_rows_without_key`).
 
 Identity: an organization by ``owner_org``; a service by (organization, ``service_id``); a
 standard by (service, ``service_standard_id``) — the published file reuses some standard ids for
