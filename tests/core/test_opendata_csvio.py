@@ -8,8 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from comptoir.core.opendata.csvio import (
+    DEFAULT_LIMITS,
     CsvFormatError,
     CsvRow,
+    ReadLimits,
     iter_csv_bytes,
     open_csv,
     read_rows,
@@ -128,6 +130,53 @@ def test_unreadable_files_raise_a_coded_error(data: bytes, code: str, row: int) 
         list(read_rows(io.BytesIO(data)))
     assert error.value.code == code
     assert error.value.row == row
+
+
+SMALL = ReadLimits(max_rows=4, max_cells=3, max_record_bytes=64, max_cell_chars=10)
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "row", "limit"),
+    [
+        # Rows: the header, three records and a blank line are five rows.
+        (b"a\r\n1\r\n2\r\n\r\n3\r\n", "too_many_rows", 5, 4),
+        (b"a,b,c,d\r\n", "too_many_cells", 1, 3),
+        (b"a,b\r\n1,2,3,4\r\n", "too_many_cells", 2, 3),
+        (b"a\r\n" + b"x" * 11 + b"\r\n", "cell_too_long", 2, 10),
+        # One line longer than a record may be (read in pieces, refused at the first).
+        (b"a\r\n" + b"y" * 1000, "record_too_long", 2, 64),
+        # A quoted cell that never closes: the record grows line after line until refused.
+        (b'a\r\n"' + b"z\r\n" * 100, "record_too_long", 2, 64),
+        # A file of quotation marks is one endless quoted cell.
+        (b'"' * 10_001, "record_too_long", 1, 64),
+    ],
+)
+def test_reading_stops_at_its_bounds(data: bytes, code: str, row: int, limit: int) -> None:
+    with pytest.raises(CsvFormatError) as error:
+        list(read_rows(io.BytesIO(data), limits=SMALL))
+    assert (error.value.code, error.value.row, error.value.limit) == (code, row, limit)
+
+
+def test_reading_up_to_the_bounds_is_allowed() -> None:
+    data = b"a,b,c\r\n" + b"1234567890,2,3\r\n" * 3
+    assert len(list(read_rows(io.BytesIO(data), limits=SMALL))) == 3
+    # A multi-line cell counts its line breaks in the record's bytes, not as rows.
+    data = b'a\r\n"' + b"x\r\n" * 3 + b'"\r\n'
+    assert [r.values["a"] for r in read_rows(io.BytesIO(data), limits=SMALL)] == ["x\r\n" * 3]
+
+
+def test_the_default_bounds_hold_a_hostile_file_without_reading_it_whole() -> None:
+    # 10,000 columns: refused at the header, whatever follows.
+    wide = (b"," * 9_999 + b"\r\n") * 1_000
+    with pytest.raises(CsvFormatError) as error:
+        list(read_rows(io.BytesIO(wide)))
+    assert (error.value.code, error.value.row) == ("too_many_cells", 1)
+    quotes = io.BytesIO(b'"' * (DEFAULT_LIMITS.max_record_bytes * 4))
+    with pytest.raises(CsvFormatError) as error:
+        list(read_rows(quotes))
+    assert error.value.code == "record_too_long"
+    # The reader stopped after one record's worth of bytes, not at the end of the file.
+    assert quotes.tell() <= DEFAULT_LIMITS.max_record_bytes + 1
 
 
 @pytest.mark.realdata

@@ -15,12 +15,15 @@ from comptoir.core.opendata.schema import Resource, field_of
 from comptoir.inventory.actions import do_approve_fiscal_year, do_import_inventory
 from comptoir.inventory.errors import (
     FiscalYearApprovedError,
+    HeaderRefusedError,
     ImportRejectedError,
     UnreadableFileError,
 )
+from comptoir.inventory.forms import ImportForm
 from comptoir.inventory.models import (
     Finding,
     FiscalYear,
+    ImportBatch,
     Organization,
     Program,
     Service,
@@ -301,3 +304,207 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(write_inven
         return len(captured)
 
     assert queries_for(3) == queries_for(60)
+
+
+# --- files that are not the format are refused in every mode ----------------------------------
+
+#: A file of quotation marks: one quoted cell that never closes, over many lines.
+QUOTES = b'"' * 5_001 + b"\r\n" + (b'"' * 80 + b"\r\n") * 2_000
+#: A file of quotation marks whose first line closes its cell: a header of one odd column.
+CLOSED_QUOTES = b'"' * 5_000 + b"\r\n" + (b'"' * 80 + b"\r\n") * 2_000
+#: A file of 10,000 columns, in the header and every row.
+WIDE = (b",".join(b"c%d" % number for number in range(10_000)) + b"\r\n") * 50
+#: A services file with one official column missing and one column the format does not have.
+HEADER_CHANGES = {"sin_usage": None, "colour": "blue"}
+
+
+def _hostile_files(write_inventory_files, hostile: bytes | None):
+    services, standards = write_inventory_files([valid_service_row()], [valid_standard_row()])
+    if hostile is not None:
+        services.write_bytes(hostile)
+    return services, standards
+
+
+def _changed_header(services):
+    """The services file with ``HEADER_CHANGES`` applied to its header and rows."""
+    with services.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    for row in rows:
+        for column, value in HEADER_CHANGES.items():
+            if value is None:
+                del row[column]
+            else:
+                row[column] = value
+    with services.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return services.read_bytes()
+
+
+@pytest.fixture
+def importer(make_user):
+    return make_user(Role.INVENTORY_CUSTODIAN, username="importer")
+
+
+def _everything():
+    return (*_inventory_counts(), Program.objects.count(), ImportBatch.objects.count())
+
+
+@pytest.mark.parametrize("is_strict", [False, True])
+@pytest.mark.parametrize(
+    ("hostile", "expected"),
+    [
+        (QUOTES, "the record at row 1 is longer than 131072 bytes"),
+        (CLOSED_QUOTES, "It has 1 column the format does not define: “" + '"' * 40 + "…”."),
+        (WIDE, "row 1 has more than 200 cells"),
+        ("header", "It lacks 1 official column: “sin_usage”."),
+    ],
+    ids=["quotes", "closed-quotes", "10000-columns", "header"],
+)
+def test_a_file_that_is_not_the_format_is_refused_by_the_command_in_every_mode(
+    write_inventory_files, capsys, hostile, expected, is_strict
+):
+    services, standards = _hostile_files(write_inventory_files, None)
+    services.write_bytes(_changed_header(services) if hostile == "header" else hostile)
+    before = _everything()
+    arguments = ["--services", services, "--standards", standards]
+    with pytest.raises(CommandError) as raised:
+        call_command("inventory", "import", *arguments, *(["--strict"] if is_strict else []))
+    assert raised.value.returncode == 2
+    assert expected in str(raised.value)
+    assert "nothing was imported" in str(raised.value)
+    assert _everything() == before
+
+
+@pytest.mark.parametrize("is_strict", [False, True])
+@pytest.mark.parametrize(
+    ("hostile", "expected"),
+    [
+        (QUOTES, "the record at row 1 is longer than 131072 bytes"),
+        (CLOSED_QUOTES, "is not an official services file (service.csv)"),
+        (WIDE, "row 1 has more than 200 cells"),
+        ("header", "It lacks 1 official column"),
+    ],
+    ids=["quotes", "closed-quotes", "10000-columns", "header"],
+)
+def test_a_file_that_is_not_the_format_is_refused_by_the_page_in_every_mode(
+    client, importer, write_inventory_files, hostile, expected, is_strict
+):
+    services, standards = _hostile_files(write_inventory_files, None)
+    data = _changed_header(services) if hostile == "header" else hostile
+    before = _everything()
+    client.force_login(importer)
+    response = client.post(
+        "/en/inventory/import/",
+        {
+            "services": SimpleUploadedFile("service.csv", data),
+            "standards": SimpleUploadedFile("service-std.csv", standards.read_bytes()),
+            **({"strict": "on"} if is_strict else {}),
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert expected in page
+    assert "nothing was imported" in page
+    assert "The files were imported." not in page
+    assert _everything() == before
+
+
+def test_the_header_refusal_names_the_columns_in_both_languages(write_inventory_files):
+    services, standards = _hostile_files(write_inventory_files, None)
+    services.write_bytes(_changed_header(services))
+    with pytest.raises(HeaderRefusedError) as raised:
+        do_import_inventory(services, standards, actor=None)
+    rules = {(v.rule.value, v.field) for v in raised.value.violations}
+    assert rules == {
+        ("header_missing_column", "sin_usage"),
+        ("header_unexpected_column", "colour"),
+    }
+    with translation.override("en"):
+        text = str(raised.value)
+    assert "service.csv is not an official services file (service.csv)" in text
+    assert "It has 1 column the format does not define: “colour”." in text
+    with translation.override("fr"):
+        text = str(raised.value)
+    assert "service.csv n'est pas un fichier de services officiel (service.csv)" in text
+    assert "« sin_usage »" in text or "“sin_usage”" in text
+
+
+def test_a_header_in_another_order_or_the_other_file_is_refused(write_inventory_files):
+    services, standards = _hostile_files(write_inventory_files, None)
+    # The two files swapped: each has the other's header.
+    with pytest.raises(HeaderRefusedError) as raised:
+        do_import_inventory(standards, services, actor=None)
+    assert raised.value.resource == "service"
+    # The official columns, two of them swapped.
+    lines = services.read_bytes().split(b"\r\n")
+    header = lines[0].removeprefix(b"\xef\xbb\xbf").split(b",")
+    header[0], header[1] = header[1], header[0]
+    lines[0] = b",".join(header)
+    services.write_bytes(b"\r\n".join(lines))
+    before = _everything()
+    with pytest.raises(HeaderRefusedError) as raised:
+        do_import_inventory(services, standards, actor=None)
+    assert "Its columns are not in the official order." in str(raised.value)
+    assert _everything() == before
+
+
+def test_an_oversize_upload_is_refused_by_its_size_without_being_read(
+    client, importer, write_inventory_files, settings
+):
+    services, standards = _hostile_files(write_inventory_files, None)
+    settings.COMPTOIR_IMPORT_MAX_BYTES = len(services.read_bytes()) - 1
+    before = _everything()
+    client.force_login(importer)
+    response = client.post(
+        "/en/inventory/import/",
+        {
+            "services": SimpleUploadedFile("service.csv", services.read_bytes()),
+            "standards": SimpleUploadedFile("service-std.csv", standards.read_bytes()),
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "service.csv is" in page
+    assert "more than the " in page and " bytes an import accepts" in page
+    assert _everything() == before
+
+    class Unreadable(SimpleUploadedFile):
+        def read(self, *args, **kwargs):
+            raise AssertionError("the form read the upload")
+
+    upload = Unreadable("service.csv", b"x")
+    upload.size = settings.COMPTOIR_IMPORT_MAX_BYTES + 1
+    form = ImportForm(
+        {}, {"services": upload, "standards": SimpleUploadedFile("service-std.csv", b"x")}
+    )
+    assert not form.is_valid()
+    assert form.errors["services"][0].startswith("service.csv is ")
+    with translation.override("fr"):
+        form = ImportForm(
+            {}, {"services": upload, "standards": SimpleUploadedFile("service-std.csv", b"x")}
+        )
+        assert "rien n'a été importé" in form.errors["services"][0]
+
+
+def test_an_oversize_file_is_refused_by_the_command_by_its_size_on_disk(
+    write_inventory_files, settings
+):
+    services, standards = _hostile_files(write_inventory_files, None)
+    settings.COMPTOIR_IMPORT_MAX_BYTES = services.stat().st_size - 1
+    before = _everything()
+    with pytest.raises(CommandError) as raised:
+        call_command("inventory", "import", "--services", services, "--standards", standards)
+    assert raised.value.returncode == 2
+    assert "more than the " in str(raised.value) and "COMPTOIR_IMPORT_MAX_BYTES" in str(
+        raised.value
+    )
+    assert _everything() == before
+
+
+def test_the_default_size_limit_is_comfortably_above_the_real_files(settings, real_inventory_dir):
+    sizes = [
+        (real_inventory_dir / name).stat().st_size for name in ("service.csv", "service-std.csv")
+    ]
+    assert max(sizes) * 4 < settings.COMPTOIR_IMPORT_MAX_BYTES

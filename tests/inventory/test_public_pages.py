@@ -104,9 +104,7 @@ def test_importing_a_later_year_changes_nothing_an_approved_year_shows_or_export
     _approve("test-essai", "2026-2027", custodian)
     assert "Service standards: New Trade Agency" in body(client.get(PAGE.format(lang="en")))
     assert "New Trade Agency" in body(client.get("/en/organizations/"))
-    assert "Old Trade Agency" in body(
-        client.get(PAGE.format(lang="en") + "?fiscal_year=2025-2026")
-    )
+    assert "Old Trade Agency" in body(client.get(PAGE.format(lang="en") + "?fiscal_year=2025-2026"))
     # The program keeps the name it was first given (shared by both years, renamed by neither).
     assert Program.objects.get(code="BTS01").name_en == "Trade Statistics"
 

@@ -12,6 +12,6 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         # The first page of the public list: bounded, approved years only.
         published = queries.public_organizations_page(1)
-        context["organizations"] = published.page.object_list
+        context["organizations"] = published.organizations
         context["more_organizations"] = published.page.has_next()
     return render(request, "home.html", context)

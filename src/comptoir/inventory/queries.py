@@ -502,9 +502,10 @@ class PublicOrganization:
 
 @dataclass(frozen=True, slots=True)
 class PublicOrganizationsPage:
-    """One page (``page.object_list`` of :class:`PublicOrganization`) of the public list."""
+    """One page of the public list: its ``organizations`` and the ``page`` for the links."""
 
-    page: Page[PublicOrganization]
+    organizations: list[PublicOrganization]
+    page: Page[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,11 +545,13 @@ def public_organizations_page(
         .values_list("owner_org", "public_title_en", "public_title_fr", "public_year")
     )
     page = Paginator(organizations, per_page).get_page(page_number)
-    page.object_list = [
-        PublicOrganization(owner_org=org, title_en=en or org, title_fr=fr, fiscal_year=year)
-        for org, en, fr, year in page.object_list
-    ]
-    return PublicOrganizationsPage(page=page)
+    return PublicOrganizationsPage(
+        organizations=[
+            PublicOrganization(owner_org=org, title_en=en or org, title_fr=fr, fiscal_year=year)
+            for org, en, fr, year in page.object_list
+        ],
+        page=page,
+    )
 
 
 def public_service_standards_page(

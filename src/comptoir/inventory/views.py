@@ -563,7 +563,7 @@ def public_organizations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inventory/public_organizations.html",
-        {"organizations": listing.page.object_list, "page": listing.page},
+        {"organizations": listing.organizations, "page": listing.page},
     )
 
 
