@@ -26,7 +26,7 @@ def body(response) -> str:
     return response.content.decode()
 
 
-# --- imports are scoped by organization -----------------------------------------------------------
+# --- imports are scoped by organization ---------------------------------------------------------
 
 
 def test_a_custodian_cannot_import_another_organizations_inventory(
@@ -64,13 +64,11 @@ def test_the_import_page_says_why_in_french(client, make_user, write_inventory_f
             "/fr/inventory/import/", {"services": first, "standards": second}, follow=True
         )
     assert response.status_code == 400
-    assert "dont vous n’êtes pas" in body(response) or "dont vous n&#x27;êtes pas" in body(
-        response
-    )
+    assert "dont vous n’êtes pas" in body(response) or "dont vous n&#x27;êtes pas" in body(response)
     assert not ServiceYear.objects.exists()
 
 
-# --- an automatic change is not a person's decision ------------------------------------------------
+# --- an automatic change is not a person's decision ---------------------------------------------
 
 
 def test_findings_an_import_replaces_are_superseded_by_the_system(
@@ -139,9 +137,7 @@ def test_the_history_names_related_objects_and_translates_the_import_reason(
     assert "import service.csv" not in french
 
 
-def test_the_service_page_lists_a_bounded_number_of_findings(
-    client, make_user, make_service_year
-):
+def test_the_service_page_lists_a_bounded_number_of_findings(client, make_user, make_service_year):
     record = make_service_year(service_id="B-1")
     Finding.objects.bulk_create(
         Finding(
@@ -223,3 +219,36 @@ def test_the_demo_custodian_acts_for_the_demo_organization(client):
     record = demo_records.filter(fiscal_year__approved_at__isnull=True).first()
     client.force_login(custodian)
     assert client.get(f"/en/inventory/services/{record.pk}/edit/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("settings", "field", "english", "french"),
+    [
+        ({"time_zone": "Mars/Olympus"}, "time_zone", "is not a known time zone", "fuseau"),
+        ({"business_hours": "nine to five"}, "business_hours", "are not valid business hours", ""),
+        ({"holiday_jurisdiction": "XX-99"}, "holiday_jurisdiction", "", ""),
+    ],
+)
+def test_a_units_calendar_errors_use_the_engines_one_wording(settings, field, english, french):
+    """The unit form's calendar errors are the business-time text module's sentences (one
+    wording per engine code), on the field they are about, in the page's language."""
+    from django.core.exceptions import ValidationError
+
+    organization = Organization.objects.create(owner_org="cal-cal", title_en="C", title_fr="C")
+    unit = Unit(
+        organization=organization,
+        code="u",
+        name_en="U",
+        name_fr="U",
+        kind=Unit.Kind.DIVISION,
+        **settings,
+    )
+    with pytest.raises(ValidationError) as refused:
+        unit.full_clean()
+    messages = refused.value.message_dict[field]
+    assert english in messages[0]
+    with translation.override("fr"):
+        with pytest.raises(ValidationError) as refused_fr:
+            unit.full_clean()
+        assert french in refused_fr.value.message_dict[field][0]
+        assert refused_fr.value.message_dict[field][0] != messages[0]

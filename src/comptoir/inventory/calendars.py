@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from comptoir.core.businesstime import (
     BusinessTimeError,
     Calendar,
@@ -15,10 +13,35 @@ from comptoir.core.businesstime import (
 )
 from comptoir.core.businesstime.model import zone_info
 from comptoir.inventory.models import Unit
+from comptoir.measurement.business_time_text import error_message
+
+#: The ``holidays`` package's categories of a unit that does not name its own.
+PUBLIC_CATEGORIES = ("public",)
+#: ... of a federal organization's unit in Canada: the public holidays of its province or
+#: territory, and the days the federal workplace has off besides (``government``: Victoria Day,
+#: the National Day for Truth and Reconciliation, Thanksgiving, Remembrance Day and Boxing Day
+#: where they are not public holidays of the province; see docs/business-time.md).
+FEDERAL_CATEGORIES = ("public", "government")
+
+
+def default_holiday_categories(*, is_federal: bool, jurisdiction: str) -> tuple[str, ...]:
+    """The categories a unit observes when it names none: ``FEDERAL_CATEGORIES`` for a federal
+    organization's unit in Canada (``CA`` or ``CA-XX``), else ``PUBLIC_CATEGORIES`` (an office
+    abroad observes the public holidays of its host country, whose package may have no
+    ``government`` category)."""
+    country = jurisdiction.strip().upper().partition("-")[0]
+    return FEDERAL_CATEGORIES if is_federal and country == "CA" else PUBLIC_CATEGORIES
 
 
 def holiday_categories(unit: Unit) -> tuple[str, ...]:
-    return tuple(c.strip() for c in unit.holiday_categories.split(",") if c.strip()) or ("public",)
+    """The unit's categories, or when it names none its organization's default."""
+    named = tuple(c.strip() for c in unit.holiday_categories.split(",") if c.strip())
+    if named:
+        return named
+    return default_holiday_categories(
+        is_federal=unit.organization.is_federal if unit.organization_id else True,
+        jurisdiction=unit.holiday_jurisdiction,
+    )
 
 
 def calendar_for(unit: Unit, *, language: str = "en") -> Calendar:
@@ -50,35 +73,16 @@ def calendar_for(unit: Unit, *, language: str = "en") -> Calendar:
     )
 
 
-_FIELD_MESSAGES = {
-    ErrorCode.UNKNOWN_TIME_ZONE: (
-        "time_zone",
-        _("“%(value)s” is not a time zone; write an IANA name such as America/Toronto."),
-    ),
-    ErrorCode.INVALID_HOURS: (
-        "business_hours",
-        _("Write business hours as 08:30-16:30 or mon-fri 08:30-16:30; sat 09:00-12:00."),
-    ),
-    ErrorCode.NO_BUSINESS_TIME: (
-        "business_hours",
-        _("The unit must be open at least one hour a week."),
-    ),
-    ErrorCode.INVALID_HOLIDAY_JURISDICTION: (
-        "holiday_jurisdiction",
-        _("Write a holiday jurisdiction as CA (federal) or CA-QC (a province or territory)."),
-    ),
-    ErrorCode.UNKNOWN_COUNTRY: (
-        "holiday_jurisdiction",
-        _("There are no public holidays known for this country."),
-    ),
-    ErrorCode.UNKNOWN_SUBDIVISION: (
-        "holiday_jurisdiction",
-        _("There are no public holidays known for this province, territory or region."),
-    ),
-    ErrorCode.UNKNOWN_CATEGORY: (
-        "holiday_categories",
-        _("These holiday categories are not known for this jurisdiction."),
-    ),
+#: Which unit field each calendar error is about; the words come from the business-time text
+#: module, the one place the engine's codes are put into sentences.
+_ERROR_FIELDS = {
+    ErrorCode.UNKNOWN_TIME_ZONE: "time_zone",
+    ErrorCode.INVALID_HOURS: "business_hours",
+    ErrorCode.NO_BUSINESS_TIME: "business_hours",
+    ErrorCode.INVALID_HOLIDAY_JURISDICTION: "holiday_jurisdiction",
+    ErrorCode.UNKNOWN_COUNTRY: "holiday_jurisdiction",
+    ErrorCode.UNKNOWN_SUBDIVISION: "holiday_jurisdiction",
+    ErrorCode.UNKNOWN_CATEGORY: "holiday_categories",
 }
 
 
@@ -90,9 +94,5 @@ def calendar_errors(unit: Unit) -> dict[str, str]:
         WeeklyHours.parse(unit.business_hours)
         HolidaySource.parse(unit.holiday_jurisdiction, holiday_categories(unit))
     except BusinessTimeError as error:
-        field, message = _FIELD_MESSAGES.get(
-            error.code, ("business_hours", _("These calendar settings are not valid."))
-        )
-        value = error.params.get("value", "")
-        return {field: str(message) % {"value": value}}
+        return {_ERROR_FIELDS.get(error.code, "business_hours"): error_message(error)}
     return {}
