@@ -186,3 +186,37 @@ def test_the_public_list_is_paginated_and_the_home_page_bounded(
     assert "See every organization that publishes its service standards" in home
     french = body(client.get("/fr/organizations/?page=2"))
     assert "Page 2 sur 2" in french
+
+
+def test_reimporting_an_unapproved_year_under_a_new_title_retitles_that_year_only(
+    write_inventory_files, custodian
+):
+    _import_year(write_inventory_files, "2024-2025", OLD_TITLE)
+    _approve("test-essai", "2024-2025", custodian)
+    _import_year(write_inventory_files, "2025-2026", OLD_TITLE)
+    _import_year(write_inventory_files, "2025-2026", NEW_TITLE)
+    titles = dict(FiscalYear.objects.values_list("code", "owner_org_title_fr"))
+    assert titles == {
+        "2024-2025": "Ancienne agence du commerce",
+        "2025-2026": "Nouvelle agence du commerce",
+    }
+    year = FiscalYear.objects.get(code="2025-2026")
+    assert year.history.first().owner_org_title_en == "New Trade Agency"  # who and when kept
+    assert year.organization.title_en == "New Trade Agency"
+
+
+def test_the_data_migration_fills_existing_years_and_its_reverse_empties_them(make_service_year):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "comptoir.inventory.migrations.0005_fiscal_year_keeps_its_titles"
+    )
+    record = make_service_year(service_id="S-1", fiscal_year="2025-2026")
+    FiscalYear.objects.update(owner_org_title_en="", owner_org_title_fr="")
+    migration.fill_titles(apps, None)
+    year = FiscalYear.objects.get(pk=record.fiscal_year_id)
+    assert (year.owner_org_title_en, year.owner_org_title_fr) == ("Test Agency", "Agence d'essai")
+    migration.empty_titles(apps, None)
+    assert FiscalYear.objects.filter(owner_org_title_en="").count() == FiscalYear.objects.count()
