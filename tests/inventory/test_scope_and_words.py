@@ -252,3 +252,28 @@ def test_a_units_calendar_errors_use_the_engines_one_wording(settings, field, en
             unit.full_clean()
         assert french in refused_fr.value.message_dict[field][0]
         assert refused_fr.value.message_dict[field][0] != messages[0]
+
+
+# --- strict refuses errors, not warnings ------------------------------------------------------
+
+
+def test_a_strict_import_keeps_warnings_as_findings(write_inventory_files):
+    warned = valid_service_row(cra_bn_identifier_usage="NA")
+    services, standards = write_inventory_files([warned], [valid_standard_row()])
+    result = do_import_inventory(services, standards, actor=None, strict=True)
+    assert result.services_created == 1
+    assert result.violations
+    assert {v.severity.value for v in result.violations} == {"warning"}
+    assert Finding.objects.open().count() == len(result.violations)
+
+
+@pytest.mark.realdata
+def test_the_real_files_import_in_strict_mode(real_inventory_dir):
+    result = do_import_inventory(
+        real_inventory_dir / "service.csv",
+        real_inventory_dir / "service-std.csv",
+        actor=None,
+        strict=True,
+    )
+    assert (result.services_created, result.standards_created) == (1752, 2343)
+    assert {v.severity.value for v in result.violations} == {"warning"}

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from comptoir.inventory.models import Finding, FiscalYear, Organization, ServiceYear, StandardYear
+from comptoir.inventory.models import Finding, FiscalYear, ServiceYear, StandardYear
 from comptoir.inventory.models.scope import is_staff_viewer
 
 if TYPE_CHECKING:
@@ -139,8 +139,3 @@ def resolvable_finding_ids(user: AnyUser, items: Iterable[Finding]) -> set[int]:
     if not keys:
         return set()
     return set(Finding.objects.resolvable_by(user).filter(pk__in=keys).values_list("pk", flat=True))
-
-
-def access_organization(owner_org: str) -> Organization:
-    """An organization for its public page (public data: no user needed)."""
-    return _get(Organization.objects.all(), _("No such organization."), owner_org=owner_org)  # type: ignore[no-any-return]  # an Organization

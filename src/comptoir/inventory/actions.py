@@ -138,8 +138,9 @@ def do_import_inventory(
     standards = importing.read_file(standards_path, OpenDataResource.STANDARD)
     _ensure_may_import(actor, services, standards)
     violations = importing.validate_files(services, standards)
-    if strict and violations:
-        raise ImportRejectedError(violations)
+    # Strict refuses what the registry refuses (errors); warnings are recorded as findings.
+    if strict and _errors(violations):
+        raise ImportRejectedError(_errors(violations))
     with transaction.atomic():
         return importing.run_import(services, standards, violations, actor=actor, is_strict=strict)
 

@@ -392,7 +392,9 @@ class ImportForm(forms.Form):
         help_text=_("The open-data service standards file, UTF-8 CSV with the official columns."),
     )
     strict = forms.BooleanField(
-        label=_("Strict: reject both files and change nothing if any row breaks a rule"),
+        label=_(
+            "Strict: reject both files and change nothing if any row has an error (warnings are kept as findings)"
+        ),
         required=False,
     )
 

@@ -721,7 +721,8 @@ def run_import(
 
     Rows with a malformed key are left out first (:func:`quarantine_rows_without_key`).
     """
-    if is_strict and violations:
-        raise ImportRejectedError(violations)
+    errors = [v for v in violations if v.severity is validation.Severity.ERROR]
+    if is_strict and errors:
+        raise ImportRejectedError(errors)
     services, standards, violations = quarantine_rows_without_key(services, standards, violations)
     return _Importer(services, standards, violations, actor=actor, is_strict=is_strict).run()

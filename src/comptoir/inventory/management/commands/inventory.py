@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from comptoir.config.commands import BilingualCommand
 from comptoir.inventory import findings
 from comptoir.inventory.actions import do_import_inventory, do_load_program_codes
 from comptoir.inventory.errors import ImportRejectedError, InventoryError
@@ -24,44 +26,72 @@ from comptoir.inventory.queries import indicators_for
 EXIT_REJECTED = 2
 
 
-class Command(BaseCommand):
-    help = "Import, export and measure the service inventory in the official open-data format."
+class Command(BilingualCommand):
+    help = gettext_lazy(  # type: ignore[assignment]  # lazy: translated in create_parser
+        "Import, export and measure the service inventory in the official open-data format."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        # Runs in the user's language (BilingualCommand): help strings use gettext.
         parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
             default=None,
-            help="Language of messages (default: the site's default language).",
+            help=_(
+                "Language of messages (default: the language of the environment, LANGUAGE, "
+                "LC_ALL or LANG, else the site's language)."
+            ),
         )
         sub = parser.add_subparsers(dest="action", required=True)
 
-        imp = sub.add_parser("import", help="Import service.csv and service-std.csv.")
-        imp.add_argument("--services", required=True, type=Path, help="service.csv")
-        imp.add_argument("--standards", required=True, type=Path, help="service-std.csv")
+        text = _("Import service.csv and service-std.csv.")
+        imp = sub.add_parser("import", help=text, description=text)
+        imp.add_argument(
+            "--services",
+            required=True,
+            type=Path,
+            help=_("The services file of the open data (service.csv)."),
+        )
+        imp.add_argument(
+            "--standards",
+            required=True,
+            type=Path,
+            help=_("The service standards file of the open data (service-std.csv)."),
+        )
         imp.add_argument(
             "--strict",
             action="store_true",
-            help="Reject both files, changing nothing, on any violation.",
+            help=_(
+                "Reject both files, changing nothing, on any error (warnings are kept as findings)."
+            ),
         )
         imp.add_argument(
             "--report",
             type=Path,
-            help="Also write every violation, with its message in both languages, to this CSV.",
+            help=_("Also write every violation, with its message in both languages, to this CSV."),
         )
         imp.add_argument(
-            "--summary", action="store_true", help="Print only the counts, not each violation."
+            "--summary", action="store_true", help=_("Print only the counts, not each violation.")
         )
 
-        exp = sub.add_parser("export", help="Write a fiscal year in the official format.")
-        exp.add_argument("--fiscal-year", required=True)
-        exp.add_argument("--out", required=True, type=Path, help="Folder to write both files to.")
-        exp.add_argument("--org", help="Only this organization (owner_org code).")
+        text = _("Write a fiscal year in the official format.")
+        exp = sub.add_parser("export", help=text, description=text)
+        exp.add_argument("--fiscal-year", required=True, help=_("The fiscal year, e.g. 2025-2026."))
+        exp.add_argument(
+            "--out", required=True, type=Path, help=_("Folder to write both files to.")
+        )
+        exp.add_argument("--org", help=_("Only this organization (owner_org code)."))
 
-        ind = sub.add_parser("indicators", help="Compute the inventory indicators of a year.")
-        ind.add_argument("--fiscal-year", required=True)
-        ind.add_argument("--org", help="Only this organization (owner_org code).")
-        ind.add_argument("--format", choices=["json", "csv"], default="json")
+        text = _("Compute the inventory indicators of a year.")
+        ind = sub.add_parser("indicators", help=text, description=text)
+        ind.add_argument("--fiscal-year", required=True, help=_("The fiscal year, e.g. 2025-2026."))
+        ind.add_argument("--org", help=_("Only this organization (owner_org code)."))
+        ind.add_argument(
+            "--format",
+            choices=["json", "csv"],
+            default="json",
+            help=_("Output format (default: json)."),
+        )
 
         codes = sub.add_parser(
             "load-program-codes",
@@ -76,7 +106,7 @@ class Command(BaseCommand):
         codes.set_defaults(action="load_program_codes")  # the handler's name
 
     def handle(self, *args: Any, **options: Any) -> None:
-        language = options["language"] or settings.LANGUAGE_CODE
+        language = self.output_language(options)
         with translation.override(language):
             getattr(self, f"handle_{options['action']}")(**options)
 
