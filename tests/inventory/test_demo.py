@@ -69,3 +69,26 @@ def test_the_demo_data_is_valid_bilingual_and_calendared():
     assert london.closures and london.closures[0].reason.startswith("Office relocation")
     assert records.filter(is_priority=True, priority_assessment__is_priority_service=True).exists()
     assert records.filter(service_test__is_service=True).count() == 30
+
+
+def test_the_demo_federal_offices_observe_the_federal_workplace_holidays():
+    from datetime import date
+
+    from comptoir.core.businesstime import is_business_day
+
+    _demo("--password", "a-long-demo-password")
+    remembrance_day = date(2025, 11, 11)  # a Tuesday; not a public holiday of Ontario
+    for code in ("ottawa-contact-centre", "montreal", "vancouver", "st-johns"):
+        unit = Unit.objects.get(code=code)
+        assert unit.holiday_categories == "public,government"
+        assert not is_business_day(calendar_for(unit), remembrance_day), code
+    london = Unit.objects.get(code="london")
+    assert london.holiday_categories == "public"
+    assert is_business_day(calendar_for(london), remembrance_day)
+    # A demo made before this change is brought up to date when the demo runs again.
+    Unit.objects.filter(code="montreal").update(holiday_categories="public")
+    _demo("--password", "a-long-demo-password")
+    assert Unit.objects.get(code="montreal").holiday_categories == "public,government"
+    err = io.StringIO()
+    call_command("check", "--database", "default", stdout=io.StringIO(), stderr=err)
+    assert "inventory.W001" not in err.getvalue()

@@ -27,6 +27,9 @@ class DemoUnit:
     time_zone: str
     business_hours: str
     holiday_jurisdiction: str
+    # A federal agency: its offices in Canada observe the federal workplace's days off too
+    # (Remembrance Day, Thanksgiving...); the office abroad observes its host country's.
+    holiday_categories: str = "public,government"
     closures: tuple[tuple[str, str, str, str], ...] = ()  # (start ISO, end ISO, reason en, fr)
     extra_days_off: tuple[tuple[str, str, str], ...] = ()  # (date ISO, name en, name fr)
 
@@ -93,6 +96,7 @@ UNITS = (
         "Europe/London",
         "09:00-17:00",
         "GB-ENG",
+        holiday_categories="public",
         closures=(
             (
                 "2025-06-02T09:00:00+01:00",

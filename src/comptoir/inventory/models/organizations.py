@@ -12,6 +12,16 @@ class Organization(models.Model):
     owner_org = models.CharField(_("organization code"), max_length=100, unique=True)
     title_en = models.CharField(_("title (English)"), max_length=500)
     title_fr = models.CharField(_("title (French)"), max_length=500)
+    # Every organization of the GC service inventory is federal: the default.
+    is_federal = models.BooleanField(
+        _("federal organization"),
+        default=True,
+        help_text=_(
+            "A Government of Canada department or agency. Its units in Canada observe, by "
+            "default, the holidays of the federal workplace too (holiday categories "
+            "public,government)."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -67,7 +77,10 @@ class Unit(models.Model):
     ``business_hours`` uses the weekly-hours notation of ``comptoir.core.businesstime``
     (``08:30-16:30`` Monday to Friday, or ``mon-fri 08:30-16:30; sat 09:00-12:00``);
     ``holiday_jurisdiction`` is ``CA`` (federal) or ``CA-QC``; ``holiday_categories`` a
-    comma-separated list of ``holidays`` package categories (``public``, ``optional``...).
+    comma-separated list of ``holidays`` package categories (``public``, ``government``...); blank
+    means the organization's default (``comptoir.inventory.calendars.default_holiday_categories``:
+    ``public,government`` for a federal organization's unit in Canada, else ``public``), which
+    ``clean`` writes in.
     """
 
     class Kind(models.TextChoices):
@@ -84,7 +97,16 @@ class Unit(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, default="America/Toronto")
     business_hours = models.CharField(_("business hours"), max_length=300, default="08:30-16:30")
     holiday_jurisdiction = models.CharField(_("holiday jurisdiction"), max_length=10, default="CA")
-    holiday_categories = models.CharField(_("holiday categories"), max_length=200, default="public")
+    holiday_categories = models.CharField(
+        _("holiday categories"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_(
+            "Comma-separated categories of the holidays package. Leave blank for the default: "
+            "public,government for a unit of a federal organization in Canada, public otherwise."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -103,8 +125,15 @@ class Unit(models.Model):
 
     def clean(self) -> None:
         # Imported here: calendars imports the models.
-        from comptoir.inventory.calendars import calendar_errors
+        from comptoir.inventory.calendars import calendar_errors, default_holiday_categories
 
+        if not self.holiday_categories.strip() and self.organization_id is not None:
+            self.holiday_categories = ",".join(
+                default_holiday_categories(
+                    is_federal=self.organization.is_federal,
+                    jurisdiction=self.holiday_jurisdiction,
+                )
+            )
         errors = calendar_errors(self)
         if errors:
             raise ValidationError(errors)
