@@ -204,3 +204,12 @@ def valid_standard_row(**cells: str) -> dict[str, str]:
     }
     row.update(cells)
     return row
+
+
+@pytest.fixture(autouse=True)
+def _commands_speak_the_site_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands speak the language of the environment (``comptoir.i18n.command_language``): the
+    tests do not depend on the locale of the machine that runs them; a test of a French command
+    sets ``LANG`` itself."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)

@@ -9,7 +9,8 @@ return codes; the words for them are chosen in the Django layer, in the language
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
 
@@ -90,3 +91,28 @@ def rendered_in(language: str | None) -> Iterator[Language]:
     chosen = normalize(language) if language is not None else active_language()
     with translation.override(chosen):
         yield chosen
+
+
+#: The environment variables a command reads its language from, in gettext's order.
+LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def command_language(environ: Mapping[str, str] | None = None) -> Language:
+    """The language a command speaks (its ``--help``, messages and default output), as gettext
+    chooses it: the first of ``LANGUAGE`` (a colon-separated list), ``LC_ALL``, ``LC_MESSAGES``
+    and ``LANG`` that is set, its first English or French entry (``fr_CA.UTF-8`` → ``fr``);
+    ``C`` or ``POSIX``, another language only, or nothing set → the site's language
+    (``LANGUAGE_CODE``; not the active one, which a page served earlier in the process set)."""
+    environ = os.environ if environ is None else environ
+    for variable in LANGUAGE_VARIABLES:
+        value = environ.get(variable, "").strip()
+        if not value:
+            continue
+        for entry in value.split(":"):
+            code = entry.strip().split(".")[0].split("@")[0].lower()
+            if code in {"c", "posix"}:
+                break
+            if code[:2] in OFFICIAL_LANGUAGES and code[2:3] in {"", "_", "-"}:
+                return normalize(code)
+        break
+    return normalize(settings.LANGUAGE_CODE)

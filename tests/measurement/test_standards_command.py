@@ -177,3 +177,41 @@ def test_the_comptoir_console_command_in_a_real_process() -> None:
     assert failed.returncode != 0
     assert "“soon” is not a valid limit" in failed.stderr
     assert failed.stdout == ""
+
+
+def _console(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    comptoir = Path(sys.executable).with_name("comptoir")
+    environ = {**os.environ, "COMPTOIR_DEBUG": "1", **env}
+    environ.pop("DJANGO_SETTINGS_MODULE", None)
+    environ.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [str(comptoir), *args], capture_output=True, text=True, env=environ, check=False, timeout=60
+    )
+
+
+def test_standards_needs_no_database(tmp_path: Path) -> None:
+    # No database file, not even its folder: a pure calculation must not try to open one.
+    done = _console("standards", "due", *ISSUE_EXAMPLE, COMPTOIR_VAR_DIR=str(tmp_path / "none"))
+    assert (done.returncode, done.stdout, done.stderr) == (0, "2026-06-26T16:30:00-04:00\n", "")
+    assert not (tmp_path / "none").exists()
+    # Nor a PostgreSQL server that does not answer.
+    unreachable = _console(
+        "standards", "due", *ISSUE_EXAMPLE, DATABASE_URL="postgres://x@127.0.0.1:1/x"
+    )
+    assert (unreachable.returncode, unreachable.stdout) == (0, "2026-06-26T16:30:00-04:00\n")
+
+
+def test_help_and_output_speak_the_language_of_the_environment() -> None:
+    help_text = _console("standards", "due", "--help", LANG="fr_CA.UTF-8").stdout
+    assert help_text.startswith("utilisation : comptoir standards due")
+    assert "Afficher le moment d'échéance selon la norme ISO 8601" in help_text
+    assert "Afficher ce message d’aide et quitter." in help_text
+    assert "Fuseau horaire de l'IANA" in help_text
+    assert "show this help message" not in help_text
+    explained = _console("standards", "explain", *ISSUE_EXAMPLE, LANGUAGE="fr").stdout
+    assert "mercredi 24 juin 2026" in explained
+    # --language still chooses the output's language.
+    english = _console(
+        "standards", "explain", *ISSUE_EXAMPLE, "--language", "en", LANG="fr_CA.UTF-8"
+    )
+    assert "Wednesday 24 June 2026" in english.stdout

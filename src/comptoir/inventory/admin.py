@@ -64,7 +64,7 @@ class UnitAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple_history is 
         federal organization (every organization of the GC inventory), unless the address says
         otherwise (``?organization=<id>&holiday_jurisdiction=GB-ENG``). Left blank, ``clean``
         writes the same default in."""
-        initial = super().get_changeform_initial_data(request)
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)
         if "holiday_categories" not in initial:
             chosen = str(initial.get("organization") or "")
             organization = (

@@ -9,6 +9,8 @@ The public API (see ``docs/business-time.md`` for the definitions)::
     due_at(calendar, received, Within.parse("2 business days"))
 """
 
+from typing import TYPE_CHECKING
+
 from comptoir.core.businesstime.arithmetic import (
     add_business_time,
     business_time_between,
@@ -17,7 +19,6 @@ from comptoir.core.businesstime.arithmetic import (
     is_open,
     next_opening,
 )
-from comptoir.core.businesstime.batch import business_time_between_batch, due_at_batch
 from comptoir.core.businesstime.errors import BusinessTimeError, ErrorCode
 from comptoir.core.businesstime.explain import (
     ClosedReason,
@@ -41,6 +42,20 @@ from comptoir.core.businesstime.model import (
     WeeklyHours,
     Within,
 )
+
+if TYPE_CHECKING:
+    from comptoir.core.businesstime.batch import business_time_between_batch, due_at_batch
+
+
+def __getattr__(name: str) -> object:
+    # The batch functions need numpy (about 0.1 s to import): load them on first use, so that a
+    # command computing one date does not pay for it at every start (bench/bench_startup.py).
+    if name in {"business_time_between_batch", "due_at_batch"}:
+        from comptoir.core.businesstime import batch
+
+        return getattr(batch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AnyCalendar",

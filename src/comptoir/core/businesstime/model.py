@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import enum
 import functools
+import importlib
+import importlib.util
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_package
+import holidays.registry as holidays_registry
 
 from comptoir.core.businesstime.errors import BusinessTimeError, ErrorCode
 
@@ -337,8 +342,8 @@ def _package_holidays(
 ) -> tuple[tuple[date, str], ...]:
     """One call to the ``holidays`` package (about a millisecond), cached."""
     try:
-        found = holidays_package.country_holidays(
-            country, subdiv=subdivision, years=year, categories=categories, language=language
+        found = _country_class(country)(
+            subdiv=subdivision, years=year, categories=categories, language=language
         )
     except NotImplementedError as error:
         if subdivision is not None and "subdivision" in str(error):
@@ -351,6 +356,37 @@ def _package_holidays(
             ErrorCode.UNKNOWN_CATEGORY, categories=",".join(categories)
         ) from error
     return tuple(sorted(found.items()))
+
+
+def _country_class(country: str) -> Callable[..., Mapping[date, str]]:
+    """The ``holidays`` package's class for ``country``, importing that country's module only.
+
+    ``holidays.country_holidays`` goes through the ``holidays.countries`` package, whose
+    ``__init__`` imports all of its 250 countries (about 0.2 s at every start of a command, see
+    ``bench/bench_startup.py``). The package's registry names the module that holds each country:
+    it is loaded under its own name, so that a later ``import holidays.countries`` reuses it.
+    Raises ``NotImplementedError``, as ``country_holidays`` does, for an unknown country.
+    """
+    for module_name, (class_name, *codes) in holidays_registry.COUNTRIES.items():
+        if country in codes:
+            name = f"holidays.countries.{module_name}"
+            module = sys.modules.get(name)
+            path = Path(holidays_package.__file__ or "").parent / "countries" / f"{module_name}.py"
+            if module is None and path.is_file():
+                spec = importlib.util.spec_from_file_location(name, path)
+                if spec is not None and spec.loader is not None:
+                    module = importlib.util.module_from_spec(spec)
+                    sys.modules[name] = module
+                    try:
+                        spec.loader.exec_module(module)
+                    except BaseException:
+                        del sys.modules[name]
+                        raise
+            if module is None:  # not a plain file (a zipped install): the package's own way
+                module = importlib.import_module(name)
+            found: Callable[..., Mapping[date, str]] = getattr(module, class_name)
+            return found
+    raise NotImplementedError(f"Country {country} not available")
 
 
 def zone_info(name: str) -> ZoneInfo:

@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from comptoir.config.commands import BilingualCommand
 from comptoir.core.businesstime import (
     BusinessTimeError,
     Calendar,
@@ -40,13 +41,14 @@ from comptoir.measurement.business_time_text import error_message, step_sentence
 HOLIDAY_LANGUAGES = {"en": None, "fr": "fr"}
 
 
-HELP = _("Compute a due date under a service standard, or explain how it is reached.")
-
-
-class Command(BaseCommand):
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        self.help = str(HELP)  # argparse needs a str: translated in the active language
-        return super().create_parser(prog_name, subcommand, **kwargs)
+class Command(BilingualCommand):
+    help = _(  # type: ignore[assignment]  # lazy: translated in create_parser
+        "Compute a due date under a service standard, or explain how it is reached."
+    )
+    # A pure calculation: no system check, so no database is opened (Django 6 model checks connect
+    # to every database to ask what its fields support). The ``comptoir`` command also runs it
+    # with the database-free settings of ``comptoir.config.settings_standalone``.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="{due,explain}")
@@ -133,11 +135,16 @@ class Command(BaseCommand):
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
             default=None,
-            help=str(_("Language of the output (default: the site's language).")),
+            help=str(
+                _(
+                    "Language of the output (default: the language of the environment, "
+                    "LANGUAGE, LC_ALL or LANG, else the site's language)."
+                )
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        language = options["language"] or settings.LANGUAGE_CODE
+        language = self.output_language(options)
         with translation.override(language):
             try:
                 calendar, received, within, pauses, convention = self._read(options, language)
