@@ -277,3 +277,22 @@ def test_the_real_files_import_in_strict_mode(real_inventory_dir):
     )
     assert (result.services_created, result.standards_created) == (1752, 2343)
     assert {v.severity.value for v in result.violations} == {"warning"}
+
+
+def test_re_importing_the_same_files_supersedes_the_findings_of_rows_left_out(
+    write_inventory_files,
+):
+    bad_key = valid_service_row(service_id="9002", owner_org="bad/org")
+    services, standards = write_inventory_files(
+        [valid_service_row(), bad_key], [valid_standard_row()]
+    )
+    do_import_inventory(services, standards, actor=None)
+    left_out = Finding.objects.open().filter(fiscal_year__isnull=True)
+    count = left_out.count()
+    assert count > 0
+    again = do_import_inventory(services, standards, actor=None)
+    # The same rows are left out again: as many open findings, not twice as many.
+    assert Finding.objects.open().filter(fiscal_year__isnull=True).count() == count
+    assert Finding.objects.filter(superseded_by=again.batch, fiscal_year__isnull=True).count() == (
+        count
+    )

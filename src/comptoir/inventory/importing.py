@@ -221,7 +221,27 @@ def parse_program_names(cell: str, count: int) -> tuple[str, ...]:
     return tuple(name.strip() for name in names)
 
 
+@dataclass(frozen=True, slots=True)
+class _Stored[Record]:
+    """What one step wrote for the rows of a file: each row's record (a duplicate row points at
+    the record of its first occurrence), the records by key, and the counts."""
+
+    by_row: dict[int, Record]
+    by_key: dict[tuple[int, int], Record]
+    touched: list[Record]
+    created: int
+    updated: int
+    unchanged: int
+
+
+#: (owner_org, fiscal_yr) -> the (English, French) organization title that year's rows give.
+_Titles = dict[tuple[str, str], tuple[str, str]]
+
+
 class _Importer:
+    """Writes two validated files. The importer holds only its inputs and the writer; each step
+    takes what earlier steps returned and returns what it stored."""
+
     def __init__(
         self,
         services: ReadFile,
@@ -237,33 +257,21 @@ class _Importer:
         self.actor = actor
         self.is_strict = is_strict
         self.now = timezone.now()
-        # The history's change reason holds at most 100 characters.
-        self.reason = import_reason(services.name, standards.name)
         self.writer = bulk.BulkWriter(
-            now=self.now, actor_id=actor.pk if actor else None, reason=self.reason
+            now=self.now,
+            actor_id=actor.pk if actor else None,
+            reason=import_reason(services.name, standards.name),
         )
-        self.organizations: dict[str, Organization] = {}
-        self.fiscal_years: dict[tuple[str, str], FiscalYear] = {}
-        self.service_objects: dict[tuple[str, str], Service] = {}
-        self.standard_objects: dict[tuple[int, str], ServiceStandard] = {}
-        # Row number -> the record that row was stored in (or kept, for a duplicate).
-        self.service_year_by_row: dict[int, ServiceYear] = {}
-        self.standard_year_by_row: dict[int, StandardYear] = {}
 
-    # -- helpers -------------------------------------------------------------------------------
-
-    def _create(self, model: Any, objs: list[Any]) -> list[Any]:
-        return self.writer.create(model, objs)
-
-    def _update(self, model: Any, objs: list[Any], fields: Sequence[str]) -> None:
-        self.writer.update(model, objs, fields)
+    def _rows(self) -> Iterable[CsvRow]:
+        return (*self.services.rows, *self.standards.rows)
 
     # -- steps ---------------------------------------------------------------------------------
 
     def check_not_approved(self) -> None:
         keys = {
             (row.values.get("owner_org", ""), row.values.get("fiscal_yr", ""))
-            for row in (*self.services.rows, *self.standards.rows)
+            for row in self._rows()
         }
         approved = FiscalYear.objects.filter(approved_at__isnull=False).select_related(
             "organization"
@@ -272,10 +280,21 @@ class _Importer:
             if (fiscal_year.organization.owner_org, fiscal_year.code) in keys:
                 raise FiscalYearApprovedError(fiscal_year.organization.owner_org, fiscal_year.code)
 
-    def _titles_by_year(self) -> dict[tuple[str, str], tuple[str, str]]:
+    def create_batch(self) -> ImportBatch:
+        return ImportBatch.objects.create(
+            actor=self.actor,
+            created_at=self.now,
+            services_file=self.services.name,
+            standards_file=self.standards.name,
+            services_sha256=self.services.sha256,
+            standards_sha256=self.standards.sha256,
+            is_strict=self.is_strict,
+        )
+
+    def titles_by_year(self) -> _Titles:
         """(owner_org, fiscal_yr) -> the (English, French) title its first row gives."""
-        titles: dict[tuple[str, str], tuple[str, str]] = {}
-        for row in (*self.services.rows, *self.standards.rows):
+        titles: _Titles = {}
+        for row in self._rows():
             key = (row.values.get("owner_org", ""), row.values.get("fiscal_yr", ""))
             if key not in titles:
                 titles[key] = Organization.split_owner_org_title(
@@ -283,15 +302,15 @@ class _Importer:
                 )
         return titles
 
-    def upsert_organizations(self, result: ImportResult) -> None:
-        """Organizations by ``owner_org``; their current title is that of their newest year.
+    def upsert_organizations(self, titles: _Titles) -> tuple[dict[str, Organization], int]:
+        """Organizations by ``owner_org`` (and how many are new); their current title is that
+        of their newest year.
 
         A year's own title is kept on the year (:meth:`upsert_fiscal_years`): renaming the
         organization here changes no other year's pages or export.
         """
-        self.titles_by_year = self._titles_by_year()
         newest: dict[str, tuple[str, tuple[str, str]]] = {}
-        for (code, fiscal_yr), title in sorted(self.titles_by_year.items()):
+        for (code, fiscal_yr), title in sorted(titles.items()):
             newest[code] = (fiscal_yr, title)
         existing = {o.owner_org: o for o in Organization.objects.filter(owner_org__in=newest)}
         newest_known = dict(
@@ -312,19 +331,19 @@ class _Importer:
                 # An older year imported later does not bring back an older name.
                 organization.title_en, organization.title_fr = title_en, title_fr
                 changed.append(organization)
-        self._create(Organization, new)
-        self._update(Organization, changed, ["title_en", "title_fr"])
-        result.organizations_created = len(new)
-        self.organizations = {**existing, **{o.owner_org: o for o in new}}
+        self.writer.create(Organization, new)
+        self.writer.update(Organization, changed, ["title_en", "title_fr"])
+        return {**existing, **{o.owner_org: o for o in new}}, len(new)
 
-    def upsert_fiscal_years(self, result: ImportResult) -> None:
+    def upsert_fiscal_years(
+        self, organizations: dict[str, Organization], titles: _Titles
+    ) -> dict[tuple[str, str], FiscalYear]:
         """Fiscal years by (organization, code), each with the title its rows give.
 
         Only years that are not approved reach this step (:meth:`check_not_approved`), so an
         approved year's title never changes.
         """
-        keys = self.titles_by_year
-        org_ids = [o.pk for o in self.organizations.values()]
+        org_ids = [o.pk for o in organizations.values()]
         existing = {
             (fy.organization.owner_org, fy.code): fy
             for fy in FiscalYear.objects.filter(organization_id__in=org_ids).select_related(
@@ -332,12 +351,12 @@ class _Importer:
             )
         }
         new, retitled = [], []
-        for (org, code), (title_en, title_fr) in sorted(keys.items()):
+        for (org, code), (title_en, title_fr) in sorted(titles.items()):
             fiscal_year = existing.get((org, code))
             if fiscal_year is None:
                 new.append(
                     FiscalYear(
-                        organization=self.organizations[org],
+                        organization=organizations[org],
                         code=code,
                         owner_org_title_en=title_en,
                         owner_org_title_fr=title_fr,
@@ -350,34 +369,40 @@ class _Importer:
                 fiscal_year.owner_org_title_en = title_en
                 fiscal_year.owner_org_title_fr = title_fr
                 retitled.append(fiscal_year)
-        self._create(FiscalYear, new)
-        self._update(FiscalYear, retitled, ["owner_org_title_en", "owner_org_title_fr"])
-        self.fiscal_years = {**existing, **{(fy.organization.owner_org, fy.code): fy for fy in new}}
-        result.fiscal_years = sorted({code for _org, code in keys})
+        self.writer.create(FiscalYear, new)
+        self.writer.update(FiscalYear, retitled, ["owner_org_title_en", "owner_org_title_fr"])
+        return {**existing, **{(fy.organization.owner_org, fy.code): fy for fy in new}}
 
-    def upsert_services(self) -> None:
+    def upsert_services(
+        self, organizations: dict[str, Organization]
+    ) -> dict[tuple[str, str], Service]:
+        """Services by (owner_org, service_id)."""
         keys = {
             (row.values.get("owner_org", ""), row.values.get("service_id", ""))
-            for row in (*self.services.rows, *self.standards.rows)
+            for row in self._rows()
         }
-        org_by_id = {o.pk: o.owner_org for o in self.organizations.values()}
+        org_by_id = {o.pk: o.owner_org for o in organizations.values()}
         existing = {
             (org_by_id[s.organization_id], s.service_id): s
             for s in Service.objects.filter(organization_id__in=org_by_id)
         }
         new = [
-            Service(organization=self.organizations[org], service_id=service_id)
+            Service(organization=organizations[org], service_id=service_id)
             for org, service_id in sorted(keys)
             if (org, service_id) not in existing
         ]
-        self._create(Service, new)
-        self.service_objects = {
-            **existing,
-            **{(s.organization.owner_org, s.service_id): s for s in new},
-        }
+        self.writer.create(Service, new)
+        return {**existing, **{(s.organization.owner_org, s.service_id): s for s in new}}
 
-    def upsert_service_years(self, result: ImportResult) -> None:
-        fiscal_year_ids = [fy.pk for fy in self.fiscal_years.values()]
+    def upsert_service_years(
+        self,
+        batch: ImportBatch,
+        services: dict[tuple[str, str], Service],
+        fiscal_years: dict[tuple[str, str], FiscalYear],
+    ) -> tuple[_Stored[ServiceYear], list[ServiceYear]]:
+        """The service records (by (service, fiscal year) key), and those whose program links
+        must be written again (new records, or a changed ``program_id``)."""
+        fiscal_year_ids = [fy.pk for fy in fiscal_years.values()]
         existing = {
             (sy.service_id, sy.fiscal_year_id): sy
             for sy in ServiceYear.objects.filter(fiscal_year_id__in=fiscal_year_ids)
@@ -387,17 +412,14 @@ class _Importer:
         unchanged: list[ServiceYear] = []
         previous_program_ids: dict[int, str] = {}
         seen: dict[tuple[int, int], ServiceYear] = {}
+        by_row: dict[int, ServiceYear] = {}
         for row in self.services.rows:
             values = row.values
-            service = self.service_objects[
-                (values.get("owner_org", ""), values.get("service_id", ""))
-            ]
-            fiscal_year = self.fiscal_years[
-                (values.get("owner_org", ""), values.get("fiscal_yr", ""))
-            ]
+            service = services[(values.get("owner_org", ""), values.get("service_id", ""))]
+            fiscal_year = fiscal_years[(values.get("owner_org", ""), values.get("fiscal_yr", ""))]
             key = (service.pk, fiscal_year.pk)
             if key in seen:  # duplicate key in the file: keep the first row (see module doc)
-                self.service_year_by_row[row.number] = seen[key]
+                by_row[row.number] = seen[key]
                 continue
             cells = {name: values.get(name, "") for name in SERVICE_FIELDS_STORED}
             record = existing.get(key)
@@ -411,30 +433,35 @@ class _Importer:
                 changed.append(record)
             else:
                 unchanged.append(record)
-            record.import_batch = self.batch
+            record.import_batch = batch
             seen[key] = record
-            self.service_year_by_row[row.number] = record
-        self._create(ServiceYear, new)
-        self._update(ServiceYear, changed, [*SERVICE_FIELDS_STORED, "import_batch"])
-        result.services_unchanged = len(unchanged)
-        ServiceYear.objects.filter(pk__in=[r.pk for r in unchanged]).update(import_batch=self.batch)
-        result.services_created, result.services_updated = len(new), len(changed)
-        self.service_year_by_key = {
-            (sy.service_id, sy.fiscal_year_id): sy for sy in (*existing.values(), *new)
-        }
-        self.touched_service_years = list(seen.values())
-        # Program links change only with new records or a changed ``program_id``.
-        self.relinked_service_years = [
+            by_row[row.number] = record
+        self.writer.create(ServiceYear, new)
+        self.writer.update(ServiceYear, changed, [*SERVICE_FIELDS_STORED, "import_batch"])
+        ServiceYear.objects.filter(pk__in=[r.pk for r in unchanged]).update(import_batch=batch)
+        relinked = [
             *new,
             *(r for r in changed if r.program_id != previous_program_ids.get(r.pk)),
         ]
+        stored = _Stored(
+            by_row=by_row,
+            by_key={(sy.service_id, sy.fiscal_year_id): sy for sy in (*existing.values(), *new)},
+            touched=list(seen.values()),
+            created=len(new),
+            updated=len(changed),
+            unchanged=len(unchanged),
+        )
+        return stored, relinked
 
-    def upsert_programs(self) -> None:
+    def upsert_programs(
+        self, relinked: Sequence[ServiceYear], fiscal_years: dict[tuple[str, str], FiscalYear]
+    ) -> None:
         """Programs named in the records (codes per organization), and each record's links."""
+        organization_of = {fy.pk: fy.organization_id for fy in fiscal_years.values()}
         wanted: dict[tuple[int, str], tuple[str, str]] = {}
         links: list[tuple[ServiceYear, list[tuple[int, str]]]] = []
-        for record in self.relinked_service_years:
-            organization_id = self.fiscal_years_by_pk[record.fiscal_year_id].organization_id
+        for record in relinked:
+            organization_id = organization_of[record.fiscal_year_id]
             codes = split_codes(record.program_id)
             names_en = parse_program_names(record.program_name_en, len(codes))
             names_fr = parse_program_names(record.program_name_fr, len(codes))
@@ -465,8 +492,8 @@ class _Importer:
             elif not program.name_en and name_en:
                 program.name_en, program.name_fr = name_en, name_fr
                 named.append(program)
-        self._create(Program, new)
-        self._update(Program, named, ["name_en", "name_fr"])
+        self.writer.create(Program, new)
+        self.writer.update(Program, named, ["name_en", "name_fr"])
         programs = {**existing, **{(p.organization_id, p.code): p for p in new}}
         through = ServiceYear.programs.through
         through.objects.filter(serviceyear_id__in=[r.pk for r, _keys in links]).delete()
@@ -479,12 +506,13 @@ class _Importer:
             ],
         )
 
-    def upsert_standards(self, result: ImportResult) -> None:
+    def upsert_standard_ids(
+        self, services: dict[tuple[str, str], Service]
+    ) -> dict[tuple[int, str], ServiceStandard]:
+        """Service standards by (service key, service_standard_id)."""
         keys = set()
         for row in self.standards.rows:
-            service = self.service_objects[
-                (row.values.get("owner_org", ""), row.values.get("service_id", ""))
-            ]
+            service = services[(row.values.get("owner_org", ""), row.values.get("service_id", ""))]
             keys.add((service.pk, row.values.get("service_standard_id", "")))
         service_ids = {service_pk for service_pk, _id in keys}
         existing = {
@@ -496,39 +524,45 @@ class _Importer:
             for service_pk, standard_id in sorted(keys)
             if (service_pk, standard_id) not in existing
         ]
-        self._create(ServiceStandard, new)
-        self.standard_objects = {
-            **existing,
-            **{(s.service_id, s.service_standard_id): s for s in new},
-        }
+        self.writer.create(ServiceStandard, new)
+        return {**existing, **{(s.service_id, s.service_standard_id): s for s in new}}
 
-        fiscal_year_ids = [fy.pk for fy in self.fiscal_years.values()]
-        existing_years = {
+    def upsert_standard_years(
+        self,
+        batch: ImportBatch,
+        services: dict[tuple[str, str], Service],
+        standards: dict[tuple[int, str], ServiceStandard],
+        fiscal_years: dict[tuple[str, str], FiscalYear],
+        service_years: dict[tuple[int, int], ServiceYear],
+    ) -> _Stored[StandardYear]:
+        fiscal_year_ids = [fy.pk for fy in fiscal_years.values()]
+        existing = {
             (sty.standard_id, sty.fiscal_year_id): sty
             for sty in StandardYear.objects.filter(fiscal_year_id__in=fiscal_year_ids)
         }
-        new_years: list[StandardYear] = []
+        new: list[StandardYear] = []
         changed: list[StandardYear] = []
         unchanged: list[StandardYear] = []
         seen: dict[tuple[int, int], StandardYear] = {}
+        by_row: dict[int, StandardYear] = {}
         for row in self.standards.rows:
             values = row.values
             org = values.get("owner_org", "")
-            service = self.service_objects[(org, values.get("service_id", ""))]
-            standard = self.standard_objects[(service.pk, values.get("service_standard_id", ""))]
-            fiscal_year = self.fiscal_years[(org, values.get("fiscal_yr", ""))]
+            service = services[(org, values.get("service_id", ""))]
+            standard = standards[(service.pk, values.get("service_standard_id", ""))]
+            fiscal_year = fiscal_years[(org, values.get("fiscal_yr", ""))]
             key = (standard.pk, fiscal_year.pk)
             if key in seen:
-                self.standard_year_by_row[row.number] = seen[key]
+                by_row[row.number] = seen[key]
                 continue
-            service_year = self.service_year_by_key.get((service.pk, fiscal_year.pk))
+            service_year = service_years.get((service.pk, fiscal_year.pk))
             cells = {name: values.get(name, "") for name in STANDARD_FIELDS_STORED}
-            record = existing_years.get(key)
+            record = existing.get(key)
             if record is None:
                 record = StandardYear(
                     standard=standard, fiscal_year=fiscal_year, service_year=service_year, **cells
                 )
-                new_years.append(record)
+                new.append(record)
             elif record.service_year_id != (service_year.pk if service_year else None) or any(
                 getattr(record, name) != cell for name, cell in cells.items()
             ):
@@ -538,33 +572,47 @@ class _Importer:
                 changed.append(record)
             else:
                 unchanged.append(record)
-            record.import_batch = self.batch
+            record.import_batch = batch
             seen[key] = record
-            self.standard_year_by_row[row.number] = record
-        self._create(StandardYear, new_years)
-        self._update(
+            by_row[row.number] = record
+        self.writer.create(StandardYear, new)
+        self.writer.update(
             StandardYear, changed, [*STANDARD_FIELDS_STORED, "service_year", "import_batch"]
         )
-        result.standards_unchanged = len(unchanged)
-        StandardYear.objects.filter(pk__in=[r.pk for r in unchanged]).update(
-            import_batch=self.batch
+        StandardYear.objects.filter(pk__in=[r.pk for r in unchanged]).update(import_batch=batch)
+        return _Stored(
+            by_row=by_row,
+            by_key=seen,
+            touched=list(seen.values()),
+            created=len(new),
+            updated=len(changed),
+            unchanged=len(unchanged),
         )
-        result.standards_created, result.standards_updated = len(new_years), len(changed)
-        self.touched_standard_years = list(seen.values())
 
-    def replace_findings(self, result: ImportResult) -> None:
-        """Open import findings on the re-imported records are superseded by this batch's."""
-        fiscal_year_ids = [fy.pk for fy in self.fiscal_years.values()]
-        result.findings_superseded = (
-            Finding.objects.filter(
-                is_resolved=False,
-                import_batch__isnull=False,
-                fiscal_year_id__in=fiscal_year_ids,
-            )
+    def replace_findings(
+        self,
+        batch: ImportBatch,
+        fiscal_years: dict[tuple[str, str], FiscalYear],
+        service_years: _Stored[ServiceYear],
+        standard_years: _Stored[StandardYear],
+    ) -> int:
+        """Open import findings of the re-imported records are superseded by this batch's;
+        returns how many. Findings attached to no fiscal year (rows left out for a malformed
+        key) are superseded by the next import of files of the same names."""
+        fiscal_year_ids = [fy.pk for fy in fiscal_years.values()]
+        same_files = ImportBatch.objects.filter(
+            services_file=self.services.name, standards_file=self.standards.name
+        ).exclude(pk=batch.pk)
+        superseded = (
+            Finding.objects.filter(is_resolved=False, import_batch__isnull=False)
             .filter(
-                Q(service_year_id__in=[r.pk for r in self.touched_service_years])
-                | Q(standard_year_id__in=[r.pk for r in self.touched_standard_years])
-                | Q(service_year__isnull=True, standard_year__isnull=True)
+                Q(
+                    Q(service_year_id__in=[r.pk for r in service_years.touched])
+                    | Q(standard_year_id__in=[r.pk for r in standard_years.touched])
+                    | Q(service_year__isnull=True, standard_year__isnull=True),
+                    fiscal_year_id__in=fiscal_year_ids,
+                )
+                | Q(fiscal_year__isnull=True, import_batch__in=same_files)
             )
             # Superseded by this import (the system), not resolved by the person importing.
             .update(
@@ -572,7 +620,7 @@ class _Importer:
                 resolved_at=self.now,
                 resolved_by=None,
                 is_superseded=True,
-                superseded_by=self.batch,
+                superseded_by=batch,
             )
         )
         findings = []
@@ -580,9 +628,9 @@ class _Importer:
             service_year = standard_year = None
             if violation.row:
                 if violation.resource is Resource.SERVICE:
-                    service_year = self.service_year_by_row.get(violation.row)
+                    service_year = service_years.by_row.get(violation.row)
                 else:
-                    standard_year = self.standard_year_by_row.get(violation.row)
+                    standard_year = standard_years.by_row.get(violation.row)
             record = service_year or standard_year
             findings.append(
                 Finding(
@@ -597,39 +645,33 @@ class _Importer:
                     rule=violation.rule.value,
                     severity=violation.severity.value,
                     params=_jsonable(violation.params),
-                    import_batch=self.batch,
+                    import_batch=batch,
                     created_at=self.now,
                 )
             )
         bulk.insert_returning_pks(Finding, findings)
+        return superseded
 
     def run(self) -> ImportResult:
-        result = ImportResult(batch=None, violations=list(self.violations))
         self.check_not_approved()
-        self.batch = ImportBatch.objects.create(
-            actor=self.actor,
-            created_at=self.now,
-            services_file=self.services.name,
-            standards_file=self.standards.name,
-            services_sha256=self.services.sha256,
-            standards_sha256=self.standards.sha256,
-            is_strict=self.is_strict,
+        batch = self.create_batch()
+        titles = self.titles_by_year()
+        organizations, organizations_created = self.upsert_organizations(titles)
+        fiscal_years = self.upsert_fiscal_years(organizations, titles)
+        services = self.upsert_services(organizations)
+        service_years, relinked = self.upsert_service_years(batch, services, fiscal_years)
+        self.upsert_programs(relinked, fiscal_years)
+        standards = self.upsert_standard_ids(services)
+        standard_years = self.upsert_standard_years(
+            batch, services, standards, fiscal_years, service_years.by_key
         )
-        result.batch = self.batch
-        self.upsert_organizations(result)
-        self.upsert_fiscal_years(result)
-        self.fiscal_years_by_pk = {fy.pk: fy for fy in self.fiscal_years.values()}
-        self.upsert_services()
-        self.upsert_service_years(result)
-        self.upsert_programs()
-        self.upsert_standards(result)
-        self.replace_findings(result)
-        self.batch.services_created = result.services_created
-        self.batch.services_updated = result.services_updated
-        self.batch.standards_created = result.standards_created
-        self.batch.standards_updated = result.standards_updated
-        self.batch.findings_count = len(self.violations)
-        self.batch.save(
+        superseded = self.replace_findings(batch, fiscal_years, service_years, standard_years)
+        batch.services_created = service_years.created
+        batch.services_updated = service_years.updated
+        batch.standards_created = standard_years.created
+        batch.standards_updated = standard_years.updated
+        batch.findings_count = len(self.violations)
+        batch.save(
             update_fields=[
                 "services_created",
                 "services_updated",
@@ -638,7 +680,19 @@ class _Importer:
                 "findings_count",
             ]
         )
-        return result
+        return ImportResult(
+            batch=batch,
+            violations=list(self.violations),
+            services_created=service_years.created,
+            services_updated=service_years.updated,
+            services_unchanged=service_years.unchanged,
+            standards_created=standard_years.created,
+            standards_updated=standard_years.updated,
+            standards_unchanged=standard_years.unchanged,
+            findings_superseded=superseded,
+            organizations_created=organizations_created,
+            fiscal_years=sorted({code for _org, code in titles}),
+        )
 
 
 def _jsonable(params: Mapping[str, object]) -> dict[str, Any]:
