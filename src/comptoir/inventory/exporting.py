@@ -31,14 +31,11 @@ from comptoir.inventory.models import (
     ServiceYear,
     StandardYear,
 )
+from comptoir.inventory.models.organizations import join_owner_org_title
 
 CHUNK_SIZE = 1000
 
 FILE_NAMES = {Resource.SERVICE: "service.csv", Resource.STANDARD: "service-std.csv"}
-
-
-def _owner_org_title(title_en: str, title_fr: str) -> str:
-    return f"{title_en} | {title_fr}" if title_fr else title_en
 
 
 def _with_year_titles[Records: (QuerySet[ServiceYear], QuerySet[StandardYear])](
@@ -80,7 +77,7 @@ def service_rows(fiscal_year: str, org: str | None = None) -> Iterator[dict[str,
         row["fiscal_yr"] = code
         row["service_id"] = service_id
         row["owner_org"] = owner_org
-        row["owner_org_title"] = _owner_org_title(title_en, title_fr)
+        row["owner_org_title"] = join_owner_org_title(title_en, title_fr)
         yield row
 
 
@@ -139,7 +136,7 @@ def standard_rows(
         row["service_id"] = service_id
         row["service_standard_id"] = standard_id
         row["owner_org"] = owner_org
-        row["owner_org_title"] = _owner_org_title(title_en, title_fr)
+        row["owner_org_title"] = join_owner_org_title(title_en, title_fr)
         if recompute:
             row.update(official_cells(row))
         yield row

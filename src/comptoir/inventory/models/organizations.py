@@ -6,6 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+def join_owner_org_title(title_en: str, title_fr: str) -> str:
+    """The open-data ``owner_org_title`` cell: ``English | French`` (English alone without a
+    French title)."""
+    return f"{title_en} | {title_fr}" if title_fr else title_en
+
+
 class Organization(models.Model):
     """A department or agency, identified by its open-data ``owner_org`` code (``aafc-aac``)."""
 
@@ -34,10 +40,8 @@ class Organization(models.Model):
 
     @property
     def owner_org_title(self) -> str:
-        """The open-data ``owner_org_title`` cell: ``English | French``."""
-        if not self.title_fr:
-            return self.title_en
-        return f"{self.title_en} | {self.title_fr}"
+        """The open-data ``owner_org_title`` cell of the organization's current title."""
+        return join_owner_org_title(self.title_en, self.title_fr)
 
     @staticmethod
     def split_owner_org_title(cell: str) -> tuple[str, str]:

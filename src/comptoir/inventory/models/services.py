@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from comptoir.inventory.models import scope
-from comptoir.inventory.models.organizations import Organization, Program, Unit
+from comptoir.inventory.models.organizations import (
+    Organization,
+    Program,
+    Unit,
+    join_owner_org_title,
+)
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -190,8 +195,7 @@ class FiscalYear(models.Model):
     @property
     def owner_org_title(self) -> str:
         """The open-data ``owner_org_title`` cell of this year's rows: ``English | French``."""
-        title_en, title_fr = self.titles
-        return f"{title_en} | {title_fr}" if title_fr else title_en
+        return join_owner_org_title(*self.titles)
 
 
 class Service(models.Model):
