@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.db.models import Case, F, Q, QuerySet, When
 
-from comptoir.core.opendata.csvio import iter_csv_bytes, write_rows
+from comptoir.core.opendata.csvio import write_rows
 from comptoir.core.opendata.schema import Resource
 from comptoir.core.opendata.validation import bounded_count, bounded_decimal
 from comptoir.core.performance.official import (
@@ -140,18 +140,6 @@ def standard_rows(
         if recompute:
             row.update(official_cells(row))
         yield row
-
-
-def iter_export_bytes(
-    resource: Resource, fiscal_year: str, org: str | None = None
-) -> Iterator[bytes]:
-    """One file as chunks of bytes (for a streaming HTTP response)."""
-    rows = (
-        service_rows(fiscal_year, org)
-        if resource is Resource.SERVICE
-        else standard_rows(fiscal_year, org)
-    )
-    return iter_csv_bytes(resource, rows)
 
 
 def export_fiscal_year(fiscal_year: str, out_dir: Path, org: str | None = None) -> dict[str, int]:

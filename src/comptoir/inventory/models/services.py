@@ -261,12 +261,6 @@ class ServiceYearQuerySet(models.QuerySet["ServiceYear"]):
             | Q(**{f"{field}__contains": f",{code},"})
         )
 
-    def in_scope(self) -> ServiceYearQuerySet:
-        """External and internal enterprise services (``EXTERN`` or ``ENTERPRISE`` in scope)."""
-        return self.with_code("service_scope", "EXTERN") | self.with_code(
-            "service_scope", "ENTERPRISE"
-        )
-
     def search(self, text: str) -> ServiceYearQuerySet:
         text = text.strip()
         if not text:
