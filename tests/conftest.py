@@ -21,7 +21,6 @@ def make_user(db: None) -> Callable[..., Any]:
     """
     from comptoir.accounts.models import User
     from comptoir.accounts.roles import Role, assign_role
-
     from comptoir.inventory.models import Organization, OrganizationMembership
 
     def build(

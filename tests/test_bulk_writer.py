@@ -77,11 +77,11 @@ def test_updated_rows_and_their_history_equal_the_libraries_own(make_user):
         obj.num_phone_enquiries = "999"
         obj.service_name_fr = "Nom modifié"
 
-    writer = bulk.BulkWriter(now=WHEN, actor_id=None, reason="")
+    writer = bulk.BulkWriter(now=WHEN, actor_id=actor.pk, reason="")
     writer.update(ServiceYear, ours, ["num_phone_enquiries", "service_name_fr"])
     ServiceYear.objects.bulk_update(theirs, ["num_phone_enquiries", "service_name_fr"])
     get_history_manager_for_model(ServiceYear).bulk_history_create(
-        theirs, update=True, default_date=WHEN, default_change_reason=""
+        theirs, update=True, default_date=WHEN, default_user=actor, default_change_reason=""
     )
 
     for mine, library in zip(

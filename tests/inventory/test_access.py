@@ -90,9 +90,9 @@ def test_a_central_agency_custodian_holds_many_organizations(make_user, make_ser
         second.fiscal_year,
     }
     # A membership switched off takes the organization away at once.
-    OrganizationMembership.objects.filter(
-        user=custodian, organization__owner_org="ccc-ddd"
-    ).update(is_active=False)
+    OrganizationMembership.objects.filter(user=custodian, organization__owner_org="ccc-ddd").update(
+        is_active=False
+    )
     assert set(ServiceYear.objects.editable_by(custodian)) == {first}
     assert third not in ServiceYear.objects.editable_by(custodian)
 

@@ -219,7 +219,6 @@ RULE_LABELS: Mapping[RuleCode, _StrPromise] = {
 }
 
 
-
 class _Blank(dict[str, Any]):
     """Formatting parameters where an absent one renders as an empty string."""
 
@@ -367,7 +366,9 @@ def _resolution(item: Violation | Finding) -> dict[str, Any]:
         "resolved_by": str(item.resolved_by or "") if resolved else "",
         "resolution_note": item.resolution_note if resolved else "",
         "is_superseded": item.is_superseded,
-        "superseded_by_import": item.superseded_by.created_at if item.superseded_by_id else None,
+        "superseded_by_import": (
+            item.superseded_by.created_at if item.superseded_by is not None else None
+        ),
     }
 
 

@@ -393,7 +393,8 @@ class ImportForm(forms.Form):
     )
     strict = forms.BooleanField(
         label=_(
-            "Strict: reject both files and change nothing if any row has an error (warnings are kept as findings)"
+            "Strict: reject both files and change nothing if any row has an error "
+            "(warnings are kept as findings)"
         ),
         required=False,
     )

@@ -173,7 +173,7 @@ def _name_related(model: type[Model], changes: list[FieldChange]) -> list[FieldC
     labels = {
         (related, obj.pk): _related_label(obj)
         for related, keys in wanted.items()
-        for obj in related._default_manager.filter(pk__in=keys)  # type: ignore[attr-defined]  # a model class
+        for obj in related._default_manager.filter(pk__in=keys)
     }
 
     def named(field: Any, value: Any) -> Any:

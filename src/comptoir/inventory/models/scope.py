@@ -42,11 +42,11 @@ def acts_for_every_organization(user: AnyUser) -> bool:
         return False
     if user.is_superuser:
         return True
-    # The role's group; cached on the user object for the request's other querysets.
-    cached: bool | None = getattr(user, "_comptoir_acts_for_all", None)
+    # The role's group, asked once per user object (one request) for all its querysets.
+    cached: bool | None = vars(user).get("_comptoir_acts_for_all")
     if cached is None:
         cached = user.groups.filter(name=Role.ADMINISTRATOR.value).exists()
-        user._comptoir_acts_for_all = cached  # type: ignore[union-attr]  # a per-object cache
+        vars(user)["_comptoir_acts_for_all"] = cached
     return cached
 
 
@@ -54,6 +54,8 @@ def member_organization_ids(user: AnyUser) -> Any:
     """A subquery of the keys of the organizations the user is an active member of."""
     from comptoir.inventory.models.memberships import OrganizationMembership
 
+    if user.pk is None:
+        return OrganizationMembership.objects.none().values("organization_id")
     return OrganizationMembership.objects.filter(user_id=user.pk, is_active=True).values(
         "organization_id"
     )
@@ -94,4 +96,6 @@ def owned_service_ids(user: AnyUser) -> Any:
     that an OR with it never repeats a row)."""
     from comptoir.inventory.models.services import ServiceOwnership
 
+    if user.pk is None:
+        return ServiceOwnership.objects.none().values("service_id")
     return ServiceOwnership.objects.filter(user_id=user.pk, is_active=True).values("service_id")
