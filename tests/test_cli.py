@@ -102,3 +102,35 @@ def test_command_language_reads_the_environment_as_gettext_does(
     environ: dict[str, str], language: str
 ) -> None:
     assert command_language(environ) == language
+
+
+def test_runserver_says_the_sentence_too(tmp_path: Path) -> None:
+    nowhere = {"COMPTOIR_VAR_DIR": str(tmp_path / "nowhere")}
+    done = comptoir("runserver", "--noreload", "127.0.0.1:0", **nowhere)
+    assert done.returncode == EXIT_NO_DATABASE
+    assert "Traceback" not in done.stderr
+    assert "Comptoir cannot create its database" in done.stderr
+    # With the auto-reloader the checks run in a thread, and the server then waits for a change.
+    environ = {**os.environ, "COMPTOIR_DEBUG": "1", **nowhere}
+    environ.pop("DJANGO_SETTINGS_MODULE", None)
+    environ.pop("DATABASE_URL", None)
+    server = subprocess.Popen(
+        [str(COMPTOIR), "runserver", "127.0.0.1:0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environ,
+        start_new_session=True,
+    )
+    try:
+        assert server.stderr is not None
+        lines = []
+        for line in server.stderr:
+            lines.append(line)
+            if "Comptoir cannot create its database" in line or "Traceback" in line:
+                break
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+    assert "Traceback" not in "".join(lines)
+    assert "Comptoir cannot create its database" in lines[-1]

@@ -39,6 +39,7 @@ def main() -> None:
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
 
+    _report_database_problems_in_threads()
     try:
         if standalone and not {"--settings", "--pythonpath"} & {a.split("=")[0] for a in argv}:
             run_standalone(argv)
@@ -55,6 +56,27 @@ def main() -> None:
             raise
         sys.stderr.write(configuration_problem(error) + "\n")
         sys.exit(EXIT_NOT_CONFIGURED)
+
+
+def _report_database_problems_in_threads() -> None:
+    """The same sentence when the database fails in a thread: ``runserver`` checks the database
+    in its ``django-main-thread`` (then, with the auto-reloader, waits for a change as after any
+    error)."""
+    import threading
+
+    from django.db import DatabaseError
+
+    default_hook = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if isinstance(args.exc_value, DatabaseError) and "--traceback" not in sys.argv:
+            message = database_problem(args.exc_value)
+            if message is not None:
+                sys.stderr.write(message + "\n")
+                return
+        default_hook(args)
+
+    threading.excepthook = hook
 
 
 def run_standalone(argv: list[str]) -> None:
