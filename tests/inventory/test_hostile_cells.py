@@ -294,7 +294,12 @@ def test_no_page_breaks_on_a_stored_key_that_an_address_cannot_carry(
     response = client.get(f"/en/inventory/services/{record.pk}/")
     assert response.status_code == 200
     assert "/approve/" not in body(response)  # such a year cannot be approved from a link
-    for url in ("/en/inventory/findings/", "/en/inventory/dashboard/"):
+    for url in (
+        "/en/",
+        "/en/inventory/services/",
+        "/en/inventory/findings/",
+        "/en/inventory/dashboard/",
+    ):
         assert client.get(url).status_code == 200, url
 
 
