@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "simple_history",
     "comptoir.accounts",
     "comptoir.inventory",
+    "comptoir.clients",
     "comptoir.measurement",
 ]
 
