@@ -584,29 +584,44 @@ def do_record_priority_assessment(
 # --- ownership and findings ---------------------------------------------------------------------
 
 
+def _switch_on[Link: (ServiceOwnership, OrganizationMembership)](
+    model: type[Link], actor: User | None, **key: Any
+) -> Link:
+    """The active link of ``model`` with ``key`` (created, or a past one switched back on),
+    with its history row."""
+    link = model.objects.filter(**key).first()
+    if link is None:
+        link = model(**key)
+        _with_history_user(link, actor)
+        link.save()
+    elif not link.is_active:
+        link.is_active = True
+        _with_history_user(link, actor)
+        link.save(update_fields=["is_active"])
+    return link
+
+
+def _switch_off(
+    model: type[ServiceOwnership | OrganizationMembership], actor: User | None, **key: Any
+) -> None:
+    """End the active link of ``model`` with ``key`` (kept in history, never deleted)."""
+    link = model.objects.filter(is_active=True, **key).first()
+    if link is not None:
+        link.is_active = False
+        _with_history_user(link, actor)
+        link.save(update_fields=["is_active"])
+
+
 @transaction.atomic
 def do_assign_service_owner(service: Service, user: User, *, actor: User) -> ServiceOwnership:
     """Make ``user`` an owner of ``service`` (reactivating a past assignment)."""
-    ownership = ServiceOwnership.objects.filter(service=service, user=user).first()
-    if ownership is None:
-        ownership = ServiceOwnership(service=service, user=user)
-        _with_history_user(ownership, actor)
-        ownership.save()
-    elif not ownership.is_active:
-        ownership.is_active = True
-        _with_history_user(ownership, actor)
-        ownership.save(update_fields=["is_active"])
-    return ownership
+    return _switch_on(ServiceOwnership, actor, service=service, user=user)
 
 
 @transaction.atomic
 def do_unassign_service_owner(service: Service, user: User, *, actor: User) -> None:
     """End an assignment (kept in history, never deleted)."""
-    ownership = ServiceOwnership.objects.filter(service=service, user=user, is_active=True).first()
-    if ownership is not None:
-        ownership.is_active = False
-        _with_history_user(ownership, actor)
-        ownership.save(update_fields=["is_active"])
+    _switch_off(ServiceOwnership, actor, service=service, user=user)
 
 
 @transaction.atomic
@@ -614,16 +629,7 @@ def do_add_organization_member(
     organization: Organization, user: User, *, actor: User | None
 ) -> OrganizationMembership:
     """Let ``user`` act for ``organization`` (a custodian then changes its inventory)."""
-    membership = OrganizationMembership.objects.filter(organization=organization, user=user).first()
-    if membership is None:
-        membership = OrganizationMembership(organization=organization, user=user)
-        _with_history_user(membership, actor)
-        membership.save()
-    elif not membership.is_active:
-        membership.is_active = True
-        _with_history_user(membership, actor)
-        membership.save(update_fields=["is_active"])
-    return membership
+    return _switch_on(OrganizationMembership, actor, organization=organization, user=user)
 
 
 @transaction.atomic
@@ -631,13 +637,7 @@ def do_remove_organization_member(
     organization: Organization, user: User, *, actor: User | None
 ) -> None:
     """End a membership (kept in history, never deleted)."""
-    membership = OrganizationMembership.objects.filter(
-        organization=organization, user=user, is_active=True
-    ).first()
-    if membership is not None:
-        membership.is_active = False
-        _with_history_user(membership, actor)
-        membership.save(update_fields=["is_active"])
+    _switch_off(OrganizationMembership, actor, organization=organization, user=user)
 
 
 @transaction.atomic
