@@ -6,11 +6,14 @@
 | inventory custodian | edit every service and standard, import, approve (freeze) a fiscal year |
 | service owner | see the inventory; edit only the services assigned to them |
 | viewer | see the inventory |
+| client service officer | see the inventory; see, add, change clients and cases of their units |
+| unit manager | an officer's, plus assign others' cases; see confidential cases of their units |
 
-The groups are created by the data migration ``accounts.0002_staff_roles`` (which keeps its own
-frozen copy of this table, as migrations must) and can be re-synchronised with :func:`sync_roles`.
-Scoping (a service owner's services) is enforced by ``comptoir.inventory.access``, not by the
-permissions alone.
+The groups are created by the data migrations ``accounts.0002_staff_roles`` and
+``accounts.0004_casework_roles`` (each keeps its own frozen copy of this table, as migrations
+must) and can be re-synchronised with :func:`sync_roles`. Scoping (a service owner's services, a
+unit's cases) is enforced by ``comptoir.inventory.access`` and ``Case.objects.visible_to``, not by
+the permissions alone.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ class Role(enum.StrEnum):
     INVENTORY_CUSTODIAN = "inventory custodian"
     SERVICE_OWNER = "service owner"
     VIEWER = "viewer"
+    CLIENT_SERVICE_OFFICER = "client service officer"
+    UNIT_MANAGER = "unit manager"
 
     @property
     def label(self) -> str:
@@ -45,6 +50,8 @@ ROLE_LABELS = {
     Role.INVENTORY_CUSTODIAN: _("Inventory custodian"),
     Role.SERVICE_OWNER: _("Service owner"),
     Role.VIEWER: _("Viewer"),
+    Role.CLIENT_SERVICE_OFFICER: _("Client service officer"),
+    Role.UNIT_MANAGER: _("Unit manager"),
 }
 
 INVENTORY_MODELS = (
@@ -93,12 +100,36 @@ _ADMIN = frozenset(
     }
 )
 
+CLIENT_MODELS = ("client", "contactpoint", "contact")
+CASEWORK_CATALOGUES = ("requesttype", "subjecttheme", "subject")
+_OFFICER = frozenset(
+    {f"clients.{verb}_{model}" for model in CLIENT_MODELS for verb in ("view", "add", "change")}
+    | {"casework.view_case", "casework.add_case", "casework.change_case"}
+    # Events are only ever added: the database refuses a change (a correction is a new event).
+    | {"casework.view_caseevent", "casework.add_caseevent"}
+    | {f"casework.view_{model}" for model in CASEWORK_CATALOGUES}
+)
+_MANAGER = frozenset({"casework.assign_case"})
+_CASEWORK_ADMIN = frozenset(
+    {f"casework.{verb}_{model}" for model in CASEWORK_CATALOGUES for verb in ("add", "change")}
+    | {"casework.view_caseaccesslog", "clients.view_clientaccesslog"}
+    | {f"inventory.{verb}_unitmembership" for verb in ("view", "add", "change")}
+)
+
 #: ``app_label.codename`` permissions of each role. Nobody may delete: nothing is hard-deleted.
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.VIEWER: _VIEW,
     Role.SERVICE_OWNER: _VIEW | _OWNER_EDIT,
     Role.INVENTORY_CUSTODIAN: _VIEW | _OWNER_EDIT | _CUSTODIAN,
-    Role.ADMINISTRATOR: _VIEW | _OWNER_EDIT | _CUSTODIAN | _ADMIN,
+    Role.CLIENT_SERVICE_OFFICER: _VIEW | _OFFICER,
+    Role.UNIT_MANAGER: _VIEW | _OFFICER | _MANAGER,
+    Role.ADMINISTRATOR: _VIEW
+    | _OWNER_EDIT
+    | _CUSTODIAN
+    | _ADMIN
+    | _OFFICER
+    | _MANAGER
+    | _CASEWORK_ADMIN,
 }
 
 
@@ -119,7 +150,7 @@ def _permissions(names: Iterable[str]) -> list[Permission]:
 
 @transaction.atomic
 def sync_roles() -> dict[Role, Group]:
-    """Create or update the four groups so they hold exactly their permissions (idempotent)."""
+    """Create or update the groups so they hold exactly their permissions (idempotent)."""
     groups = {}
     for role, names in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role.value)

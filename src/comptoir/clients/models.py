@@ -117,9 +117,18 @@ class ClientQuerySet(models.QuerySet["Client"]):
 
     def _visible_through_cases(self, user: AnyUser) -> Q:
         """The confidential clients the user may see because a unit they belong to holds a case
-        of theirs. Casework fills this in (``comptoir.casework``); until then it is an empty
-        condition, which adds no client."""
-        return Q(pk__in=[])
+        of theirs (its current or entry unit: ``inventory.UnitMembership``), filled by
+        ``comptoir.casework``."""
+        # Filled by casework: the clients of the cases whose current or entry unit is one of the
+        # user's active units (a subquery: no join repeats a client).
+        from comptoir.casework.models import Case
+        from comptoir.casework.models.cases import member_unit_ids
+
+        if user.pk is None:
+            return Q(pk__in=[])
+        units = member_unit_ids(user)
+        holding = Case.objects.filter(Q(current_unit__in=units) | Q(entry_unit__in=units))
+        return Q(pk__in=holding.filter(client__isnull=False).values("client_id"))
 
     def anonymous(self) -> ClientQuerySet:
         return self.filter(is_anonymous=True)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "comptoir.accounts",
     "comptoir.inventory",
     "comptoir.clients",
+    "comptoir.casework",
     "comptoir.measurement",
 ]
 

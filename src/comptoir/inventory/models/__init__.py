@@ -13,7 +13,7 @@ from comptoir.inventory.models.assessments import (
     PriorityRating,
     ServiceTestAssessment,
 )
-from comptoir.inventory.models.memberships import OrganizationMembership
+from comptoir.inventory.models.memberships import OrganizationMembership, UnitMembership
 from comptoir.inventory.models.organizations import (
     Organization,
     Program,
@@ -57,4 +57,5 @@ __all__ = [
     "Unit",
     "UnitClosure",
     "UnitHoliday",
+    "UnitMembership",
 ]

@@ -41,3 +41,35 @@ class OrganizationMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.user}"
+
+
+class UnitMembership(models.Model):
+    """A staff member working in a unit: they see and work the cases of the units they are an
+    active member of; a manager also assigns others' cases and sees the unit's confidential
+    cases. Switched off, never deleted; every change is history."""
+
+    unit = models.ForeignKey(
+        "inventory.Unit",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("unit"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="unit_memberships",
+        verbose_name=_("staff member"),
+    )
+    is_manager = models.BooleanField(_("manager"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit membership")
+        verbose_name_plural = _("unit memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "user"], name="inventory_unitmembership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.user}"

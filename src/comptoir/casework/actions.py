@@ -1,0 +1,532 @@
+"""Writes of casework. One event writer, :func:`_record`, appends every event of a case and
+rewrites the case's projection from ``comptoir.core.casework.derive_state`` in the same
+transaction; the public ``do_<verb>_<noun>`` actions check their input, then call it. A refused
+action raises :class:`~comptoir.casework.errors.CaseError` and changes nothing.
+
+Unit keys: the core knows a unit by an opaque string; it is the unit's primary key (unit codes are
+unique only within an organization), e.g. ``"12"``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comptoir.casework.errors import CaseError
+from comptoir.casework.models import Case, CaseAccessLog, CaseEvent
+from comptoir.casework.models.cases import ASSIGN_PERMISSION, Language, Priority
+from comptoir.core.casework import (
+    CORRECTABLE_FIELDS,
+    MAX_ENTRY_MINUTES,
+    CaseKind,
+    CaseState,
+    CaseworkError,
+    CaseworkErrorCode,
+    DataGap,
+    EventFact,
+    EventKind,
+    Outcome,
+    check_next,
+    derive_state,
+    make_reference,
+    reference_numbers,
+)
+from comptoir.core.opendata.schema import Channel
+from comptoir.inventory.models import Service, Unit, UnitMembership
+from comptoir.inventory.models.scope import acts_for_every_organization
+
+if TYPE_CHECKING:
+    from comptoir.accounts.models import User
+
+#: References are drawn at random among the eight-character codes (about 17 billion, see
+#: ``core.casework.reference``); a collision is drawn again.
+REFERENCE_LENGTH = 8
+REFERENCE_ATTEMPTS = 8
+#: A time entry is from one minute to the core's bound (one week: more is a typing error).
+MAX_MINUTES = MAX_ENTRY_MINUTES
+#: Bounded free text (what was asked, a note, a reason).
+MAX_TEXT = 10_000
+_PROJECTION = ("status", "current_unit", "owner", "received_at", "resolved_at", "last_event_at")
+
+
+def unit_key(unit_id: int | None) -> str | None:
+    return None if unit_id is None else str(unit_id)
+
+
+def _fact(event: CaseEvent) -> EventFact:
+    try:
+        return EventFact(
+            kind=EventKind(event.kind),
+            at=event.at,
+            sequence=event.sequence,
+            actor=event.actor_id,
+            unit=unit_key(event.unit_id),
+            payload=event.payload,
+        )
+    except CaseworkError as error:
+        raise CaseError.from_core(error) from error
+
+
+def facts_of(events: Iterable[CaseEvent]) -> list[EventFact]:
+    return [_fact(event) for event in events]
+
+
+def _derive(facts: Sequence[EventFact]) -> CaseState:
+    try:
+        return derive_state(facts)
+    except CaseworkError as error:
+        raise CaseError.from_core(error) from error
+
+
+def _project(case: Case, state: CaseState) -> None:
+    case.status = state.status.value
+    case.current_unit_id = int(state.current_unit)
+    case.owner_id = state.owner
+    case.received_at = state.received_at
+    case.resolved_at = state.resolved_at
+    case.last_event_at = state.last_event_at
+
+
+def _record(
+    case: Case,
+    kind: EventKind,
+    *,
+    actor: User | None,
+    at: datetime | None = None,
+    unit: Unit | None = None,
+    reason: str = "",
+    payload: Mapping[str, object] | None = None,
+) -> CaseEvent:
+    """Append one event to ``case`` and rewrite its projection (the one event writer).
+
+    The case row is locked (``select_for_update``) while its events are read, the event checked
+    with ``check_next``, inserted with the next sequence number, and the state derived again with
+    it; ``case`` is updated in place. An impossible event raises ``CaseError`` and writes nothing.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        events = list(CaseEvent.objects.filter(case_id=case.pk).order_by("sequence"))
+        facts = facts_of(events)
+        if facts:
+            try:
+                check_next(_derive(facts), kind)
+            except CaseworkError as error:
+                raise CaseError.from_core(error) from error
+        elif kind is not EventKind.RECEIVED:
+            raise CaseError.from_core(CaseworkError(CaseworkErrorCode.NOT_RECEIVED_FIRST))
+        event = CaseEvent(
+            case=locked,
+            sequence=(events[-1].sequence if events else 0) + 1,
+            kind=kind.value,
+            at=at,
+            recorded_at=timezone.now(),
+            actor=actor,
+            unit=unit if unit is not None else locked.current_unit,
+            reason=reason,
+            payload=dict(payload or {}),
+        )
+        state = _derive([*facts, _fact(event)])
+        event.save(force_insert=True)
+        _project(locked, state)
+        locked.save(update_fields=list(_PROJECTION))
+        _project(case, state)
+    return event
+
+
+def _after_commit(callback: Callable[[], None]) -> None:
+    """Side effects (mail, notices) run only once the event is stored."""
+    transaction.on_commit(callback)
+
+
+# --- checks -------------------------------------------------------------------------------------
+
+
+def _text(value: str, *, required: bool, what: str) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise CaseError(_("Give a reason."), code="reason_required", params={"field": what})
+    if len(value) > MAX_TEXT:
+        raise CaseError(
+            _("The text is too long (at most %(limit)s characters)."),
+            code="text_too_long",
+            params={"limit": MAX_TEXT},
+        )
+    return value
+
+
+def is_unit_member(user: User, unit_id: int, *, manager: bool = False) -> bool:
+    memberships = UnitMembership.objects.filter(user_id=user.pk, unit_id=unit_id, is_active=True)
+    if manager:
+        memberships = memberships.filter(is_manager=True)
+    return user.is_active and memberships.exists()
+
+
+def _require_member(actor: User, unit: Unit) -> None:
+    if not (acts_for_every_organization(actor) or is_unit_member(actor, unit.pk)):
+        raise CaseError(_("You are not a member of this unit."), code="not_unit_member", params={})
+
+
+def _choice(value: object, enum_type: Any, code: str) -> Any:
+    try:
+        return enum_type(value)
+    except ValueError as error:
+        raise CaseError(
+            _("This value is not one of the choices."), code=code, params={"value": value}
+        ) from error
+
+
+def _minutes(value: object, *, least: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= MAX_MINUTES:
+        raise CaseError(
+            _("Give the time spent in whole minutes, from %(least)s to %(limit)s."),
+            code="invalid_minutes",
+            params={"least": least, "limit": MAX_MINUTES},
+        )
+    return value
+
+
+def _aware(value: datetime) -> datetime:
+    if timezone.is_naive(value):
+        raise CaseError(_("Give the date with its time zone."), code="naive_datetime", params={})
+    return value
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def case_for_status_token(token: str) -> Case | None:
+    """The case a client's status token opens (the token is compared by its hash)."""
+    return Case.objects.filter(status_token_hash=_token_hash(token)).first()
+
+
+# --- receiving a case ---------------------------------------------------------------------------
+
+
+def do_receive_case(
+    *,
+    service: Service,
+    kind: str,
+    channel: str,
+    entry_unit: Unit,
+    language: str,
+    actor: User,
+    description: str = "",
+    answer: str = "",
+    client: Any = None,
+    is_anonymous: bool = False,
+    tier: int = 1,
+    request_type: Any = None,
+    subject: Any = None,
+    priority: str = Priority.NORMAL,
+    is_confidential: bool = False,
+    resolved_on_the_spot: bool = False,
+    minutes: int | None = None,
+    at: datetime | None = None,
+) -> tuple[Case, str]:
+    """Record a case received by ``actor`` at ``entry_unit``; returns it with the client's status
+    token (given once: only its SHA-256 is kept).
+
+    Records ``received``; the answer given, if any, as a ``note``; the minutes spent as
+    ``time_spent``; and, when the case was resolved on the spot, ``resolved`` (delivered).
+    """
+    case_kind = _choice(kind, CaseKind, "invalid_kind")
+    _choice(channel, Channel, "invalid_channel")
+    _choice(language, Language, "invalid_language")
+    _choice(priority, Priority, "invalid_priority")
+    if tier not in (1, 2, 3):
+        raise CaseError(_("The tier is 1, 2 or 3."), code="invalid_tier", params={})
+    if not entry_unit.is_active:
+        raise CaseError(_("This unit is closed."), code="unit_inactive", params={})
+    _require_member(actor, entry_unit)
+    if service.organization_id != entry_unit.organization_id:
+        raise CaseError(
+            _("The service is not one of the unit's organization."),
+            code="service_elsewhere",
+            params={},
+        )
+    if (client is None) == (not is_anonymous):
+        raise CaseError(
+            _("Choose a client, or say that the client is anonymous."),
+            code="client_or_anonymous",
+            params={},
+        )
+    description = _text(description, required=False, what="description")
+    answer = _text(answer, required=False, what="answer")
+    if minutes is not None:
+        _minutes(minutes)
+    if request_type is not None and not request_type.is_active:
+        raise CaseError(_("This request type is no longer in use."), code="inactive", params={})
+    if subject is not None and not subject.is_active:
+        raise CaseError(_("This subject is no longer in use."), code="inactive", params={})
+    at = _aware(at or timezone.now())
+    received = EventFact(
+        kind=EventKind.RECEIVED, at=at, sequence=1, actor=actor.pk, unit=unit_key(entry_unit.pk)
+    )
+    state = _derive([received])
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        case = Case(
+            service=service,
+            kind=case_kind.value,
+            channel=channel,
+            entry_unit=entry_unit,
+            tier=tier,
+            request_type=request_type,
+            subject=subject,
+            description=description,
+            language=language,
+            priority=priority,
+            is_confidential=is_confidential,
+            client=client,
+            is_anonymous=is_anonymous,
+            created_at=timezone.now(),
+            status_token_hash=_token_hash(token),
+        )
+        _project(case, state)
+        _insert_with_reference(case)
+        _record(case, EventKind.RECEIVED, actor=actor, at=at, unit=entry_unit)
+        if answer:
+            _record(case, EventKind.NOTE, actor=actor, at=at, reason=answer)
+        if minutes:
+            _record(case, EventKind.TIME_SPENT, actor=actor, at=at, payload={"minutes": minutes})
+        if resolved_on_the_spot:
+            _record(case, EventKind.RESOLVED, actor=actor, at=at, payload={"outcome": "delivered"})
+    return case, token
+
+
+def draw_reference_number() -> int:
+    """A random number of the eight-character references (``secrets``, not ``random``)."""
+    numbers = reference_numbers(REFERENCE_LENGTH)
+    return numbers.start + secrets.randbelow(len(numbers))
+
+
+def _insert_with_reference(case: Case) -> None:
+    """Insert ``case`` under a random reference, drawing again on the rare collision."""
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        case.reference = make_reference(draw_reference_number())
+        if Case.objects.filter(reference=case.reference).exists():
+            continue
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+        except IntegrityError:
+            if not Case.objects.filter(reference=case.reference).exists():
+                raise
+            continue
+        return
+    raise CaseError(
+        _("No free case reference was found; try again."), code="reference_exhausted", params={}
+    )
+
+
+# --- acts on a case -----------------------------------------------------------------------------
+
+
+def do_acknowledge(case: Case, *, actor: User, at: datetime | None = None) -> CaseEvent:
+    """The client was told that their case was received."""
+    return _record(case, EventKind.ACKNOWLEDGED, actor=actor, at=at)
+
+
+def may_assign_others(actor: User, case: Case) -> bool:
+    """Unit managers (of the case's current unit) and administrators assign others' cases."""
+    if not actor.has_perm(ASSIGN_PERMISSION):
+        return False
+    return acts_for_every_organization(actor) or is_unit_member(
+        actor, case.current_unit_id, manager=True
+    )
+
+
+def do_assign_case(
+    case: Case, assignee: User, *, actor: User, at: datetime | None = None
+) -> CaseEvent:
+    """Give ``case`` to ``assignee``, an active member of its current unit. Anyone working the
+    unit takes a case for themselves; assigning it to someone else needs a unit manager."""
+    if not (assignee.is_active and is_unit_member(assignee, case.current_unit_id)):
+        raise CaseError(
+            _("%(name)s is not an active member of the case's unit."),
+            code="assignee_not_member",
+            params={"name": assignee.get_username()},
+        )
+    if assignee.pk != actor.pk and not may_assign_others(actor, case):
+        raise CaseError(
+            _("Only a manager of the case's unit may assign it to someone else."),
+            code="may_not_assign",
+            params={},
+        )
+    return _record(case, EventKind.ASSIGNED, actor=actor, at=at, payload={"assignee": assignee.pk})
+
+
+def do_bulk_assign(cases: Sequence[Case], assignee: User, *, actor: User) -> list[CaseEvent]:
+    """Assign several cases at once: all of them, or none when one is refused."""
+    with transaction.atomic():
+        return [do_assign_case(case, assignee, actor=actor) for case in cases]
+
+
+def do_unassign_case(case: Case, *, actor: User, at: datetime | None = None) -> CaseEvent:
+    if case.owner_id != actor.pk and not may_assign_others(actor, case):
+        raise CaseError(
+            _("Only a manager of the case's unit may assign it to someone else."),
+            code="may_not_assign",
+            params={},
+        )
+    return _record(case, EventKind.UNASSIGNED, actor=actor, at=at)
+
+
+def do_refer_case(
+    case: Case, to_unit: Unit, *, actor: User, reason: str, at: datetime | None = None
+) -> CaseEvent:
+    """Send ``case`` to another unit (it arrives there unassigned), with a reason."""
+    reason = _text(reason, required=True, what="reason")
+    if to_unit.pk == case.current_unit_id:
+        raise CaseError(_("The case is already in this unit."), code="same_unit", params={})
+    if not to_unit.is_active:
+        raise CaseError(_("This unit is closed."), code="unit_inactive", params={})
+    return _record(
+        case,
+        EventKind.REFERRED,
+        actor=actor,
+        at=at,
+        reason=reason,
+        payload={"to_unit": unit_key(to_unit.pk)},
+    )
+
+
+def do_await_client(
+    case: Case, *, actor: User, reason: str = "", at: datetime | None = None
+) -> CaseEvent:
+    """The case waits for the client (the clock of a standard that pauses for it stops)."""
+    reason = _text(reason, required=False, what="reason")
+    return _record(case, EventKind.AWAITING_CLIENT, actor=actor, at=at, reason=reason)
+
+
+def do_resume_case(
+    case: Case, *, actor: User, reason: str = "", at: datetime | None = None
+) -> CaseEvent:
+    reason = _text(reason, required=False, what="reason")
+    return _record(case, EventKind.RESUMED, actor=actor, at=at, reason=reason)
+
+
+def do_add_note(case: Case, text: str, *, actor: User, at: datetime | None = None) -> CaseEvent:
+    text = _text(text, required=True, what="note")
+    return _record(case, EventKind.NOTE, actor=actor, at=at, reason=text)
+
+
+def do_log_time(case: Case, minutes: int, *, actor: User, at: datetime | None = None) -> CaseEvent:
+    return _record(
+        case, EventKind.TIME_SPENT, actor=actor, at=at, payload={"minutes": _minutes(minutes)}
+    )
+
+
+def do_revise_due_date(
+    case: Case,
+    standard_id: str,
+    due_at: datetime,
+    reason: str,
+    *,
+    actor: User,
+    at: datetime | None = None,
+) -> CaseEvent:
+    """A new due date for one of the service's standards, with the reason (kept as typed)."""
+    reason = _text(reason, required=True, what="reason")
+    standard_id = (standard_id or "").strip()
+    if not standard_id:
+        raise CaseError(_("Choose a standard."), code="standard_required", params={})
+    return _record(
+        case,
+        EventKind.DUE_DATE_REVISED,
+        actor=actor,
+        at=at,
+        reason=reason,
+        payload={"standard_id": standard_id, "due_at": _aware(due_at).isoformat()},
+    )
+
+
+def _resolution(outcome: object, data_gap: object) -> dict[str, object]:
+    outcome = _choice(outcome, Outcome, "invalid_outcome")
+    payload: dict[str, object] = {"outcome": outcome.value}
+    if outcome is Outcome.UNANSWERABLE:
+        if not data_gap:
+            raise CaseError(
+                _("Say why the request could not be answered."),
+                code="data_gap_required",
+                params={},
+            )
+        payload["data_gap"] = _choice(data_gap, DataGap, "invalid_data_gap").value
+    elif data_gap:
+        raise CaseError(
+            _("A data gap is given only when the request could not be answered."),
+            code="data_gap_unexpected",
+            params={},
+        )
+    return payload
+
+
+def do_resolve_case(
+    case: Case,
+    outcome: str,
+    data_gap: str | None = None,
+    *,
+    actor: User,
+    reason: str = "",
+    at: datetime | None = None,
+) -> CaseEvent:
+    """Close the case with its outcome (and, when it could not be answered, the data gap)."""
+    payload = _resolution(outcome, data_gap)
+    reason = _text(reason, required=False, what="reason")
+    return _record(case, EventKind.RESOLVED, actor=actor, at=at, reason=reason, payload=payload)
+
+
+def do_reopen_case(
+    case: Case, reason: str, *, actor: User, at: datetime | None = None
+) -> CaseEvent:
+    reason = _text(reason, required=True, what="reason")
+    return _record(case, EventKind.REOPENED, actor=actor, at=at, reason=reason)
+
+
+def do_correct_event(
+    case: Case,
+    sequence: int,
+    changes: Mapping[str, object],
+    *,
+    actor: User,
+    reason: str,
+    at: datetime | None = None,
+) -> CaseEvent:
+    """Correct an earlier event (time spent, or a resolution's outcome) by a new ``corrected``
+    event: the log is never changed in place."""
+    reason = _text(reason, required=True, what="reason")
+    target = CaseEvent.objects.filter(case_id=case.pk, sequence=sequence).first()
+    allowed = CORRECTABLE_FIELDS.get(EventKind(target.kind)) if target is not None else None
+    if target is None or allowed is None or not changes or set(changes) - allowed:
+        raise CaseError(
+            _("This event cannot be corrected this way."), code="invalid_correction", params={}
+        )
+    payload: dict[str, object] = {"corrects": sequence}
+    if "minutes" in changes:
+        payload["minutes"] = _minutes(changes["minutes"], least=0)
+    if "outcome" in changes:
+        payload.update(_resolution(changes["outcome"], changes.get("data_gap")))
+    if "due_at" in changes:
+        due_at = changes["due_at"]
+        if not isinstance(due_at, datetime):
+            raise CaseError(_("Give a date."), code="invalid_date", params={})
+        payload["due_at"] = _aware(due_at).isoformat()
+    return _record(case, EventKind.CORRECTED, actor=actor, at=at, reason=reason, payload=payload)
+
+
+# --- reads of confidential cases ----------------------------------------------------------------
+
+
+def log_confidential_read(case: Case, *, user: User, page: str) -> None:
+    """Every read of a confidential case is kept (who, when, which page)."""
+    if case.is_confidential:
+        CaseAccessLog.objects.create(case=case, user=user, at=timezone.now(), page=page)

@@ -1,0 +1,19 @@
+"""Models of casework: catalogues, cases (with the projection of their derived state), their
+append-only event log and the log of reads of confidential cases."""
+
+from comptoir.casework.models.cases import CHANNEL_CHOICES, Case, CaseQuerySet, Language, Priority
+from comptoir.casework.models.catalogues import RequestType, Subject, SubjectTheme
+from comptoir.casework.models.events import CaseAccessLog, CaseEvent
+
+__all__ = [
+    "CHANNEL_CHOICES",
+    "Case",
+    "CaseAccessLog",
+    "CaseEvent",
+    "CaseQuerySet",
+    "Language",
+    "Priority",
+    "RequestType",
+    "Subject",
+    "SubjectTheme",
+]
