@@ -87,6 +87,22 @@ alternate_formats_validator = RegexValidator(
 )
 
 
+#: The fields of a client a person may correct (``comptoir.clients.actions.do_update_client``);
+#: a merge, the creation and the search column are not corrections.
+CORRECTABLE_FIELDS: tuple[str, ...] = (
+    "kind",
+    "given_name",
+    "family_name",
+    "organization_name",
+    "preferred_language",
+    "alternate_formats",
+    "segment",
+    "account_manager",
+    "is_confidential",
+    "is_anonymous",
+)
+
+
 def _no_delete(obj: models.Model) -> None:
     raise ValidationError(
         _("A client record is never deleted: end it or merge it instead."), code="no_delete"
@@ -265,6 +281,11 @@ class Client(models.Model):
     @property
     def alternate_format_codes(self) -> list[str]:
         return split_formats(self.alternate_formats)
+
+    @property
+    def alternate_format_labels(self) -> list[str]:
+        labels = dict(AlternateFormat.choices)
+        return [str(labels[code]) for code in self.alternate_format_codes if code in labels]
 
     def folded_names(self) -> str:
         """The value of ``search_name`` for the current names."""

@@ -1,0 +1,147 @@
+"""Client pages: thin views that parse input, call one ``access_*`` function and at most one
+action or query, and render. Every page needs a signed-in staff member with the view
+permission; a confidential client's page is logged each time it is read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from comptoir.accounts.models import User
+from comptoir.clients import access, actions, queries
+from comptoir.clients.forms import (
+    ClientEditForm,
+    ClientForm,
+    ClientSearchForm,
+    ContactPointForm,
+    EndContactPointForm,
+)
+from comptoir.clients.models import Client, ClientPage
+
+
+class StaffRequest(HttpRequest):
+    """A request from a signed-in staff member (the views using it are behind login_required)."""
+
+    user: User
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _read(request: StaffRequest, client: Client, page: ClientPage) -> Client:
+    actions.do_log_client_read(client, page=page, actor=request.user)
+    return client
+
+
+@login_required
+@require_safe
+def client_list(request: StaffRequest) -> HttpResponse:
+    if not access.can_view_clients(request.user):
+        raise PermissionDenied(_("Your account has no access to clients."))
+    form = ClientSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = queries.client_list(request.user, query, request.GET.get("page"))
+    return render(
+        request, "clients/client_list.html", {"form": form, "list": page, "page": page.page}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_create(request: StaffRequest) -> HttpResponse:
+    if not access.can_add_clients(request.user):
+        raise PermissionDenied(_("You may not add clients."))
+    form = ClientForm(_posted(request))
+    if form.is_bound and form.is_valid():
+        try:
+            client = actions.do_create_client(**form.cleaned_client(), actor=request.user)
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(request, _("The client record was created."))
+            return redirect("clients:client_detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": None})
+
+
+@login_required
+@require_safe
+def client_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    client = _read(request, access.access_client(request.user, pk), ClientPage.DETAIL)
+    page = queries.client_page(request.user, client)
+    return render(request, "clients/client_detail.html", {"page": page, "client": client})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    client = _read(request, access.access_client_for_edit(request.user, pk), ClientPage.EDIT)
+    form = ClientEditForm(_posted(request), initial=ClientEditForm.initial_for(client))
+    if form.is_bound and form.is_valid():
+        try:
+            actions.do_update_client(
+                client,
+                form.cleaned_client(),
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(request, _("The client record was corrected."))
+            return redirect("clients:client_detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_point_add(request: StaffRequest, pk: int) -> HttpResponse:
+    client = _read(
+        request,
+        access.access_client_for_contact_points(request.user, pk),
+        ClientPage.CONTACT_POINT,
+    )
+    form = ContactPointForm(_posted(request))
+    if form.is_bound and form.is_valid():
+        try:
+            actions.do_add_contact_point(client, **form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(request, _("The contact point was added."))
+            return redirect("clients:client_detail", pk=client.pk)
+    return render(request, "clients/contact_point_form.html", {"form": form, "client": client})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_point_end(request: StaffRequest, pk: int, contact_point_pk: int) -> HttpResponse:
+    client = _read(
+        request,
+        access.access_client_for_contact_points(request.user, pk),
+        ClientPage.CONTACT_POINT,
+    )
+    contact_point = access.access_contact_point_for_edit(request.user, client, contact_point_pk)
+    form = EndContactPointForm(_posted(request))
+    if form.is_bound and form.is_valid():
+        try:
+            actions.do_end_contact_point(
+                contact_point, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The contact point was ended; it is kept in the history."))
+            return redirect("clients:client_detail", pk=client.pk)
+    return render(
+        request,
+        "clients/contact_point_end.html",
+        {"form": form, "client": client, "contact_point": contact_point},
+    )
