@@ -47,12 +47,13 @@ def make_unit(organization: Any) -> Callable[..., Any]:
 
 @pytest.fixture
 def make_member(make_user: Callable[..., Any]) -> Callable[..., Any]:
-    """``make_member(unit, role=..., is_manager=False)`` → a staff user working in ``unit``."""
+    """``make_member(unit, role=..., is_manager=False)`` → a staff user working in ``unit`` (by
+    default an officer, a unit manager when ``is_manager``; ``role=None`` for no role)."""
     from comptoir.accounts.roles import Role
     from comptoir.inventory.models import UnitMembership
 
-    def build(unit: Any, *, role: Any = None, is_manager: bool = False, **fields: Any) -> Any:
-        if role is None:
+    def build(unit: Any, *, role: Any = "default", is_manager: bool = False, **fields: Any) -> Any:
+        if role == "default":
             role = Role.UNIT_MANAGER if is_manager else Role.CLIENT_SERVICE_OFFICER
         user = make_user(role, **fields)
         if unit is not None:
