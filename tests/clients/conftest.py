@@ -52,9 +52,11 @@ def make_client(db: None) -> Callable[..., Any]:
             "preferred_language": "fr",
             "segment": "public",
         }
-        if fields.get("kind") == "organization":
+        if fields.get("is_anonymous"):
+            pass
+        elif fields.get("kind") == "organization":
             values["organization_name"] = "Coopérative Laval"
-        elif not fields.get("is_anonymous"):
+        else:
             values["family_name"] = "Tremblay"
         values.update(fields)
         client = do_create_client(**values, actor=None)

@@ -94,7 +94,7 @@ def test_the_start_of_a_phone_number_gives_its_e164_prefix(typed: str, prefixes:
     ("typed", "is_phone"),
     [("(613) 555", True), ("613", True), ("61", False), ("Gagné", False), ("K1A 0B1", False)],
 )
-def test_what_looks_like_a_phone_number(typed: str, is_phone: bool) -> None:  # noqa: FBT001
+def test_what_looks_like_a_phone_number(typed: str, is_phone: bool) -> None:
     assert looks_like_phone(typed) is is_phone
 
 
