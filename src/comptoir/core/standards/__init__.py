@@ -21,9 +21,11 @@ from comptoir.core.standards.evaluation import (
     Evaluation,
     NotApplicableReason,
     Outcome,
+    UnitSegment,
     calendar_for,
     clock_facts,
     evaluate,
+    unit_segments,
 )
 from comptoir.core.standards.model import (
     CHANNELS,
@@ -68,9 +70,11 @@ __all__ = [
     "StandardErrorCode",
     "StandardRule",
     "StandardType",
+    "UnitSegment",
     "calendar_for",
     "clock_facts",
     "evaluate",
     "evaluate_batch",
     "parse_channel",
+    "unit_segments",
 ]

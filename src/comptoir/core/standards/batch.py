@@ -13,6 +13,10 @@ optionally the elapsed and remaining time, equal to :func:`~comptoir.core.standa
 case by case (the tests compare them on random timelines). Due instants and business time come from
 ``due_at_batch`` and ``business_time_between_batch`` of ``comptoir.core.businesstime``, one call per
 calendar (cases are grouped by the calendar the rule picks for them).
+
+A rule counted in the calendar of the unit holding the case at each moment
+(``CalendarScope.CURRENT_UNIT``) changes calendar in the middle of a case: the batch path refuses
+it with the business-time error ``unsupported_in_batch``; evaluate those cases one at a time.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import numpy.typing as npt
 
 from comptoir.core.businesstime import (
     AnyCalendar,
+    BusinessTimeError,
+    ErrorCode,
     TimeUnit,
     business_time_between_batch,
     due_at_batch,
@@ -271,6 +277,8 @@ def evaluate_batch(
     measure_durations: bool = False,
 ) -> BatchEvaluation:
     """Evaluate every case of ``columns`` against ``rule`` as of ``as_of`` (see module doc)."""
+    if rule.calendar.scope is CalendarScope.CURRENT_UNIT:
+        raise BusinessTimeError(ErrorCode.UNSUPPORTED_IN_BATCH, value=rule.standard_id)
     now = _utc64(as_of)
     resolver = CalendarTable(calendars) if isinstance(calendars, Mapping) else calendars
     size = len(columns)

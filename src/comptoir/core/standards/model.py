@@ -83,6 +83,9 @@ class CalendarScope(enum.StrEnum):
     RECEIVING_UNIT = "receiving_unit"
     SERVICE = "service"
     NAMED = "named"
+    #: The calendar of the unit holding the case at each moment: the entry unit's until an event
+    #: carries another unit (a referral), then that unit's (see ``evaluation.unit_segments``).
+    CURRENT_UNIT = "current_unit"
 
 
 def _aware(value: datetime, name: str) -> None:
@@ -246,7 +249,7 @@ class CalendarChoice:
 
     def ref_for(self, timeline: CaseTimeline) -> CalendarRef:
         match self.scope:
-            case CalendarScope.RECEIVING_UNIT:
+            case CalendarScope.RECEIVING_UNIT | CalendarScope.CURRENT_UNIT:
                 return CalendarRef(self.scope, timeline.unit)
             case CalendarScope.SERVICE:
                 return CalendarRef(self.scope, timeline.service_id)
