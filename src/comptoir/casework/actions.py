@@ -450,8 +450,8 @@ def do_revise_due_date(
     )
 
 
-def _resolution(outcome: object, data_gap: object) -> dict[str, object]:
-    outcome = _choice(outcome, Outcome, "invalid_outcome")
+def _resolution(code: object, data_gap: object) -> dict[str, object]:
+    outcome: Outcome = _choice(code, Outcome, "invalid_outcome")
     payload: dict[str, object] = {"outcome": outcome.value}
     if outcome is Outcome.UNANSWERABLE:
         if not data_gap:
@@ -530,3 +530,43 @@ def log_confidential_read(case: Case, *, user: User, page: str) -> None:
     """Every read of a confidential case is kept (who, when, which page)."""
     if case.is_confidential:
         CaseAccessLog.objects.create(case=case, user=user, at=timezone.now(), page=page)
+
+
+# --- the fast entry form ------------------------------------------------------------------------
+
+
+def do_enter_case(
+    *,
+    new_client: Mapping[str, str] | None = None,
+    actor: User,
+    **case_fields: Any,
+) -> tuple[Case, str]:
+    """The fast entry form's one write: the new client (with their email and phone) when one was
+    typed in, then the case (:func:`do_receive_case`), in one transaction."""
+    from comptoir.clients.actions import do_add_contact_point, do_create_client
+
+    with transaction.atomic():
+        if new_client is not None:
+            organization_name = (new_client.get("organization_name") or "").strip()
+            is_person = bool(
+                (new_client.get("given_name") or "").strip()
+                or (new_client.get("family_name") or "").strip()
+            )
+            client = do_create_client(
+                kind="person" if is_person or not organization_name else "organization",
+                given_name=new_client.get("given_name", "") if is_person else "",
+                family_name=new_client.get("family_name", "") if is_person else "",
+                organization_name="" if is_person else organization_name,
+                preferred_language=str(case_fields.get("language") or "en"),
+                segment="public",
+                actor=actor,
+            )
+            for kind in ("email", "phone"):
+                value = (new_client.get(kind) or "").strip()
+                if value:
+                    do_add_contact_point(
+                        client, kind=kind, value=value, is_primary=True, actor=actor
+                    )
+            case_fields["client"] = client
+            case_fields["is_anonymous"] = False
+        return do_receive_case(actor=actor, **case_fields)

@@ -11,6 +11,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("comptoir.inventory.urls")),
     path("", include("comptoir.clients.urls")),
+    path("", include("comptoir.casework.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

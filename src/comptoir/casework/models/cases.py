@@ -18,7 +18,7 @@ Who may see a case (``Case.objects.visible_to``), the one source of truth:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -62,8 +62,9 @@ class Priority(models.TextChoices):
     HIGH = "high", _("High")
 
 
-def member_unit_ids(user: AnyUser, *, managers_only: bool = False) -> models.QuerySet[object]:
-    """A subquery of the keys of the units the user is an active member (or manager) of."""
+def member_unit_ids(user: AnyUser, *, managers_only: bool = False) -> Any:
+    """A subquery of the keys of the units the user is an active member (or manager) of (a
+    subquery, not a join, so that an OR with it never repeats a row)."""
     from comptoir.inventory.models import UnitMembership
 
     if user.pk is None:

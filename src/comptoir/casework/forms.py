@@ -1,0 +1,208 @@
+"""Forms of the casework pages: the fast entry form and one small form per act on a case. They
+shape the input; the actions check the rules and say why they refuse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from comptoir import i18n
+from comptoir.casework import text
+from comptoir.casework.actions import MAX_MINUTES, MAX_TEXT
+from comptoir.casework.models import CHANNEL_CHOICES, Language, RequestType
+from comptoir.core.casework import CaseKind, DataGap, Outcome
+
+ANONYMOUS = "anonymous"
+NEW_CLIENT = "new"
+
+CASE_KIND_CHOICES = [(kind.value, text.CASE_KIND_LABELS[kind]) for kind in CaseKind]
+OUTCOME_CHOICES = [(outcome.value, text.OUTCOME_LABELS[outcome]) for outcome in Outcome]
+DATA_GAP_CHOICES = [
+    ("", _("Not applicable")),
+    *((g.value, text.DATA_GAP_LABELS[g]) for g in DataGap),
+]
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - a programming error otherwise
+    return field
+
+
+def _text_area(label: Any, *, required: bool = False, rows: int = 3) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def _minutes_field(*, required: bool) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Minutes spent"),
+        required=required,
+        min_value=1,
+        max_value=MAX_MINUTES,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input-short"}),
+    )
+
+
+class ClientSearchForm(forms.Form):
+    """The client look-up: a plain GET field (the page lists the matches as choices)."""
+
+    q = forms.CharField(
+        label=_("Find the client"),
+        required=False,
+        max_length=200,
+        help_text=_("A name, an email address or a phone number."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class CaseEntryForm(forms.Form):
+    """The fast entry form: who, what was asked and answered, resolved or not, time spent; the
+    service, kind, channel, unit and language come with defaults (channel telephone, an enquiry,
+    the user's unit, the page's language, the service last used)."""
+
+    client = forms.ChoiceField(label=_("Client"), widget=forms.RadioSelect)
+    description = _text_area(_("What was asked"), required=True)
+    answer = _text_area(_("What was answered"))
+    resolved_on_the_spot = forms.BooleanField(label=_("Resolved on the spot"), required=False)
+    minutes = _minutes_field(required=False)
+    # New client (when "New client" is chosen).
+    given_name = forms.CharField(label=_("Given name"), required=False, max_length=200)
+    family_name = forms.CharField(label=_("Family name"), required=False, max_length=200)
+    organization_name = forms.CharField(
+        label=_("Organization name"), required=False, max_length=300
+    )
+    email = forms.CharField(label=_("Email address"), required=False, max_length=320)
+    phone = forms.CharField(label=_("Phone number"), required=False, max_length=40)
+    # Defaults.
+    service = forms.TypedChoiceField(label=_("Service"), coerce=int)
+    kind = forms.ChoiceField(label=_("Kind of case"), choices=CASE_KIND_CHOICES, initial="enquiry")
+    channel = forms.ChoiceField(label=_("Channel"), choices=CHANNEL_CHOICES, initial="TEL")
+    entry_unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
+    language = forms.ChoiceField(label=_("Language of the case"), choices=Language.choices)
+    request_type = forms.ModelChoiceField(
+        label=_("Request type"), required=False, queryset=RequestType.objects.none()
+    )
+    is_confidential = forms.BooleanField(label=_("Confidential"), required=False)
+
+    NEW_CLIENT_FIELDS = ("given_name", "family_name", "organization_name", "email", "phone")
+    DEFAULT_FIELDS = (
+        "service",
+        "kind",
+        "channel",
+        "entry_unit",
+        "language",
+        "request_type",
+        "is_confidential",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        clients: list[Any],
+        services: list[tuple[int, str]],
+        units: list[Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.clients = {str(client.pk): client for client in clients}
+        _choice_field(self, "client").choices = [
+            *((key, client.display_name) for key, client in self.clients.items()),
+            (ANONYMOUS, _("Anonymous (the client gives no name)")),
+            (NEW_CLIENT, _("New client (fill in below)")),
+        ]
+        _choice_field(self, "service").choices = services
+        _choice_field(self, "entry_unit").choices = [
+            (unit.pk, i18n.pick_field(unit, "name")) for unit in units
+        ]
+        queryset = RequestType.objects.filter(is_active=True).order_by("position", "code")
+        self.fields["request_type"].queryset = queryset  # type: ignore[attr-defined]
+        self.fields["request_type"].label_from_instance = lambda entry: entry.name  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("client") == NEW_CLIENT and not any(
+            (data.get(name) or "").strip()
+            for name in ("given_name", "family_name", "organization_name")
+        ):
+            self.add_error("family_name", _("Give the new client's name."))
+        return data
+
+    def visible_group(self, names: tuple[str, ...]) -> list[Any]:
+        return [self[name] for name in names]
+
+    @property
+    def new_client_fields(self) -> list[Any]:
+        return self.visible_group(self.NEW_CLIENT_FIELDS)
+
+    @property
+    def default_fields(self) -> list[Any]:
+        return self.visible_group(self.DEFAULT_FIELDS)
+
+    @property
+    def main_fields(self) -> list[Any]:
+        return self.visible_group(
+            ("client", "description", "answer", "resolved_on_the_spot", "minutes")
+        )
+
+    @property
+    def defaults_have_errors(self) -> bool:
+        return any(self[name].errors for name in self.DEFAULT_FIELDS)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(label=_("Assign to"), coerce=int)
+
+    def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "assignee").choices = [
+            (member.pk, member.get_full_name() or member.get_username()) for member in members
+        ]
+
+
+class ReferForm(forms.Form):
+    to_unit = forms.TypedChoiceField(label=_("Refer to"), coerce=int)
+    reason = _text_area(_("Why it is referred"), required=True, rows=2)
+
+    def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "to_unit").choices = [
+            (unit.pk, i18n.pick_field(unit, "name")) for unit in units
+        ]
+
+
+class ReasonForm(forms.Form):
+    """Awaiting the client, resuming: an optional reason."""
+
+    reason = _text_area(_("Reason (optional)"), rows=2)
+
+
+class RequiredReasonForm(forms.Form):
+    """Reopening: a reason is required."""
+
+    reason = _text_area(_("Why it is reopened"), required=True, rows=2)
+
+
+class NoteForm(forms.Form):
+    text = _text_area(_("Note"), required=True)
+
+
+class LogTimeForm(forms.Form):
+    minutes = _minutes_field(required=True)
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOME_CHOICES, initial="delivered")
+    data_gap = forms.ChoiceField(
+        label=_("Why it could not be answered"),
+        choices=DATA_GAP_CHOICES,
+        required=False,
+        help_text=_("Only when the request could not be answered."),
+    )
+    reason = _text_area(_("Comment (optional)"), rows=2)

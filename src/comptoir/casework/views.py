@@ -1,0 +1,244 @@
+"""Casework pages: thin views that parse input, call one ``access_*`` function and at most one
+action or query, and render. Every page needs a signed-in account with ``casework.view_case``."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from comptoir import i18n
+from comptoir.accounts.models import User
+from comptoir.casework import access, actions, forms, queries
+from comptoir.clients.queries import find_clients
+from comptoir.inventory.models import Service, Unit
+
+#: The service last used in the entry form (the next case's default).
+LAST_SERVICE_KEY = "casework_last_service"
+
+
+class StaffRequest(HttpRequest):
+    user: User
+
+
+def _require_caseworker(request: HttpRequest) -> None:
+    if not access.can_work_cases(request.user):
+        raise PermissionDenied(_("Your account has no access to cases."))
+
+
+@login_required
+def my_queue(request: StaffRequest) -> HttpResponse:
+    _require_caseworker(request)
+    page = queries.my_queue(request.user, page=request.GET.get("page"))
+    return render(request, "casework/queue.html", {"queue": page})
+
+
+@login_required
+def unit_queue(request: StaffRequest, code: str) -> HttpResponse:
+    _require_caseworker(request)
+    unit = queries.unit_for_queue(request.user, code)
+    page = queries.unit_queue(
+        request.user, unit, which=request.GET.get("show", ""), page=request.GET.get("page")
+    )
+    return render(request, "casework/queue.html", {"queue": page})
+
+
+# --- fast entry ---------------------------------------------------------------------------------
+
+
+def _entry_form(request: StaffRequest, clients: list[Any]) -> forms.CaseEntryForm:
+    units = queries.my_units(request.user)
+    services = queries.entry_services(request.user)
+    keys = {key for key, _label in services}
+    last = request.session.get(LAST_SERVICE_KEY)
+    initial: dict[str, Any] = {
+        "kind": "enquiry",
+        "channel": "TEL",
+        "language": i18n.active_language(),
+        "entry_unit": units[0].pk if units else None,
+        "service": last if last in keys else (services[0][0] if len(services) == 1 else None),
+    }
+    if clients:
+        initial["client"] = str(clients[0].pk)
+    data = request.POST if request.method == "POST" else None
+    return forms.CaseEntryForm(
+        data, initial=initial, clients=clients, services=services, units=units
+    )
+
+
+def _chosen_clients(request: StaffRequest, query: str) -> list[Any]:
+    """The look-up's matches, plus the client chosen on a submitted form (so it stays valid)."""
+    clients = find_clients(request.user, query) if query else []
+    chosen = request.POST.get("client", "")
+    if chosen.isdigit() and all(str(c.pk) != chosen for c in clients):
+        from comptoir.clients.access import access_client
+
+        with contextlib.suppress(Http404):  # a client the user may not see is not offered
+            clients.append(access_client(request.user, int(chosen)))
+    return clients
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_entry(request: StaffRequest) -> HttpResponse:
+    _require_caseworker(request)
+    if not request.user.has_perm("casework.add_case"):
+        raise PermissionDenied(_("Your account may not record cases."))
+    search = forms.ClientSearchForm(request.GET)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    clients = _chosen_clients(request, query)
+    form = _entry_form(request, clients)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        units = {unit.pk: unit for unit in queries.my_units(request.user)}
+        unit = units.get(data["entry_unit"]) or Unit.objects.filter(pk=data["entry_unit"]).first()
+        choice = data["client"]
+        try:
+            case, _token = actions.do_enter_case(
+                new_client={name: data[name] for name in form.NEW_CLIENT_FIELDS}
+                if choice == forms.NEW_CLIENT
+                else None,
+                client=form.clients.get(choice),
+                is_anonymous=choice == forms.ANONYMOUS,
+                service=Service.objects.get(pk=data["service"]),
+                kind=data["kind"],
+                channel=data["channel"],
+                entry_unit=unit,
+                language=data["language"],
+                request_type=data["request_type"],
+                is_confidential=data["is_confidential"],
+                description=data["description"],
+                answer=data["answer"],
+                resolved_on_the_spot=data["resolved_on_the_spot"],
+                minutes=data["minutes"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            request.session[LAST_SERVICE_KEY] = data["service"]
+            messages.success(
+                request, _("Case %(reference)s is recorded.") % {"reference": case.reference}
+            )
+            return redirect("casework:case_detail", reference=case.reference)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "casework/case_entry.html",
+        {"form": form, "search": search, "query": query, "clients": clients},
+        status=status,
+    )
+
+
+# --- the case page ------------------------------------------------------------------------------
+
+#: The act forms of the case page, by the act's name in the address.
+ACTS = ("assign", "take", "refer", "await", "resume", "note", "time", "resolve", "reopen")
+
+
+def _act_forms(page: queries.CasePage, data: Any = None, act: str = "") -> dict[str, Any]:
+    def bound(name: str) -> Any:
+        return data if name == act else None
+
+    return {
+        "assign": forms.AssignForm(bound("assign"), members=page.members, prefix="assign"),
+        "refer": forms.ReferForm(bound("refer"), units=page.referral_units, prefix="refer"),
+        "await": forms.ReasonForm(bound("await"), prefix="await"),
+        "resume": forms.ReasonForm(bound("resume"), prefix="resume"),
+        "note": forms.NoteForm(bound("note"), prefix="note"),
+        "time": forms.LogTimeForm(bound("time"), prefix="time"),
+        "resolve": forms.ResolveForm(bound("resolve"), prefix="resolve"),
+        "reopen": forms.RequiredReasonForm(bound("reopen"), prefix="reopen"),
+    }
+
+
+@login_required
+def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
+    _require_caseworker(request)
+    case = access.access_case_by_reference(request.user, reference, page="case")
+    if case.reference != reference:
+        return redirect("casework:case_detail", reference=case.reference)
+    page = queries.case_page(request.user, case)
+    return render(request, "casework/case_detail.html", {"page": page, "forms": _act_forms(page)})
+
+
+def _perform(request: StaffRequest, case: Any, act: str, form: Any, page: Any) -> None:
+    user = request.user
+    data = form.cleaned_data if form is not None else {}
+    if act == "take":
+        actions.do_assign_case(case, user, actor=user)
+    elif act == "assign":
+        assignee = next((m for m in page.members if m.pk == data["assignee"]), None)
+        if assignee is None:
+            raise Http404(_("No such staff member."))
+        actions.do_assign_case(case, assignee, actor=user)
+    elif act == "refer":
+        to_unit = next((u for u in page.referral_units if u.pk == data["to_unit"]), None)
+        if to_unit is None:
+            raise Http404(_("No such unit."))
+        actions.do_refer_case(case, to_unit, actor=user, reason=data["reason"])
+    elif act == "await":
+        actions.do_await_client(case, actor=user, reason=data["reason"])
+    elif act == "resume":
+        actions.do_resume_case(case, actor=user, reason=data["reason"])
+    elif act == "note":
+        actions.do_add_note(case, data["text"], actor=user)
+    elif act == "time":
+        actions.do_log_time(case, data["minutes"], actor=user)
+    elif act == "resolve":
+        actions.do_resolve_case(
+            case, data["outcome"], data["data_gap"] or None, actor=user, reason=data["reason"]
+        )
+    elif act == "reopen":
+        actions.do_reopen_case(case, data["reason"], actor=user)
+
+
+#: The confirmation of each act, shown after it is recorded.
+def _done(act: str) -> str:
+    return {
+        "take": _("The case is yours."),
+        "assign": _("The case is assigned."),
+        "refer": _("The case is referred."),
+        "await": _("The case is waiting for the client."),
+        "resume": _("Work on the case resumed."),
+        "note": _("The note is added."),
+        "time": _("The time is recorded."),
+        "resolve": _("The case is resolved."),
+        "reopen": _("The case is reopened."),
+    }[act]
+
+
+@login_required
+@require_POST
+def case_act(request: StaffRequest, reference: str, act: str) -> HttpResponse:
+    _require_caseworker(request)
+    if act not in ACTS:
+        raise Http404(_("No such act."))
+    case = access.access_case_for_edit(request.user, reference, page="case")
+    page = queries.case_page(request.user, case)
+    act_forms = _act_forms(page, request.POST, act)
+    form = act_forms.get(act)
+    if form is None or form.is_valid():
+        try:
+            _perform(request, case, act, form, page)
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect("casework:case_detail", reference=case.reference)
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _done(act))
+            return redirect("casework:case_detail", reference=case.reference)
+    return render(
+        request,
+        "casework/case_detail.html",
+        {"page": page, "forms": act_forms, "failed": act},
+        status=400,
+    )
