@@ -283,3 +283,45 @@ def test_a_case_error_is_a_validation_error_with_a_stable_code(case, officer):
     with pytest.raises(ValidationError) as refused:
         actions.do_reopen_case(case, "x", actor=officer)
     assert refused.value.code == "invalid_transition"
+
+
+def test_acknowledging_and_unassigning(case, officer, make_member, unit):
+    actions.do_acknowledge(case, actor=officer)
+    with pytest.raises(CaseError):
+        actions.do_acknowledge(case, actor=officer)
+    actions.do_assign_case(case, officer, actor=officer)
+    colleague = make_member(unit)
+    with pytest.raises(CaseError) as refused:
+        actions.do_unassign_case(case, actor=colleague)
+    assert refused.value.code == "may_not_assign"
+    actions.do_unassign_case(case, actor=officer)
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.status, stored.owner_id) == ("open", None)
+
+
+def test_reference_numbers_are_drawn_among_the_eight_character_codes():
+    from comptoir.core.casework import make_reference, reference_numbers
+
+    numbers = reference_numbers(actions.REFERENCE_LENGTH)
+    for _draw in range(50):
+        number = actions.draw_reference_number()
+        assert number in numbers
+        assert len(make_reference(number).replace("-", "")) == 8
+
+
+def test_a_refused_entry_does_not_keep_the_new_client(service, unit, officer):
+    from comptoir.clients.models import Client
+
+    with pytest.raises(CaseError):
+        actions.do_enter_case(
+            new_client={"family_name": "Tremblay", "phone": "(613) 555-0100"},
+            service=service,
+            kind="enquiry",
+            channel="TEL",
+            entry_unit=unit,
+            language="fr",
+            tier=7,
+            actor=officer,
+        )
+    assert not Client.objects.exists()
+    assert not Case.objects.exists()
