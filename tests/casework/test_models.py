@@ -61,9 +61,9 @@ def test_the_trigger_migration_can_be_reversed_and_applied_again(case):
         def __init__(self):
             self.connection = connection
 
-        def execute(self, sql):
+        def execute(self, sql, params=()):
             with connection.cursor() as cursor:
-                cursor.execute(sql)
+                cursor.execute(sql, params)
 
     migration = importlib.import_module("comptoir.casework.migrations.0002_append_only")
     migration.drop_triggers(None, Editor())

@@ -17,12 +17,14 @@ def create_triggers(apps, schema_editor):
         schema_editor.execute(
             f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             "BEGIN RAISE EXCEPTION 'casework: % is append-only (% refused)', TG_TABLE_NAME, TG_OP "
-            "USING ERRCODE = 'integrity_constraint_violation'; END; $$"
+            "USING ERRCODE = 'integrity_constraint_violation'; END; $$",
+            params=None,  # no parameters: the "%" of RAISE are not placeholders
         )
         for table in TABLES:
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()"
+                f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()",
+                params=None,
             )
     elif vendor == "sqlite":
         for table in TABLES:
