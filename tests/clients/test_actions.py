@@ -134,6 +134,7 @@ def test_contact_points_are_normalized(make_client: Any) -> None:
         ({"kind": "address", "city": "Ottawa", "postal_code": "D1A 0B1"}, "invalid_postal_code"),
         ({"kind": "address", "city": "Ottawa"}, "postal_code_required"),
         ({"kind": "email", "value": ""}, "required"),
+        ({"kind": "address", "city": "Paris", "country": "F1"}, "invalid_country"),
     ],
 )
 def test_a_bad_contact_point_is_refused_and_nothing_is_stored(

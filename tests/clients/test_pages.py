@@ -255,3 +255,14 @@ def test_a_contact_point_of_another_client_is_not_found(
     client.force_login(make_staff())
     other = first.contact_points.get()
     assert client.get(f"/en/clients/{second.pk}/contact-points/{other.pk}/end/").status_code == 404
+
+
+def test_contact_points_need_their_own_view_permission(
+    client: Any, make_staff: Any, make_client: Any
+) -> None:
+    record = make_client(family_name="Gagné", email="marie@example.ca")
+    client.force_login(make_staff("clients.view_client"))
+    assert "marie@example.ca" not in client.get(f"/en/clients/{record.pk}/").content.decode()
+    assert "marie@example.ca" not in client.get("/en/clients/").content.decode()
+    client.force_login(make_staff("clients.view_client", "clients.view_contactpoint"))
+    assert "marie@example.ca" in client.get(f"/en/clients/{record.pk}/").content.decode()

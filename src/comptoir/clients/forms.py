@@ -39,7 +39,17 @@ class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # gen
         return f"{full_name} ({obj.username})" if full_name else obj.username
 
 
-class ClientForm(forms.Form):
+class RefusalForm(forms.Form):
+    def add_refusal(self, error: ValidationError) -> None:
+        """Show an action's refusal on its fields (or above the form)."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error.error_list)
+
+
+class ClientForm(RefusalForm):
     """A new client record."""
 
     kind = forms.ChoiceField(
@@ -92,14 +102,6 @@ class ClientForm(forms.Form):
         data.pop("reason", None)
         return data
 
-    def add_refusal(self, error: ValidationError) -> None:
-        """Show an action's refusal on its fields (or above the form)."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error.error_list)
-
 
 class ClientEditForm(ClientForm):
     """A correction of a client record, with its reason."""
@@ -127,7 +129,7 @@ class ClientEditForm(ClientForm):
         }
 
 
-class ContactPointForm(forms.Form):
+class ContactPointForm(RefusalForm):
     kind = forms.ChoiceField(
         label=_("Kind of contact point"), choices=ContactPointKind.choices, widget=forms.RadioSelect
     )
@@ -160,8 +162,6 @@ class ContactPointForm(forms.Form):
         help_text=_("The two-letter country code (CA for Canada)."),
     )
     is_primary = forms.BooleanField(label=_("Primary contact point of this kind"), required=False)
-
-    add_refusal = ClientForm.add_refusal
 
 
 class EndContactPointForm(forms.Form):

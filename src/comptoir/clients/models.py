@@ -478,6 +478,13 @@ class ContactPoint(models.Model):
         field = "postal_code" if self.kind == ContactPointKind.ADDRESS else "value"
         if self.kind == ContactPointKind.ADDRESS:
             self.country = (self.country or "CA").strip().upper()
+            if not (len(self.country) == 2 and self.country.isascii() and self.country.isalpha()):
+                errors["country"] = [
+                    ValidationError(
+                        _("Give the two-letter country code, such as CA or FR."),
+                        code="invalid_country",
+                    )
+                ]
             if self.country == "CA" and not self.postal_code.strip():
                 errors["postal_code"] = [
                     ValidationError(

@@ -119,8 +119,13 @@ def matching_clients(user: AnyUser, text: str) -> QuerySet[Client]:
     )
 
 
-def _with_primary_points(queryset: QuerySet[Client]) -> QuerySet[Client]:
-    return queryset.select_related("account_manager").prefetch_related(
+def _with_primary_points(queryset: QuerySet[Client], user: AnyUser) -> QuerySet[Client]:
+    """The clients with their account manager and, for staff who may see contact points, their
+    primary contact points (``primary_contact_points``)."""
+    queryset = queryset.select_related("account_manager")
+    if not user.has_perm("clients.view_contactpoint"):
+        return queryset
+    return queryset.prefetch_related(
         Prefetch(
             "contact_points",
             queryset=ContactPoint.objects.filter(is_active=True, is_primary=True),
@@ -135,7 +140,7 @@ def find_clients(user: AnyUser, text: str, *, limit: int = 10) -> list[Client]:
     if not text.strip():
         return []
     bounded = max(1, min(limit, MAX_SUGGESTIONS))
-    return list(_with_primary_points(matching_clients(user, text))[:bounded])
+    return list(_with_primary_points(matching_clients(user, text), user)[:bounded])
 
 
 def count_anonymous_clients(user: AnyUser) -> int:
@@ -153,7 +158,7 @@ class ClientListPage:
 def client_list(user: AnyUser, query: str, page_number: Any) -> ClientListPage:
     """The client search page: every client the user may see, or those matching ``query``,
     :data:`PAGE_SIZE` a page."""
-    paginator = Paginator(_with_primary_points(matching_clients(user, query)), PAGE_SIZE)
+    paginator = Paginator(_with_primary_points(matching_clients(user, query), user), PAGE_SIZE)
     return ClientListPage(
         query=query.strip(), page=paginator.get_page(page_number), may_add=can_add_clients(user)
     )
@@ -186,12 +191,12 @@ class ClientRecordPage:
 
 
 def _client_history(client: Client) -> list[HistoryEntry]:
+    entries: list[HistoryEntry] = []
     records = list(
         client.history.select_related("history_user").order_by("-history_date", "-history_id")[
             : HISTORY_LIMIT + 1
         ]
     )
-    entries = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         if len(entries) == HISTORY_LIMIT:
             break
@@ -205,7 +210,7 @@ def _client_history(client: Client) -> list[HistoryEntry]:
                 )
             )
             continue
-        fields = [Client._meta.get_field(name) for name in CORRECTABLE_FIELDS]
+        fields = [f for f in Client._meta.concrete_fields if f.name in CORRECTABLE_FIELDS]
         changed = tuple(
             str(f.verbose_name)
             for f in fields
@@ -248,14 +253,17 @@ def _contact_point_history(client: Client) -> list[HistoryEntry]:
 def client_page(user: AnyUser, client: Client) -> ClientRecordPage:
     """A client's page (``client`` obtained through ``access_client``)."""
     points = client.contact_points.order_by("kind", "-is_primary", "pk")
+    if not user.has_perm("clients.view_contactpoint"):
+        points = points.none()  # (the history below leaves their entries out too)
     visible = Client.objects.visible_to(user).values("pk")
     if client.kind == ClientKind.ORGANIZATION:
         contacts = Contact.objects.filter(organization=client, person__in=visible)
     else:
         contacts = Contact.objects.filter(person=client, organization__in=visible)
     contacts = contacts.active().select_related("person", "organization")[:CLIENT_PAGE_LIMIT]
+    may_see_points = user.has_perm("clients.view_contactpoint")
     history = sorted(
-        _client_history(client) + _contact_point_history(client),
+        _client_history(client) + (_contact_point_history(client) if may_see_points else []),
         key=lambda entry: entry.at,
         reverse=True,
     )[:HISTORY_LIMIT]
