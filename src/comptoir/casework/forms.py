@@ -78,8 +78,18 @@ class CaseEntryForm(forms.Form):
     organization_name = forms.CharField(
         label=_("Organization name"), required=False, max_length=300
     )
-    email = forms.CharField(label=_("Email address"), required=False, max_length=320)
-    phone = forms.CharField(label=_("Phone number"), required=False, max_length=40)
+    email = forms.CharField(
+        label=_("Email address"),
+        required=False,
+        max_length=320,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
     # Defaults.
     service = forms.TypedChoiceField(label=_("Service"), coerce=int)
     kind = forms.ChoiceField(label=_("Kind of case"), choices=CASE_KIND_CHOICES, initial="enquiry")

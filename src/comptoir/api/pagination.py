@@ -1,0 +1,83 @@
+"""The one paginator of the API: ``limit`` (1 to 100, default 25) and either ``page`` (from 1)
+or ``cursor`` (opaque, from a ``next`` link); answers ``{"items", "count", "next"}``.
+
+A cursor continues after the last row seen (ordered by primary key), so rows added meanwhile
+neither repeat nor shift the next page; ``page`` is offered for people paging by hand.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Schema
+
+from comptoir.api.errors import ApiError, ErrorCode
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 100
+
+
+class PageParams(Schema):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    page: int | None = Field(None, ge=1)
+    cursor: str | None = Field(None, max_length=100)
+
+
+def _encode(pk: int) -> str:
+    return base64.urlsafe_b64encode(str(pk).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        return int(text)
+    except ValueError as error:
+        raise ApiError(
+            400, ErrorCode.VALIDATION, fields={"cursor": [_("This cursor is not valid.")]}
+        ) from error
+
+
+def _next_url(request: HttpRequest, **changes: Any) -> str:
+    query = request.GET.copy()
+    for name in ("page", "cursor"):
+        query.pop(name, None)
+    for name, value in changes.items():
+        query[name] = str(value)
+    return request.build_absolute_uri(f"{request.path}?{urlencode(sorted(query.items()))}")
+
+
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    params: PageParams,
+    serialize: Callable[[Any], Any],
+) -> dict[str, Any]:
+    """One page of ``queryset`` (ordered here by primary key) as the API's page shape."""
+    if params.page is not None and params.cursor is not None:
+        raise ApiError(
+            400,
+            ErrorCode.VALIDATION,
+            fields={"cursor": [_("Send either a page or a cursor, not both.")]},
+        )
+    ordered = queryset.order_by("pk")
+    count = ordered.count()
+    if params.page is not None:
+        start = (params.page - 1) * params.limit
+        rows = list(ordered[start : start + params.limit + 1])
+        more = len(rows) > params.limit
+        rows = rows[: params.limit]
+        next_url = _next_url(request, page=params.page + 1) if more else None
+    else:
+        if params.cursor is not None:
+            ordered = ordered.filter(pk__gt=_decode(params.cursor))
+        rows = list(ordered[: params.limit + 1])
+        more = len(rows) > params.limit
+        rows = rows[: params.limit]
+        next_url = _next_url(request, cursor=_encode(rows[-1].pk)) if more else None
+    return {"items": [serialize(row) for row in rows], "count": count, "next": next_url}
