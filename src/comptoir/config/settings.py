@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "comptoir.clients",
     "comptoir.casework",
     "comptoir.measurement",
+    "ninja",  # the API docs page and its assets, served from this site (no CDN)
+    "comptoir.api",
 ]
 
 MIDDLEWARE = [
