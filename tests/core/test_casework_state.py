@@ -148,6 +148,9 @@ def test_allowed_kinds_table() -> None:
     assert allowed_kinds(derive_state(log(K.RESOLVED))) == anywhere | {K.REOPENED}
     check_next(derive_state(log(K.RESOLVED)), K.REOPENED)  # allowed: no error
     check_next(derive_state(log()), "assigned")  # type: ignore[arg-type]  # a stored code
+    with pytest.raises(CaseworkError) as caught:
+        check_next(derive_state(log()), "teleported")  # type: ignore[arg-type]
+    assert caught.value.code is CaseworkErrorCode.UNKNOWN_KIND
 
 
 def test_order_is_at_then_sequence() -> None:

@@ -123,14 +123,38 @@ def allowed_kinds(state: CaseState) -> frozenset[EventKind]:
 
 def check_next(state: CaseState, kind: EventKind) -> None:
     """Raise ``invalid_transition`` unless an event of ``kind`` may be recorded next."""
-    if EventKind(kind) not in allowed_kinds(state):
+    try:
+        kind = EventKind(kind)
+    except ValueError as error:
+        raise CaseworkError(CaseworkErrorCode.UNKNOWN_KIND, value=kind) from error
+    if kind not in allowed_kinds(state):
         raise CaseworkError(
-            CaseworkErrorCode.INVALID_TRANSITION, kind=str(kind), status=state.status.value
+            CaseworkErrorCode.INVALID_TRANSITION, kind=kind.value, status=state.status.value
         )
 
 
 def _gap(value: object) -> DataGap | None:
     return None if value is None else DataGap(str(value))
+
+
+def _corrected_resolution(
+    resolution: tuple[Outcome, DataGap | None], payload: Mapping[str, object]
+) -> tuple[Outcome, DataGap | None]:
+    """A resolution's (outcome, data gap) after a correction: a gap only when unanswerable."""
+    old_outcome, old_gap = resolution
+    outcome = Outcome(str(payload.get("outcome", old_outcome)))
+    if "data_gap" in payload:
+        gap = _gap(payload["data_gap"])
+    else:
+        gap = old_gap if outcome is Outcome.UNANSWERABLE else None
+    if gap is not None and outcome is not Outcome.UNANSWERABLE:
+        raise CaseworkError(
+            CaseworkErrorCode.INVALID_PAYLOAD,
+            kind=EventKind.CORRECTED.value,
+            field="data_gap",
+            value=gap.value,
+        )
+    return outcome, gap
 
 
 def derive_state(events: Sequence[EventFact]) -> CaseState:
@@ -167,59 +191,38 @@ def derive_state(events: Sequence[EventFact]) -> CaseState:
     entries: dict[int, tuple[int | None, int]] = {}  # time_spent: (actor, minutes)
     revisions: dict[int, tuple[str, datetime]] = {}  # due_date_revised: (standard_id, due_at)
     resolutions: dict[int, tuple[Outcome, DataGap | None]] = {}
-    allowed = _ALLOWED
+    table = _ALLOWED
+    allowed = table[status, False, False]
+    # Local names: this loop runs for every event of every case a page or a list shows.
+    note, message_in, message_out = EventKind.NOTE, EventKind.MESSAGE_IN, EventKind.MESSAGE_OUT
+    time_spent, revised, corrected = (
+        EventKind.TIME_SPENT,
+        EventKind.DUE_DATE_REVISED,
+        EventKind.CORRECTED,
+    )
+    open_, assigned, awaiting = Status.OPEN, Status.ASSIGNED, Status.AWAITING_CLIENT
     for event in ordered[1:]:
         kind = event.kind
-        if kind not in allowed[status, owner is not None, acknowledged_at is not None]:
+        if kind not in allowed:
             raise CaseworkError(
                 CaseworkErrorCode.INVALID_TRANSITION, kind=kind.value, status=status.value
             )
         payload = event.payload  # checked kind by kind when the EventFact was built
-        if kind is EventKind.NOTE or kind is EventKind.MESSAGE_IN or kind is EventKind.MESSAGE_OUT:
+        # Events allowed in every status change no status: the allowed kinds stay the same.
+        if kind is note or kind is message_in or kind is message_out:
             continue
-        if kind is EventKind.TIME_SPENT:
+        if kind is time_spent:
             correctable[event.sequence] = kind
             entries[event.sequence] = (event.actor, cast(int, payload["minutes"]))
-        elif kind is EventKind.ASSIGNED:
-            owner = cast(int, payload["assignee"])
-            if status is Status.OPEN:
-                status = Status.ASSIGNED
-        elif kind is EventKind.UNASSIGNED or kind is EventKind.REFERRED:
-            owner = None
-            if status is Status.ASSIGNED:
-                status = Status.OPEN
-            if kind is EventKind.REFERRED:
-                unit = str(payload["to_unit"])
-        elif kind is EventKind.ACKNOWLEDGED:
-            acknowledged_at = event.at
-        elif kind is EventKind.AWAITING_CLIENT:
-            status = Status.AWAITING_CLIENT
-            awaiting_since = event.at
-        elif kind is EventKind.RESUMED or kind is EventKind.RESOLVED:
-            if awaiting_since is not None:
-                pauses.append((awaiting_since, event.at))
-                awaiting_since = None
-            if kind is EventKind.RESUMED:
-                status = Status.ASSIGNED if owner is not None else Status.OPEN
-            else:
-                status = Status.RESOLVED
-                resolved_at = event.at
-                outcome = Outcome(str(payload["outcome"]))
-                data_gap = _gap(payload.get("data_gap"))
-                resolution_sequence = event.sequence
-                correctable[event.sequence] = kind
-                resolutions[event.sequence] = (outcome, data_gap)
-        elif kind is EventKind.REOPENED:
-            status = Status.ASSIGNED if owner is not None else Status.OPEN
-            resolved_at = outcome = data_gap = resolution_sequence = None
-            reopen_count += 1
-        elif kind is EventKind.DUE_DATE_REVISED:
+            continue
+        if kind is revised:
             correctable[event.sequence] = kind
             revisions[event.sequence] = (
                 str(payload["standard_id"]),
                 payload_instant(kind, payload, "due_at"),
             )
-        elif kind is EventKind.CORRECTED:
+            continue
+        if kind is corrected:
             target = cast(int, payload["corrects"])
             target_kind = correctable.get(target)
             if target_kind is None or not (
@@ -231,31 +234,52 @@ def derive_state(events: Sequence[EventFact]) -> CaseState:
                     corrects=target,
                     kind=None if target_kind is None else target_kind.value,
                 )
-            if target_kind is EventKind.TIME_SPENT:
+            if target_kind is time_spent:
                 actor, _ = entries[target]
                 entries[target] = (actor, cast(int, payload["minutes"]))
-            elif target_kind is EventKind.DUE_DATE_REVISED:
+            elif target_kind is revised:
                 standard_id, _ = revisions[target]
                 revisions[target] = (standard_id, payload_instant(kind, payload, "due_at"))
             else:
-                old_outcome, old_gap = resolutions[target]
-                new_outcome = Outcome(str(payload.get("outcome", old_outcome)))
-                if "data_gap" in payload:
-                    new_gap = _gap(payload["data_gap"])
-                else:
-                    new_gap = old_gap if new_outcome is Outcome.UNANSWERABLE else None
-                if new_gap is not None and new_outcome is not Outcome.UNANSWERABLE:
-                    raise CaseworkError(
-                        CaseworkErrorCode.INVALID_PAYLOAD,
-                        kind=kind.value,
-                        field="data_gap",
-                        value=new_gap.value,
-                    )
-                resolutions[target] = (new_outcome, new_gap)
+                corrected_resolution = _corrected_resolution(resolutions[target], payload)
+                resolutions[target] = corrected_resolution
                 if target == resolution_sequence:
-                    outcome, data_gap = new_outcome, new_gap
-        else:  # RECEIVED is never allowed after the first event
-            raise AssertionError(kind)  # pragma: no cover
+                    outcome, data_gap = corrected_resolution
+            continue
+        if kind is EventKind.ASSIGNED:
+            owner = cast(int, payload["assignee"])
+            if status is open_:
+                status = assigned
+        elif kind is EventKind.UNASSIGNED or kind is EventKind.REFERRED:
+            owner = None
+            if status is assigned:
+                status = open_
+            if kind is EventKind.REFERRED:
+                unit = str(payload["to_unit"])
+        elif kind is EventKind.ACKNOWLEDGED:
+            acknowledged_at = event.at
+        elif kind is EventKind.AWAITING_CLIENT:
+            status = awaiting
+            awaiting_since = event.at
+        elif kind is EventKind.RESUMED or kind is EventKind.RESOLVED:
+            if awaiting_since is not None:
+                pauses.append((awaiting_since, event.at))
+                awaiting_since = None
+            if kind is EventKind.RESUMED:
+                status = assigned if owner is not None else open_
+            else:
+                status = Status.RESOLVED
+                resolved_at = event.at
+                outcome = Outcome(str(payload["outcome"]))
+                data_gap = _gap(payload.get("data_gap"))
+                resolution_sequence = event.sequence
+                correctable[event.sequence] = kind
+                resolutions[event.sequence] = (outcome, data_gap)
+        else:  # REOPENED; RECEIVED is never allowed after the first event
+            status = assigned if owner is not None else open_
+            resolved_at = outcome = data_gap = resolution_sequence = None
+            reopen_count += 1
+        allowed = table[status, owner is not None, acknowledged_at is not None]
     if awaiting_since is not None:
         pauses.append((awaiting_since, None))
     by_actor: dict[int, int] = {}
