@@ -212,7 +212,9 @@ def test_a_correction_needs_a_reason_and_shows_in_the_history(
 def test_a_contact_point_is_added_and_ended(client: Any, make_staff: Any, make_client: Any) -> None:
     record = make_client(family_name="Gagné")
     client.force_login(make_staff())
-    assert client.get(f"/fr/clients/{record.pk}/contact-points/new/").status_code == 200
+    french = client.get(f"/fr/clients/{record.pk}/contact-points/new/")
+    assert french.status_code == 200
+    assert "Domicile" in french.content.decode()  # the label, not the home page ("Accueil")
     refused = client.post(
         f"/en/clients/{record.pk}/contact-points/new/",
         {

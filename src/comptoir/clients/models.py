@@ -18,7 +18,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -340,7 +340,7 @@ class ContactPointKind(models.TextChoices):
 
 class ContactPointLabel(models.TextChoices):
     WORK = "work", _("Work")
-    HOME = "home", _("Home")
+    HOME = "home", pgettext_lazy("contact point label", "Home")
     OTHER = "other", _("Other")
 
 
