@@ -338,3 +338,15 @@ def test_the_queues_take_the_same_number_of_queries_for_two_or_twenty_cases(
         make_case(unit, officer)
     assert _queue_queries(signed_in, url("my_queue")) == few_mine
     assert _queue_queries(signed_in, url("unit_queue", "front")) == few_unit
+
+
+def test_the_case_page_takes_the_same_number_of_queries_for_few_or_many_events(
+    signed_in, case, officer, make_unit
+):
+    actions.do_assign_case(case, officer, actor=officer)
+    actions.do_refer_case(case, make_unit("division"), actor=officer, reason="Expert.")
+    few = _queue_queries(signed_in, url("case_detail", case.reference))
+    for index in range(10):
+        actions.do_add_note(case, f"Note {index}", actor=officer)
+        actions.do_log_time(case, 3, actor=officer)
+    assert _queue_queries(signed_in, url("case_detail", case.reference)) == few
