@@ -4,11 +4,12 @@ idempotency key) and correction (with the version read)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from ninja.params.functions import Header as HeaderParam
 
 from comptoir.api.actions import run_idempotent
 from comptoir.api.auth import caller
@@ -161,7 +162,7 @@ def get_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
 def create_client(
     request: HttpRequest,
     payload: ClientIn,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+    idempotency_key: Annotated[str | None, HeaderParam(None, alias="Idempotency-Key")] = None,
 ) -> JsonResponse:
     user = caller(request)
     if not (can_view_clients(user) and user.has_perm("clients.add_client")):
@@ -206,7 +207,7 @@ def correct_client(
     request: HttpRequest,
     client_id: int,
     payload: ClientCorrection,
-    if_match: str | None = Header(None, alias="If-Match"),
+    if_match: Annotated[str | None, HeaderParam(None, alias="If-Match")] = None,
 ) -> dict[str, Any]:
     """Optimistic concurrency: the version read must still be the record's, else 409 and
     nothing changes."""
