@@ -19,6 +19,22 @@ if TYPE_CHECKING:
 #: Commands that compute without a database (no model, no system check), by the app they are in.
 STANDALONE_COMMANDS = {"standards": "comptoir.measurement"}
 
+#: Their subcommands that need no database; the others (``standards set-rule``, ``show-rule``)
+#: read and write service standards, so they run with the full settings.
+STANDALONE_SUBCOMMANDS = {"standards": frozenset({"due", "explain"})}
+
+
+def is_standalone(argv: list[str]) -> bool:
+    """Whether ``argv`` runs a database-free command: one of ``STANDALONE_COMMANDS`` whose
+    subcommand (its first argument that is not an option) is database-free, or none is given
+    (``comptoir standards --help``)."""
+    if len(argv) < 2 or argv[1] not in STANDALONE_COMMANDS:
+        return False
+    subcommand = next((arg for arg in argv[2:] if not arg.startswith("-")), None)
+    allowed = STANDALONE_SUBCOMMANDS.get(argv[1])
+    return subcommand is None or allowed is None or subcommand in allowed
+
+
 #: The exit status when the database cannot be opened or has no tables yet.
 EXIT_NO_DATABASE = 3
 
@@ -28,7 +44,7 @@ EXIT_NOT_CONFIGURED = 4
 
 def main() -> None:
     argv = [sys.argv[0], *sys.argv[1:]]
-    standalone = len(argv) > 1 and argv[1] in STANDALONE_COMMANDS
+    standalone = is_standalone(argv)
     if standalone and "DJANGO_SETTINGS_MODULE" not in os.environ:
         os.environ["DJANGO_SETTINGS_MODULE"] = "comptoir.config.settings_standalone"
     else:

@@ -30,6 +30,7 @@ from comptoir.core.opendata.programs import (
 from comptoir.core.opendata.schema import Resource as OpenDataResource
 from comptoir.core.opendata.validation import RuleCode
 from comptoir.core.opendata.validation import Severity as RuleSeverity
+from comptoir.core.standards import StandardRule
 from comptoir.inventory import importing
 from comptoir.inventory.errors import (
     FiscalYearApprovedError,
@@ -785,3 +786,28 @@ def do_load_program_codes(
         unchanged=len(listed) - len(new) - len(changed),
         removed=len(existing),
     )
+
+
+# --- the machine rule of a service standard ------------------------------------------------------
+
+
+@transaction.atomic
+def do_set_standard_rule(
+    standard: ServiceStandard, rule: StandardRule | None, *, actor: User | None
+) -> ServiceStandard:
+    """Set (or, with ``None``, clear) the machine rule of ``standard``: stored as exactly
+    ``rule.to_dict()``, with a history row naming ``actor``. The rule must measure this standard:
+    its ``standard_id`` is the standard's ``service_standard_id``."""
+    if rule is not None and rule.standard_id != standard.service_standard_id:
+        raise InventoryError(
+            _(
+                "The rule is for the standard %(rule_id)s, not for the standard %(standard_id)s; "
+                "nothing was changed."
+            ),
+            code="rule_for_another_standard",
+            params={"rule_id": rule.standard_id, "standard_id": standard.service_standard_id},
+        )
+    standard.rule = None if rule is None else rule.to_dict()
+    _with_history_user(standard, actor)
+    standard.save(update_fields=["rule"])
+    return standard

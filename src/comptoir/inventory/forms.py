@@ -8,6 +8,7 @@ import checks them, and the views show each violation on its field.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir import i18n
 from comptoir.accounts.models import User
+from comptoir.core.businesstime import TimeUnit, Within
 from comptoir.core.opendata.schema import (
     SERVICE_SCOPE_CHOICES,
     SERVICE_TYPE_CHOICES,
@@ -25,6 +27,7 @@ from comptoir.core.opendata.schema import (
     ValueKind,
     field_of,
 )
+from comptoir.core.standards import CalendarScope, StandardRule
 from comptoir.inventory.actions import SERVICE_YEAR_GUIDELINE_FIELDS
 from comptoir.inventory.models import (
     SERVICE_FIELDS_STORED,
@@ -39,6 +42,13 @@ from comptoir.inventory.models import (
 from comptoir.inventory.models.assessments import PRIORITY_CONSIDERATIONS, SERVICE_TEST_QUESTIONS
 from comptoir.inventory.models.quality import Resource as FindingResource
 from comptoir.inventory.queries import staff_label
+from comptoir.measurement.rule_text import (
+    CLOCK_KINDS,
+    RuleRefusedError,
+    event_label,
+    make_rule,
+    unit_label,
+)
 
 
 def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -490,3 +500,85 @@ class ResolveFindingForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Give a short reason."), code="required")
         return reason
+
+
+class StandardRuleForm(forms.Form):
+    """The machine rule of a service standard: limit, start and stop events, pause, calendar and
+    target; ``clean`` makes the engine's rule (``rule``) or says in words why it cannot."""
+
+    amount = forms.IntegerField(label=_("Limit"), min_value=0, max_value=999_999)
+    unit = forms.ChoiceField(label=_("Kind of time"))
+    start = forms.ChoiceField(label=_("The clock starts at"))
+    stop = forms.ChoiceField(label=_("The clock stops at"))
+    pause = forms.ChoiceField(label=_("Pause"), required=False)
+    calendar = forms.ChoiceField(label=_("Whose calendar counts"))
+    target = forms.DecimalField(
+        label=_("Target"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        max_digits=5,
+        decimal_places=4,
+        help_text=_("The share of cases that should meet the standard, e.g. 0.9 for 90%."),
+    )
+
+    def __init__(self, *args: Any, standard_id: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.standard_id = standard_id
+        self.rule: StandardRule | None = None
+        kinds = [(kind, event_label(kind)) for kind in CLOCK_KINDS]
+        choices: dict[str, list[tuple[str, Any]]] = {
+            "unit": [(unit.value, unit_label(unit)) for unit in TimeUnit],
+            "start": kinds,
+            "stop": kinds,
+            "pause": [
+                ("", _("No pause")),
+                ("awaiting_client", _("While awaiting the client (until resumed)")),
+            ],
+            "calendar": [
+                (CalendarScope.RECEIVING_UNIT.value, _("The unit that received the case")),
+                (CalendarScope.CURRENT_UNIT.value, _("The unit holding the case at each moment")),
+            ],
+        }
+        for name, offered in choices.items():
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                field.choices = offered
+
+    @classmethod
+    def initial_for(cls, rule: StandardRule | None) -> dict[str, Any]:
+        if rule is None:
+            return {
+                "amount": 5,
+                "unit": TimeUnit.BUSINESS_DAYS.value,
+                "start": "received",
+                "stop": "resolved",
+                "calendar": CalendarScope.RECEIVING_UNIT.value,
+            }
+        return {
+            "amount": rule.within.amount,
+            "unit": rule.within.unit.value,
+            "start": rule.start,
+            "stop": rule.stop,
+            "pause": rule.pause_start[0] if rule.pause_start else "",
+            "calendar": rule.calendar.scope.value,
+            "target": rule.target,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            self.rule = make_rule(
+                self.standard_id,
+                within=Within(data["amount"], TimeUnit(data["unit"])),
+                start=data["start"],
+                stop=data["stop"],
+                pause_while=data.get("pause") or None,
+                calendar=CalendarScope(data["calendar"]),
+                target=data.get("target"),
+            )
+        except RuleRefusedError as error:
+            raise forms.ValidationError(error.message, code="rule_refused") from error
+        return data

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
@@ -26,6 +26,7 @@ from comptoir.core.opendata.indicators import (
     compute_indicators,
 )
 from comptoir.core.opendata.schema import APPLICATION_CHANNEL_FIELDS, ONLINE_POINT_FIELDS
+from comptoir.core.standards import StandardRule
 from comptoir.inventory.access import resolvable_finding_ids
 from comptoir.inventory.change_reasons import describe_reason
 from comptoir.inventory.exporting import official_cells
@@ -35,11 +36,14 @@ from comptoir.inventory.models import (
     FiscalYear,
     Organization,
     ServiceOwnership,
+    ServiceStandard,
     ServiceYear,
     Severity,
     StandardYear,
+    scope,
 )
 from comptoir.inventory.models.services import ServiceYearQuerySet
+from comptoir.measurement.rule_text import rule_sentence
 
 _SERVICE_FACT_FIELDS = (
     "service_scope",
@@ -296,6 +300,7 @@ def service_page(user: User, record: ServiceYear) -> ServicePage:
         .select_related("fiscal_year__organization", "standard_year")
         .order_by("service_standard_id", "field", "rule", "pk")
     )
+    _describe_rules(user, standards)
     is_open_year = not record.fiscal_year.is_approved
     may_manage_owners = ServiceYear.objects.owners_manageable_by(user).filter(pk=record.pk).exists()
     ownership_history: list[Any] = []
@@ -331,6 +336,61 @@ def service_page(user: User, record: ServiceYear) -> ServicePage:
         may_manage_owners=may_manage_owners,
         approval_url=_approval_url(record),
         resolvable=resolvable,
+    )
+
+
+def _describe_rules(user: User, standards: Sequence[StandardYear]) -> None:
+    """Give each listed standard record ``rule_text`` (its standard's machine rule in words, or
+    ``""``) and ``may_set_rule`` (whether the reader may change that rule)."""
+    editable = set(
+        ServiceStandard.objects.editable_by(user)
+        .filter(pk__in=[row.standard_id for row in standards])
+        .values_list("pk", flat=True)
+    )
+    for row in standards:
+        stored = row.standard.rule
+        row.rule_text = rule_sentence(StandardRule.from_dict(stored)) if stored else ""  # type: ignore[attr-defined]
+        row.may_set_rule = row.standard_id in editable  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class StandardRulePage:
+    """The page that sets a standard's machine rule."""
+
+    standard: ServiceStandard
+    rule: StandardRule | None
+    name: str
+    back_url: str
+
+
+def standard_rule_page(user: User, standard_pk: int) -> StandardRulePage:
+    """The rule page of a standard the user may change: 404 when the reader may not see the
+    inventory or there is no such standard; ``PermissionDenied`` when they may see it but not
+    change its rule."""
+    if not scope.is_staff_viewer(user):
+        raise Http404
+    standard = (
+        ServiceStandard.objects.select_related("service__organization")
+        .filter(pk=standard_pk)
+        .first()
+    )
+    if standard is None:
+        raise Http404
+    if not ServiceStandard.objects.editable_by(user).filter(pk=standard.pk).exists():
+        raise PermissionDenied(_("You may not change this service."))
+    latest = standard.years.select_related("fiscal_year").order_by("-fiscal_year__code").first()
+    name = i18n.pick_field(latest, "service_standard") if latest else ""
+    year = standard.service.years.order_by("-fiscal_year__code").only("pk").first()
+    back = (
+        reverse("inventory:service_detail", args=[year.pk])
+        if year
+        else reverse("inventory:service_list")
+    )
+    return StandardRulePage(
+        standard=standard,
+        rule=StandardRule.from_dict(standard.rule) if standard.rule else None,
+        name=name or standard.service_standard_id,
+        back_url=back,
     )
 
 

@@ -38,6 +38,7 @@ urlpatterns = [
         views.fiscal_year_approve,
         name="fiscal_year_approve",
     ),
+    path("inventory/standards/<int:pk>/rule/", views.standard_rule, name="standard_rule"),
     path("inventory/findings/", views.finding_list, name="finding_list"),
     path("inventory/findings/<int:pk>/resolve/", views.finding_resolve, name="finding_resolve"),
     path("inventory/dashboard/", views.dashboard, name="dashboard"),

@@ -36,6 +36,7 @@ from comptoir.inventory.forms import (
     ServiceFilterForm,
     ServiceTestForm,
     ServiceYearForm,
+    StandardRuleForm,
     StandardYearForm,
     UnassignServiceOwnerForm,
 )
@@ -46,6 +47,7 @@ from comptoir.inventory.models import (
     StandardYear,
 )
 from comptoir.inventory.templatetags.comptoir_ui import percent
+from comptoir.measurement.rule_text import rule_sentence
 
 PAGE_SIZE = 25
 #: How many violations an import page lists (all of them are in the data-quality findings).
@@ -585,4 +587,38 @@ def public_service_standards(request: HttpRequest, owner_org: str) -> HttpRespon
             "approved_years": standards.approved_years,
             "page": standards.services,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def standard_rule(request: StaffRequest, pk: int) -> HttpResponse:
+    """The machine rule of a service standard: a form that sets it, a button that removes it."""
+    page = queries.standard_rule_page(request.user, pk)
+    data = _posted(request)[0]
+    clearing = data is not None and "clear" in data
+    form = StandardRuleForm(
+        None if clearing else data,
+        initial=StandardRuleForm.initial_for(page.rule),
+        standard_id=page.standard.service_standard_id,
+    )
+    if clearing or (request.method == "POST" and form.is_valid()):
+        try:
+            actions.do_set_standard_rule(
+                page.standard, None if clearing else form.rule, actor=request.user
+            )
+        except ValidationError as error:  # InventoryError: the rule is for another standard
+            form.add_error(None, error.messages)
+        else:
+            if clearing:
+                messages.success(request, _("The standard's rule was removed."))
+            else:
+                messages.success(request, _("The standard's rule was saved."))
+            return redirect(page.back_url)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "inventory/standard_rule.html",
+        {"form": form, "page": page, "rule_text": rule_sentence(page.rule) if page.rule else ""},
+        status=status,
     )

@@ -467,12 +467,36 @@ class ServiceYear(models.Model):
         return row
 
 
+class ServiceStandardQuerySet(models.QuerySet["ServiceStandard"]):
+    def editable_by(self, user: AnyUser) -> ServiceStandardQuerySet:
+        """Standards whose machine rule the user may set: custodians of the organization and
+        administrators, and the service's owners (who hold ``change_standardyear``: a rule is
+        part of the standard they keep each year)."""
+        return _scoped(
+            self,
+            scope.change_scope(
+                user,
+                "inventory.change_standardyear",
+                organization_path="service__organization",
+                service_path="service",
+            ),
+        )
+
+
 class ServiceStandard(models.Model):
-    """A service standard, identified by its ``service_standard_id`` within its service."""
+    """A service standard, identified by its ``service_standard_id`` within its service.
+
+    ``rule`` is the machine rule the standards engine measures cases with: exactly
+    ``comptoir.core.standards.StandardRule.to_dict()`` (null: no rule), set only by
+    ``inventory.actions.do_set_standard_rule``.
+    """
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="standards")
     service_standard_id = models.CharField(_("service standard ID"), max_length=100)
+    rule = models.JSONField(_("machine rule"), null=True, blank=True, default=None)
     history = HistoricalRecords()
+
+    objects = ServiceStandardQuerySet.as_manager()
 
     class Meta:
         ordering = ["service", "service_standard_id"]

@@ -5,13 +5,24 @@
 
 prints the due instant in ISO 8601 with its offset; ``explain`` takes the same arguments and prints,
 one sentence a line, how the date was reached. The definitions are in ``docs/business-time.md``.
+
+    comptoir standards set-rule 1234 --within "5 business days" --from received --until resolved \
+        --pause-while awaiting_client --calendar entry --target 0.9
+    comptoir standards show-rule 1234
+    comptoir standards set-rule 1234 --clear
+
+set, show or clear the machine rule of a service standard (``ServiceStandard.rule``, see
+``docs/service-standards.md``); these two need the database, ``due`` and ``explain`` do not (the
+inventory is imported only when they run).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import datetime
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
@@ -35,10 +46,33 @@ from comptoir.core.businesstime import (
     due_at,
     explain_due_at,
 )
+from comptoir.core.standards import (
+    CalendarScope,
+    StandardError,
+    StandardErrorCode,
+    StandardRule,
+)
 from comptoir.measurement.business_time_text import error_message, step_sentence
+from comptoir.measurement.rule_text import (
+    CLOCK_KINDS,
+    PAUSE_ENDS,
+    RuleRefusedError,
+    make_rule,
+    rule_sentence,
+    standard_error_message,
+)
+
+if TYPE_CHECKING:
+    from comptoir.inventory.models import ServiceStandard
 
 #: The ``holidays`` package's language code for each interface language.
 HOLIDAY_LANGUAGES = {"en": None, "fr": "fr"}
+
+#: ``--calendar``: whose calendar counts.
+CALENDAR_CHOICES = {"entry": CalendarScope.RECEIVING_UNIT, "current": CalendarScope.CURRENT_UNIT}
+
+#: The exit status of a refused ``set-rule`` or ``show-rule`` (nothing was changed).
+EXIT_REFUSED = 2
 
 
 class Command(BilingualCommand):
@@ -51,13 +85,114 @@ class Command(BilingualCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{due,explain}")
+        actions = parser.add_subparsers(
+            dest="action", required=True, metavar="{due,explain,set-rule,show-rule}"
+        )
         for name, text in (
             ("due", _("Print the due instant in ISO 8601 with its offset.")),
             ("explain", _("Explain, step by step, how the due instant is reached.")),
         ):
             action = actions.add_parser(name, help=str(text), description=str(text))
             self._add_calendar_arguments(action)
+        text = _("Set or clear the machine rule of a service standard (needs the database).")
+        self._add_rule_arguments(
+            actions.add_parser("set-rule", help=str(text), description=str(text)), setting=True
+        )
+        text = _("Show the machine rule of a service standard, in words and as stored.")
+        self._add_rule_arguments(
+            actions.add_parser("show-rule", help=str(text), description=str(text)), setting=False
+        )
+
+    def _add_rule_arguments(self, parser: argparse.ArgumentParser, *, setting: bool) -> None:
+        parser.add_argument(
+            "standard_id",
+            metavar="STANDARD_ID",
+            help=str(_("The open-data service standard ID (service_standard_id).")),
+        )
+        parser.add_argument(
+            "--org",
+            default=None,
+            help=str(_("The organization code (owner_org), when the ID is used by several.")),
+        )
+        parser.add_argument(
+            "--service",
+            default=None,
+            help=str(_("The service ID, when the ID is used by several services.")),
+        )
+        self._add_language_argument(parser)
+        if not setting:
+            return
+        parser.add_argument(
+            "--within",
+            default=None,
+            help=str(
+                _("The limit, e.g. '5 business days', '8 business hours', '30 calendar days'.")
+            ),
+        )
+        parser.add_argument(
+            "--from",
+            dest="start",
+            choices=CLOCK_KINDS,
+            default="received",
+            help=str(_("The event that starts the clock (default: received).")),
+        )
+        parser.add_argument(
+            "--until",
+            dest="stop",
+            choices=CLOCK_KINDS,
+            default="resolved",
+            help=str(
+                _(
+                    "The event that stops the clock (default: resolved; acknowledged makes a "
+                    "first-response standard)."
+                )
+            ),
+        )
+        parser.add_argument(
+            "--pause-while",
+            choices=sorted(PAUSE_ENDS),
+            default=None,
+            help=str(
+                _(
+                    "Pause the clock from this event until the event that ends it "
+                    "(awaiting_client until resumed)."
+                )
+            ),
+        )
+        parser.add_argument(
+            "--calendar",
+            choices=sorted(CALENDAR_CHOICES),
+            default="entry",
+            help=str(
+                _(
+                    "Whose calendar counts: entry (the unit that received the case, the default) "
+                    "or current (the unit holding the case at each moment)."
+                )
+            ),
+        )
+        parser.add_argument(
+            "--target",
+            default=None,
+            help=str(_("The share of cases that should meet the standard, e.g. 0.9.")),
+        )
+        parser.add_argument(
+            "--clear",
+            action="store_true",
+            help=str(_("Remove the standard's rule instead of setting one.")),
+        )
+
+    def _add_language_argument(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=None,
+            help=str(
+                _(
+                    "Language of the output (default: the language of the environment, "
+                    "LANGUAGE, LC_ALL or LANG, else the site's language)."
+                )
+            ),
+        )
 
     def _add_calendar_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
@@ -146,6 +281,12 @@ class Command(BilingualCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         language = self.output_language(options)
         with translation.override(language):
+            if options["action"] in {"set-rule", "show-rule"}:
+                try:
+                    self._rule(options)
+                except RuleRefusedError as error:
+                    raise CommandError(error.message, returncode=EXIT_REFUSED) from error
+                return
             try:
                 calendar, received, within, pauses, convention = self._read(options, language)
                 if options["action"] == "due":
@@ -159,6 +300,89 @@ class Command(BilingualCommand):
                     self.stdout.write(f"{number}. {step_sentence(step)}")
             except BusinessTimeError as error:
                 raise CommandError(error_message(error)) from error
+
+    def _rule(self, options: dict[str, Any]) -> None:
+        from comptoir.inventory.actions import do_set_standard_rule
+
+        standard = self._standard(options)
+        if options["action"] == "show-rule":
+            if standard.rule is None:
+                self.stdout.write(
+                    gettext("The standard %(id)s has no rule.") % self._names(standard)
+                )
+                return
+            rule = StandardRule.from_dict(standard.rule)
+            self.stdout.write(rule_sentence(rule))
+            self.stdout.write(json.dumps(standard.rule, sort_keys=True, ensure_ascii=False))
+            return
+        if options["clear"]:
+            do_set_standard_rule(standard, None, actor=None)
+            self.stdout.write(
+                gettext("The rule of the standard %(id)s was removed.") % self._names(standard)
+            )
+            return
+        if not options["within"]:
+            raise RuleRefusedError(
+                gettext('Say the limit with --within, for example --within "5 business days".')
+            )
+        try:
+            within = Within.parse(options["within"])
+        except BusinessTimeError as error:
+            raise RuleRefusedError(error_message(error)) from error
+        rule = make_rule(
+            standard.service_standard_id,
+            within=within,
+            start=options["start"],
+            stop=options["stop"],
+            pause_while=options["pause_while"],
+            calendar=CALENDAR_CHOICES[options["calendar"]],
+            target=self._target(options["target"]),
+        )
+        do_set_standard_rule(standard, rule, actor=None)
+        self.stdout.write(rule_sentence(rule))
+
+    def _target(self, text: str | None) -> Decimal | None:
+        if text is None:
+            return None
+        try:
+            return Decimal(text.strip())
+        except InvalidOperation as error:
+            refused = StandardError(StandardErrorCode.INVALID_TARGET, value=text)
+            raise RuleRefusedError(standard_error_message(refused)) from error
+
+    def _names(self, standard: ServiceStandard) -> dict[str, str]:
+        return {"id": standard.service_standard_id}
+
+    def _standard(self, options: dict[str, Any]) -> ServiceStandard:
+        from comptoir.inventory.models import ServiceStandard
+
+        found = ServiceStandard.objects.filter(
+            service_standard_id=options["standard_id"]
+        ).select_related("service__organization")
+        if options["org"]:
+            found = found.filter(service__organization__owner_org=options["org"])
+        if options["service"]:
+            found = found.filter(service__service_id=options["service"])
+        standards = list(found[:21])
+        if not standards:
+            raise RuleRefusedError(
+                gettext(
+                    "No service standard has the ID %(id)s (with the --org and --service given)."
+                )
+                % {"id": options["standard_id"]}
+            )
+        if len(standards) > 1:
+            places = ", ".join(
+                f"{s.service.organization.owner_org}/{s.service.service_id}" for s in standards[:20]
+            )
+            raise RuleRefusedError(
+                gettext(
+                    "The standard ID %(id)s is used by several services (%(places)s): say which "
+                    "with --org and --service."
+                )
+                % {"id": options["standard_id"], "places": places}
+            )
+        return standards[0]
 
     def _read(
         self, options: dict[str, Any], language: str
