@@ -271,3 +271,19 @@ def test_business_time_elapsed_is_additive_over_the_segments(referred, as_of) ->
     )
     assert result.elapsed == expected
     assert sum((s.counted for s in result.segments), timedelta(0)) == result.elapsed
+
+
+def test_business_days_at_the_same_clock_time_are_not_moved_to_the_close() -> None:
+    from comptoir.core.businesstime import DayConvention, DueTime
+
+    same_time = StandardRule(
+        "S1",
+        Within.parse("5 business days"),
+        calendar=CURRENT,
+        convention=DayConvention(due_time=DueTime.SAME_CLOCK_TIME),
+    )
+    result = evaluate(same_time, timeline(REFERRED), as_of=et(8, 12), calendars=CALENDARS)
+    # Montréal open time of 5 business days at the same clock time: Friday 15:00 to Friday 12
+    # June 15:00 = 90 + 4 x 480 + 390 = 2400 min; 180 in Montréal, 330 Monday and 3 x 480
+    # Tuesday to Thursday in Halifax leave 450: Friday 12 June 08:30 + 450 min = 16:00 Atlantic.
+    assert result.due_at == datetime(2026, 6, 12, 16, 0, tzinfo=AT)
