@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -136,3 +140,24 @@ def test_only_due_and_explain_run_without_the_database() -> None:
     assert not is_standalone(["comptoir", "standards", "set-rule", "1234"])
     assert not is_standalone(["comptoir", "standards", "show-rule", "1234"])
     assert not is_standalone(["comptoir", "migrate"])
+
+
+def _console(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    comptoir = Path(sys.executable).with_name("comptoir")
+    environ = {**os.environ, "COMPTOIR_DEBUG": "1", **env}
+    environ.pop("DJANGO_SETTINGS_MODULE", None)
+    environ.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [str(comptoir), *args], capture_output=True, text=True, env=environ, check=False, timeout=60
+    )
+
+
+def test_set_rule_runs_with_the_database_settings_in_a_real_process(tmp_path: Path) -> None:
+    # An empty folder: the full settings open an SQLite file there and find no tables, which the
+    # command says in one sentence (the database-free settings would not know the inventory).
+    done = _console("standards", "show-rule", "1234", COMPTOIR_VAR_DIR=str(tmp_path), LANG="C")
+    assert done.returncode == 3, done.stderr
+    assert "has no tables yet" in done.stderr
+    french_help = _console("standards", "set-rule", "--help", LANG="fr_CA.UTF-8").stdout
+    assert "Retirer la règle de la norme au lieu d’en définir une." in french_help
+    assert "--pause-while" in french_help
