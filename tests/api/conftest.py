@@ -54,3 +54,41 @@ def make_api_client(db: None) -> Callable[..., Any]:
         return do_create_client(**values, actor=None)
 
     return build
+
+
+@pytest.fixture
+def unit_and_member(make_user: Callable[..., Any]) -> Callable[..., tuple[Any, Any]]:
+    """``unit_and_member(code)`` → a contact-centre unit of the test organization and a client
+    service officer who works in it."""
+    from comptoir.accounts.roles import Role
+    from comptoir.inventory.models import Organization, Unit, UnitMembership
+
+    def build(code: str = "centre") -> tuple[Any, Any]:
+        organization, _ = Organization.objects.get_or_create(
+            owner_org="test-essai",
+            defaults={"title_en": "Test Agency", "title_fr": "Agence d'essai"},
+        )
+        unit = Unit.objects.create(
+            organization=organization,
+            code=code,
+            name_en=f"Unit {code}",
+            name_fr=f"Unité {code}",
+            kind=Unit.Kind.CONTACT_CENTRE,
+            holiday_categories="public,government",
+        )
+        user = make_user(Role.CLIENT_SERVICE_OFFICER)
+        UnitMembership.objects.create(unit=unit, user=user)
+        return unit, user
+
+    return build
+
+
+@pytest.fixture
+def case_service(db: None) -> Any:
+    from comptoir.inventory.models import Organization, Service
+
+    organization, _ = Organization.objects.get_or_create(
+        owner_org="test-essai", defaults={"title_en": "Test Agency", "title_fr": "Agence d'essai"}
+    )
+    service, _ = Service.objects.get_or_create(organization=organization, service_id="1234")
+    return service

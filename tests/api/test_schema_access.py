@@ -21,15 +21,21 @@ pytestmark = pytest.mark.django_db
 READ_PERMISSION = {
     "services": "inventory.view_serviceyear",
     "clients": "clients.view_client",
+    "cases": "casework.view_case",
 }
 
 
 @pytest.fixture
 def objects(
-    make_user: Callable[..., Any], make_service_year: Callable[..., Any]
+    make_user: Callable[..., Any],
+    make_service_year: Callable[..., Any],
+    unit_and_member: Callable[..., Any],
+    case_service: Any,
 ) -> dict[str, dict[str, Any]]:
     """Path parameter → the values to call it with, each with whether only administrators
-    (and an account manager, who is none of the callers here) may see it."""
+    may see it (a confidential client's account manager and a case's unit members are none of
+    the callers here)."""
+    from comptoir.casework.actions import do_receive_case
     from comptoir.clients.actions import do_create_client
 
     record = make_service_year()
@@ -46,7 +52,18 @@ def objects(
         account_manager=manager,
         actor=None,
     )
+    unit, member = unit_and_member()
+    case, _token = do_receive_case(
+        service=case_service,
+        kind="enquiry",
+        channel="TEL",
+        entry_unit=unit,
+        language="en",
+        is_anonymous=True,
+        actor=member,
+    )
     return {
+        "reference": {"confidential": case.reference},
         "record_id": {"open": record.pk},
         "client_id": {"open": plain.pk, "confidential": secret.pk},
     }

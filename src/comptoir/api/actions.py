@@ -109,13 +109,15 @@ def run_idempotent(
     path: str,
     body: bytes,
     create: Callable[[], tuple[int, Any]],
+    stored_as: Callable[[Any], Any] | None = None,
 ) -> tuple[int, Any]:
     """Run a creation once per ``(user, key)``: ``create`` returns the status and the JSON body
     of its response, stored with the key in the same transaction. A retry with the same key and
     the same request gets the stored response and creates nothing; the same key with another
     request is refused (422). Two simultaneous retries: the unique constraint lets one key row
     in, the other transaction (with what it created) is rolled back and answers with the stored
-    response. Without a key, ``create`` simply runs."""
+    response. Without a key, ``create`` simply runs. ``stored_as`` gives the body to keep when
+    the first answer holds a secret that must not be stored (a case's status token)."""
     if not key:
         return create()
     if len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
@@ -134,7 +136,7 @@ def run_idempotent(
                 path=path[:500],
                 request_hash=digest,
                 response_status=status,
-                response_body=response_body,
+                response_body=stored_as(response_body) if stored_as else response_body,
                 created_at=timezone.now(),
             )
     except IntegrityError:

@@ -1,0 +1,276 @@
+"""The casework API router (``/api/cases/``): receive a case (idempotent with a key), read one
+by its reference, record the next event on it (optionally with the version read)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Router, Schema
+from ninja.params.functions import Header as HeaderParam
+
+from comptoir.api.actions import run_idempotent
+from comptoir.api.auth import caller
+from comptoir.api.errors import ApiError, ErrorCode
+from comptoir.casework import actions
+from comptoir.casework.access import access_case_by_reference, access_case_for_edit, can_work_cases
+from comptoir.casework.models import Case, CaseEvent
+from comptoir.clients.access import access_client
+from comptoir.core.casework import EventKind, allowed_kinds
+from comptoir.inventory.models import Service, Unit
+
+router = Router(tags=["cases"])
+
+#: The kinds an integration may record through ``POST /api/cases/{reference}/events/``.
+RECORDABLE = (
+    EventKind.ACKNOWLEDGED,
+    EventKind.ASSIGNED,
+    EventKind.UNASSIGNED,
+    EventKind.REFERRED,
+    EventKind.AWAITING_CLIENT,
+    EventKind.RESUMED,
+    EventKind.NOTE,
+    EventKind.TIME_SPENT,
+    EventKind.RESOLVED,
+    EventKind.REOPENED,
+)
+
+
+class EventOut(Schema):
+    sequence: int
+    kind: str
+    at: datetime
+    actor: int | None
+    unit: str | None
+    reason: str
+    payload: dict[str, Any]
+
+
+class CaseOut(Schema):
+    reference: str
+    service: int
+    kind: str
+    channel: str
+    tier: int
+    language: str
+    priority: str
+    is_confidential: bool
+    is_anonymous: bool
+    client: int | None
+    status: str
+    entry_unit: str
+    current_unit: str
+    owner: int | None
+    received_at: datetime
+    resolved_at: datetime | None
+    last_event_at: datetime
+    version: int = Field(description="The number of events: send it back to record the next.")
+    allowed_next: list[str]
+    events: list[EventOut]
+
+
+class CaseCreated(CaseOut):
+    status_token: str | None = Field(
+        description="The client's status token, given once (null when a retry is answered)."
+    )
+
+
+class CaseIn(Schema):
+    service: int = Field(description="The service's key (id) in Comptoir.")
+    entry_unit: int = Field(description="The unit (id) that received the case.")
+    kind: str = "enquiry"
+    channel: str = "TEL"
+    language: str = Field(description="en or fr")
+    description: str = Field("", max_length=10000)
+    answer: str = Field("", max_length=10000)
+    client: int | None = None
+    is_anonymous: bool = False
+    tier: int = 1
+    priority: str = "normal"
+    is_confidential: bool = False
+    resolved_on_the_spot: bool = False
+    minutes: int | None = None
+
+
+class EventIn(Schema):
+    kind: str = Field(description="One of the case's allowed next kinds.")
+    version: int | None = Field(None, description="The version read (or send If-Match).")
+    at: datetime | None = None
+    reason: str = Field("", max_length=10000)
+    text: str = Field("", max_length=10000, description="A note's text.")
+    minutes: int | None = None
+    assignee: int | None = None
+    to_unit: int | None = None
+    outcome: str | None = None
+    data_gap: str | None = None
+
+
+def _unit_code(unit: Unit | None) -> str:
+    return unit.code if unit is not None else ""
+
+
+def _detail(case: Case) -> dict[str, Any]:
+    events = list(CaseEvent.objects.filter(case=case).select_related("unit").order_by("sequence"))
+    state = actions._derive(actions.facts_of(events))
+    return {
+        "reference": case.reference,
+        "service": case.service_id,
+        "kind": case.kind,
+        "channel": case.channel,
+        "tier": case.tier,
+        "language": case.language,
+        "priority": case.priority,
+        "is_confidential": case.is_confidential,
+        "is_anonymous": case.is_anonymous,
+        "client": case.client_id,
+        "status": case.status,
+        "entry_unit": _unit_code(case.entry_unit),
+        "current_unit": _unit_code(case.current_unit),
+        "owner": case.owner_id,
+        "received_at": case.received_at,
+        "resolved_at": case.resolved_at,
+        "last_event_at": case.last_event_at,
+        "version": len(events),
+        "allowed_next": sorted(kind.value for kind in allowed_kinds(state)),
+        "events": [
+            {
+                "sequence": event.sequence,
+                "kind": event.kind,
+                "at": event.at,
+                "actor": event.actor_id,
+                "unit": _unit_code(event.unit),
+                "reason": event.reason,
+                "payload": event.payload or {},
+            }
+            for event in events
+        ],
+    }
+
+
+def _require_worker(user: Any, permission: str = "casework.view_case") -> None:
+    if not (can_work_cases(user) and user.has_perm(permission)):
+        raise ApiError(403, ErrorCode.FORBIDDEN)
+
+
+def _field_error(name: str, message: Any) -> ApiError:
+    return ApiError(400, ErrorCode.VALIDATION, fields={name: [message]})
+
+
+@router.post("", response={201: CaseCreated}, summary="Receive a case (idempotent with a key)")
+def receive_case(
+    request: HttpRequest,
+    payload: CaseIn,
+    idempotency_key: Annotated[str | None, HeaderParam(None, alias="Idempotency-Key")] = None,
+) -> JsonResponse:
+    user = caller(request)
+    _require_worker(user, "casework.add_case")
+    service = Service.objects.filter(pk=payload.service).first()
+    if service is None:
+        raise _field_error("service", _("No such service."))
+    unit = Unit.objects.filter(pk=payload.entry_unit).first()
+    if unit is None:
+        raise _field_error("entry_unit", _("No such unit."))
+    client = access_client(user, payload.client) if payload.client is not None else None
+    values = payload.dict(exclude={"service", "entry_unit", "client"})
+
+    def create() -> tuple[int, Any]:
+        case, token = actions.do_receive_case(
+            service=service, entry_unit=unit, client=client, actor=user, **values
+        )
+        body = CaseCreated(**_detail(case), status_token=token).model_dump(mode="json")
+        return 201, body
+
+    status, body = run_idempotent(
+        user=user,
+        key=idempotency_key,
+        method="POST",
+        path=request.path,
+        body=request.body,
+        create=create,
+        stored_as=lambda answer: {**answer, "status_token": None},
+    )
+    return JsonResponse(body, status=status)
+
+
+@router.get("{reference}", response=CaseOut, summary="One case, with its events")
+def get_case(request: HttpRequest, reference: str) -> dict[str, Any]:
+    user = caller(request)
+    _require_worker(user)
+    return _detail(access_case_by_reference(user, reference, page="api"))
+
+
+def _record(case: Case, payload: EventIn, user: Any) -> None:
+    kind = payload.kind
+    at = payload.at
+    if kind == EventKind.ACKNOWLEDGED:
+        actions.do_acknowledge(case, actor=user, at=at)
+    elif kind == EventKind.ASSIGNED:
+        users = get_user_model().objects.filter(is_active=True)
+        assignee = users.filter(pk=payload.assignee).first() if payload.assignee else None
+        if assignee is None:
+            raise _field_error("assignee", _("Choose an active staff member."))
+        actions.do_assign_case(case, assignee, actor=user, at=at)
+    elif kind == EventKind.UNASSIGNED:
+        actions.do_unassign_case(case, actor=user, at=at)
+    elif kind == EventKind.REFERRED:
+        unit = Unit.objects.filter(pk=payload.to_unit).first() if payload.to_unit else None
+        if unit is None:
+            raise _field_error("to_unit", _("No such unit."))
+        actions.do_refer_case(case, unit, actor=user, reason=payload.reason, at=at)
+    elif kind == EventKind.AWAITING_CLIENT:
+        actions.do_await_client(case, actor=user, reason=payload.reason, at=at)
+    elif kind == EventKind.RESUMED:
+        actions.do_resume_case(case, actor=user, reason=payload.reason, at=at)
+    elif kind == EventKind.NOTE:
+        actions.do_add_note(case, payload.text, actor=user, at=at)
+    elif kind == EventKind.TIME_SPENT:
+        actions.do_log_time(case, payload.minutes or 0, actor=user, at=at)
+    elif kind == EventKind.RESOLVED:
+        actions.do_resolve_case(
+            case, payload.outcome or "", payload.data_gap, actor=user, reason=payload.reason, at=at
+        )
+    elif kind == EventKind.REOPENED:
+        actions.do_reopen_case(case, payload.reason, actor=user, at=at)
+    else:
+        raise _field_error(
+            "kind",
+            _("Choose one of the allowed values: %(values)s.")
+            % {"values": ", ".join(k.value for k in RECORDABLE)},
+        )
+
+
+def _version_sent(if_match: str | None, body_version: int | None) -> int | None:
+    if if_match:
+        text = if_match.strip().removeprefix("W/").strip('"')
+        if not text.isdigit():
+            raise ApiError(
+                400, ErrorCode.VERSION_REQUIRED, fields={"If-Match": [_("Enter a whole number.")]}
+            )
+        return int(text)
+    return body_version
+
+
+@router.post("{reference}/events/", response={201: CaseOut}, summary="Record the next event")
+def record_event(
+    request: HttpRequest,
+    reference: str,
+    payload: EventIn,
+    if_match: Annotated[str | None, HeaderParam(None, alias="If-Match")] = None,
+) -> JsonResponse:
+    """A version (If-Match or ``version``), when sent, must be the case's number of events:
+    else 409 and nothing is recorded."""
+    user = caller(request)
+    _require_worker(user, "casework.change_case")
+    case = access_case_for_edit(user, reference, page="api")
+    expected = _version_sent(if_match, payload.version)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if expected is not None and CaseEvent.objects.filter(case=locked).count() != expected:
+            raise ApiError(409, ErrorCode.STALE_VERSION)
+        _record(locked, payload, user)
+    fresh = access_case_by_reference(user, case.reference, page="api")
+    return JsonResponse(CaseOut(**_detail(fresh)).model_dump(mode="json"), status=201)
