@@ -464,3 +464,52 @@ def test_the_docs_page_uses_only_this_sites_assets_under_the_csp(client: Any) ->
     assert "<script>" not in page  # no inline script: the CSP allows 'self' only
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp
+
+
+def test_an_unexpected_failure_is_500_in_the_error_shape(
+    call: Callable[..., Any],
+    make_user: Callable[..., Any],
+    make_token: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from comptoir.inventory import api as inventory_api
+
+    def broken(user: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(inventory_api, "_records", broken)
+    token = make_token(make_user(Role.VIEWER))
+    response = call("get", "/api/services/", token=token, accept_language="fr")
+    assert response.status_code == 500
+    error = response.json()["error"]
+    assert error["code"] == "server_error"
+    assert error["message"].startswith("Une erreur s’est produite de notre côté.")
+    assert "boom" not in response.content.decode()
+
+
+def test_too_many_requests_is_429_in_the_error_shape(
+    call: Callable[..., Any],
+    make_user: Callable[..., Any],
+    make_token: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.core.cache import cache
+
+    from comptoir.api.main import api
+
+    cache.clear()
+    for throttle in api.throttle:  # the API-wide throttle each operation uses
+        monkeypatch.setattr(throttle, "num_requests", 2)
+    token = make_token(make_user(Role.VIEWER))
+    statuses = [call("get", "/api/services/", token=token).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    response = call("get", "/api/services/", token=token)
+    assert response.json()["error"]["code"] == "throttled"
+    cache.clear()
+
+
+def test_an_unknown_address_under_api_is_a_json_404(client: Any) -> None:
+    response = client.get("/api/no-such-thing/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert response.json()["error"]["message"].startswith("Il n’y a rien à cette adresse")
