@@ -350,3 +350,37 @@ def test_the_case_page_takes_the_same_number_of_queries_for_few_or_many_events(
         actions.do_add_note(case, f"Note {index}", actor=officer)
         actions.do_log_time(case, 3, actor=officer)
     assert _queue_queries(signed_in, url("case_detail", case.reference)) == few
+
+
+@pytest.mark.parametrize(
+    ("language", "due", "state"),
+    [("en", "2026-", "On time so far"), ("fr", "2026-", "Dans les délais jusqu’ici")],
+)
+def test_the_case_page_shows_each_standards_clock_in_both_languages(
+    signed_in, unit, officer, make_case, service, language, due, state
+):
+    """A standard of the case's service with a machine rule gives a clock on the case page: its
+    due date in the unit's time zone, its state, the business time left and how the date was
+    reached; a referral or a pause would move it (tested in measurement)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comptoir.core.businesstime import Within
+    from comptoir.core.standards import StandardRule
+    from comptoir.inventory.models import ServiceStandard
+
+    ServiceStandard.objects.create(
+        service=service,
+        service_standard_id="S5",
+        rule=StandardRule("S5", Within.parse("5 business days")).to_dict(),
+    )
+    case = make_case(unit, officer, at=timezone.now() - timedelta(hours=1))
+    page = body(signed_in.get(url("case_detail", case.reference, language=language)))
+    assert "S5" in page
+    assert state in page
+    assert due in page
+    assert "<ol><li>" in page  # the explanation's steps
+    ServiceStandard.objects.filter(service=service).update(rule=None)
+    page = body(signed_in.get(url("case_detail", case.reference, language=language)))
+    assert "S5" not in page

@@ -28,6 +28,9 @@ from comptoir.core.standards import (
 from comptoir.inventory.models import FiscalYear, ServiceStandard, StandardYear, Unit
 from comptoir.measurement.clocks import ClockOutcome, clocks_for
 
+#: Timelines name units as the casework app does: by the unit's key, as text.
+MTL, HFX = "9001", "9002"
+
 ET = ZoneInfo("America/Montreal")
 AT = ZoneInfo("America/Halifax")
 
@@ -40,11 +43,12 @@ def et(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 def service(make_service_year):
     year = make_service_year(service_id="SRV1")
     organization = year.service.organization
-    for code, zone, jurisdiction in (
-        ("mtl", "America/Montreal", "CA-QC"),
-        ("hfx", "America/Halifax", "CA-NS"),
+    for key, code, zone, jurisdiction in (
+        (MTL, "mtl", "America/Montreal", "CA-QC"),
+        (HFX, "hfx", "America/Halifax", "CA-NS"),
     ):
         Unit.objects.create(
+            pk=int(key),
             organization=organization,
             code=code,
             name_en=code,
@@ -90,7 +94,7 @@ RECEIVED = et(6, 23, 10)
 
 def timeline(*events: CaseEvent, received: datetime = RECEIVED) -> CaseTimeline:
     return CaseTimeline(
-        "enquiry", "TEL", 1, "SRV1", "mtl", (CaseEvent("received", received, "mtl"), *events)
+        "enquiry", "TEL", 1, "SRV1", MTL, (CaseEvent("received", received, MTL), *events)
     )
 
 
@@ -113,13 +117,13 @@ def test_due_date_across_holidays_and_without_a_rule_no_clock(service) -> None:
 def test_a_pause_moves_the_due_date_and_met_or_missed(service) -> None:
     add_standard(service, "S5", five_days())
     pause = (
-        CaseEvent("awaiting_client", et(6, 25, 9, 30), "mtl"),
-        CaseEvent("resumed", et(6, 25, 11, 30), "mtl"),
+        CaseEvent("awaiting_client", et(6, 25, 9, 30), MTL),
+        CaseEvent("resumed", et(6, 25, 11, 30), MTL),
     )
     [open_clock] = clocks_for(timeline(*pause), service=service, as_of=et(6, 26, 9))
     assert open_clock.due_at == et(7, 3, 10, 30)
-    met = timeline(*pause, CaseEvent("resolved", et(7, 3, 10), "mtl"))
-    missed = timeline(*pause, CaseEvent("resolved", et(7, 3, 11), "mtl"))
+    met = timeline(*pause, CaseEvent("resolved", et(7, 3, 10), MTL))
+    missed = timeline(*pause, CaseEvent("resolved", et(7, 3, 11), MTL))
     assert clocks_for(met, service=service, as_of=et(7, 6, 9))[0].outcome is ClockOutcome.MET
     [late] = clocks_for(missed, service=service, as_of=et(7, 6, 9))
     assert late.outcome is ClockOutcome.MISSED
@@ -135,15 +139,15 @@ def test_current_unit_calendar_after_a_referral(service) -> None:
     add_standard(service, "H8", rule)
     add_standard(service, "E8", StandardRule("E8", Within.parse("8 business hours")))
     # Received Friday 5 June 15:00 Eastern; referred Monday 8 June 10:00 Eastern to Halifax.
-    line = timeline(CaseEvent("referred", et(6, 8, 10), "hfx"), received=et(6, 5, 15))
+    line = timeline(CaseEvent("referred", et(6, 8, 10), HFX), received=et(6, 5, 15))
     clocks = {c.standard_id: c for c in clocks_for(line, service=service, as_of=et(6, 8, 10, 30))}
     # Montréal counts 90 + 90 minutes, Halifax the 300 left from Monday 11:00 Atlantic.
     assert clocks["H8"].due_at == datetime(2026, 6, 8, 16, 0, tzinfo=AT)
     assert clocks["H8"].due_at.tzinfo == AT
-    assert clocks["H8"].deciding_unit == "hfx"
+    assert clocks["H8"].deciding_unit == HFX
     assert clocks["H8"].elapsed == timedelta(minutes=210)
     assert len(clocks["H8"].words_en.explanation) == 3
-    assert "hfx" in clocks["H8"].words_fr.explanation[-1]
+    assert HFX in clocks["H8"].words_fr.explanation[-1]
     assert clocks["E8"].due_at == et(6, 8, 15)
     assert clocks["E8"].due_at.tzinfo == ET
 

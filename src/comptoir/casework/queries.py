@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,14 +19,17 @@ from comptoir.casework import actions, text
 from comptoir.casework.models import Case, CaseEvent
 from comptoir.casework.models.cases import CHANNEL_LABELS, member_unit_ids
 from comptoir.core.casework import (
+    CaseKind,
     CaseState,
     EventKind,
     Status,
     allowed_kinds,
     derive_state,
+    standards_timeline,
 )
 from comptoir.inventory.models import Service, ServiceYear, Unit, UnitMembership
 from comptoir.inventory.models.scope import acts_for_every_organization
+from comptoir.measurement.clocks import CaseClock, clocks_for
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -131,6 +135,10 @@ class CasePage:
     kind_label: str
     channel_label: str
     minutes_spent: int
+    #: The service's standards with a machine rule that apply to the case, measured now.
+    clocks: list[CaseClock]
+    #: Events the timeline does not list (the newest ``TIMELINE_LIMIT`` are listed).
+    events_not_listed: int
 
 
 def _details(event: CaseEvent, users: dict[int, Any], units: dict[int, Unit]) -> str:
@@ -184,12 +192,22 @@ def describe_events(events: list[CaseEvent]) -> list[DescribedEvent]:
 
 def case_page(user: User, case: Case) -> CasePage:
     """The case page: the summary, the state, the timeline and what may be done next."""
+    # The state and the clocks need every event; the page lists the newest ones.
     events = list(
-        CaseEvent.objects.filter(case=case)
-        .select_related("actor", "unit")
-        .order_by("sequence")[:TIMELINE_LIMIT]
+        CaseEvent.objects.filter(case=case).select_related("actor", "unit").order_by("sequence")
     )
-    state = derive_state(actions.facts_of(events))
+    facts = actions.facts_of(events)
+    state = derive_state(facts)
+    timeline = standards_timeline(
+        case_kind=CaseKind(case.kind),
+        channel=case.channel,
+        tier=case.tier,
+        service_id=case.service.service_id,
+        entry_unit=str(case.entry_unit_id),
+        events=facts,
+    )
+    clocks = clocks_for(timeline, service=case.service, as_of=timezone.now())
+    listed = events[-TIMELINE_LIMIT:]
     may_act = Case.objects.editable_by(user).filter(pk=case.pk).exists()
     allowed = frozenset(kind.value for kind in allowed_kinds(state)) if may_act else frozenset()
     members = [
@@ -208,7 +226,7 @@ def case_page(user: User, case: Case) -> CasePage:
     return CasePage(
         case=case,
         state=state,
-        events=describe_events(events),
+        events=describe_events(listed),
         allowed=allowed,
         members=members,
         referral_units=referral_units,
@@ -218,6 +236,8 @@ def case_page(user: User, case: Case) -> CasePage:
         kind_label=str(text.CASE_KIND_LABELS[text.CaseKind(case.kind)]),
         channel_label=str(CHANNEL_LABELS.get(case.channel, case.channel)),  # type: ignore[call-overload]
         minutes_spent=state.minutes_spent,
+        clocks=clocks,
+        events_not_listed=len(events) - len(listed),
     )
 
 

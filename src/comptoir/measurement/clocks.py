@@ -3,13 +3,13 @@
     clocks = clocks_for(timeline, service=case.service, as_of=timezone.now())
 
 ``timeline`` is the case's ``comptoir.core.standards.CaseTimeline`` (``comptoir.core.casework.
-standards_timeline`` makes it from the event log); its units are named by their ``Unit.code``,
-looked up first in the service's organization, then in any organization (a referral may cross
-one). Each standard of ``service`` whose ``rule`` is set and applies to the timeline (its start
-event has happened and its applicability covers the case) gives one :class:`CaseClock`, evaluated
-by ``comptoir.core.standards.evaluate`` in the units' calendars (``inventory.calendars.
-calendar_for``). A rule counted in a service's or a named calendar has no unit to count in and
-gives no clock here.
+standards_timeline`` makes it from the event log). Its units are named as the casework app names
+them, by the unit's primary key as text: unit codes are unique only within an organization, and a
+referral may cross one. Each standard of ``service`` whose ``rule`` is set and applies to the
+timeline (its start event has happened and its applicability covers the case) gives one
+:class:`CaseClock`, evaluated by ``comptoir.core.standards.evaluate`` in the units' calendars
+(``inventory.calendars.calendar_for``). A rule counted in a service's or a named calendar has no
+unit to count in and gives no clock here.
 
 ``outcome`` is met, missed, excluded or pending, and **at risk** when pending with less than
 ``COMPTOIR_CLOCK_AT_RISK_SHARE`` (a setting, default 0.2: 20 %) of the limit left, the limit being
@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
+from comptoir import i18n
 from comptoir.core.businesstime import AnyCalendar, Calendar, TimeUnit, explain_due_at
 from comptoir.core.standards import (
     CalendarRef,
@@ -66,6 +67,16 @@ class ClockOutcome(enum.StrEnum):
     EXCLUDED = "excluded"
 
 
+#: The state of a clock in words (a context keeps these short words apart from others).
+OUTCOME_LABELS = {
+    ClockOutcome.MET: pgettext_lazy("standard clock", "Met"),
+    ClockOutcome.MISSED: pgettext_lazy("standard clock", "Missed"),
+    ClockOutcome.PENDING: pgettext_lazy("standard clock", "On time so far"),
+    ClockOutcome.AT_RISK: pgettext_lazy("standard clock", "At risk"),
+    ClockOutcome.EXCLUDED: pgettext_lazy("standard clock", "Excluded"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ClockWords:
     """A clock in one language."""
@@ -95,12 +106,15 @@ class CaseClock:
 
     @property
     def words(self) -> ClockWords:
-        language = (translation.get_language() or "en")[:2]
-        return self.words_fr if language == "fr" else self.words_en
+        return self.words_fr if i18n.is_french() else self.words_en
 
     @property
     def name(self) -> str:
         return self.words.name
+
+    @property
+    def outcome_label(self) -> str:
+        return str(OUTCOME_LABELS[self.outcome])
 
     @property
     def explanation(self) -> tuple[str, ...]:
@@ -127,7 +141,7 @@ def clocks_for(timeline: CaseTimeline, *, service: Service, as_of: datetime) -> 
     rules = [(s, rule) for s, rule in rules if rule.calendar.scope in UNIT_SCOPES]
     if not rules:
         return []
-    units = _units(service, {timeline.unit, *(e.unit for e in timeline.events if e.unit)})
+    units = _units({timeline.unit, *(e.unit for e in timeline.events if e.unit)})
     calendars = _calendars(units)
     clocks = []
     for standard, rule in rules:
@@ -138,21 +152,18 @@ def clocks_for(timeline: CaseTimeline, *, service: Service, as_of: datetime) -> 
     return clocks
 
 
-def _units(service: Service, codes: Iterable[str]) -> dict[str, Unit]:
+def _units(keys: Iterable[str]) -> dict[str, Unit]:
+    """The units a timeline names, by the casework app's unit key: the unit's primary key as
+    text (unit codes are unique only within an organization, and a referral may cross one)."""
     from comptoir.inventory.models import Unit
 
-    wanted = set(codes)
-    found: dict[str, Unit] = {}
+    wanted = {int(key) for key in keys if key.isdigit()}
     query = (
-        Unit.objects.filter(code__in=wanted)
+        Unit.objects.filter(pk__in=wanted)
         .select_related("organization")
         .prefetch_related("holiday_overrides", "closures")
     )
-    for unit in query:
-        # The service's own organization first: unit codes are unique within an organization.
-        if unit.code not in found or unit.organization_id == service.organization_id:
-            found[unit.code] = unit
-    return found
+    return {str(unit.pk): unit for unit in query}
 
 
 def _calendars(units: dict[str, Unit]) -> CalendarTable:
