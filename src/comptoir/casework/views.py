@@ -95,6 +95,13 @@ def case_entry(request: StaffRequest) -> HttpResponse:
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     clients = _chosen_clients(request, query)
     form = _entry_form(request, clients)
+    if request.method == "GET":
+        # During a call the officer types at once: the look-up first, then (once it found the
+        # client, chosen already) the client, one Tab away from what was asked.
+        if not query:
+            search.fields["q"].widget.attrs["autofocus"] = True
+        elif clients:
+            form.fields["client"].widget.attrs["autofocus"] = True
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         units = {unit.pk: unit for unit in queries.my_units(request.user)}
