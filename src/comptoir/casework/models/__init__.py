@@ -4,13 +4,17 @@ append-only event log and the log of reads of confidential cases."""
 from comptoir.casework.models.cases import CHANNEL_CHOICES, Case, CaseQuerySet, Language, Priority
 from comptoir.casework.models.catalogues import RequestType, Subject, SubjectTheme
 from comptoir.casework.models.events import CaseAccessLog, CaseEvent
+from comptoir.casework.models.knowledge import Answer, CaseKnowledgeLink, Deliverable
 
 __all__ = [
     "CHANNEL_CHOICES",
+    "Answer",
     "Case",
     "CaseAccessLog",
     "CaseEvent",
+    "CaseKnowledgeLink",
     "CaseQuerySet",
+    "Deliverable",
     "Language",
     "Priority",
     "RequestType",
