@@ -41,6 +41,7 @@ from comptoir.core.casework import (
 from comptoir.core.opendata.schema import Channel
 from comptoir.inventory.models import Service, Unit, UnitMembership
 from comptoir.inventory.models.scope import acts_for_every_organization
+from comptoir.search.indexing import index_case
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -137,6 +138,7 @@ def _record(
         event.save(force_insert=True)
         _project(locked, state)
         locked.save(update_fields=list(_PROJECTION))
+        index_case(locked)  # the search index, in the event's transaction (comptoir.search)
         _project(case, state)
     return event
 
@@ -300,6 +302,7 @@ def do_receive_case(
             _record(case, EventKind.TIME_SPENT, actor=actor, at=at, payload={"minutes": minutes})
         if resolved_on_the_spot:
             _record(case, EventKind.RESOLVED, actor=actor, at=at, payload={"outcome": "delivered"})
+        index_case(case)  # the search index (also kept by _record: the case as finally received)
     return case, token
 
 

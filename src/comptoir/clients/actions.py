@@ -32,6 +32,7 @@ from comptoir.clients.models import (
     ContactPointLabel,
     join_formats,
 )
+from comptoir.search.indexing import index_client
 
 if TYPE_CHECKING:
     from comptoir.accounts.models import User
@@ -128,6 +129,7 @@ def do_create_client(
     _validated(client)
     _with_history(client, actor)
     client.save()
+    index_client(client)  # the search index, in this transaction (comptoir.search)
     return client
 
 
@@ -170,6 +172,7 @@ def do_update_client(
     _validated(record)
     _with_history(record, actor, reason)
     record.save(update_fields=[*changed, "search_name"])
+    index_client(record)  # the search index, in this transaction (comptoir.search)
     return record
 
 
@@ -220,6 +223,7 @@ def do_add_contact_point(
         contact_point.is_primary = True
     _with_history(contact_point, actor)
     contact_point.save()
+    index_client(client)  # the search index, in this transaction (comptoir.search)
     return contact_point
 
 
@@ -236,6 +240,7 @@ def do_end_contact_point(
     record.ended_at = timezone.now()
     _with_history(record, actor, reason.strip())
     record.save(update_fields=["is_active", "is_primary", "ended_at"])
+    index_client(record.client)  # the search index, in this transaction (comptoir.search)
     return record
 
 
@@ -259,6 +264,7 @@ def do_link_contact(
     _validated(contact)
     _with_history(contact, actor)
     contact.save()
+    index_client(person)  # the search index, in this transaction (comptoir.search)
     return contact
 
 
@@ -271,6 +277,7 @@ def do_unlink_contact(contact: Contact, *, actor: User | None) -> Contact:
     record.is_active = False
     _with_history(record, actor)
     record.save(update_fields=["is_active"])
+    index_client(record.person)  # the search index, in this transaction (comptoir.search)
     return record
 
 

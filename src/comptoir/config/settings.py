@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "comptoir.inventory",
     "comptoir.clients",
     "comptoir.casework",
+    "comptoir.search",
     "comptoir.measurement",
     "ninja",  # the API docs page and its assets, served from this site (no CDN)
     "comptoir.api",

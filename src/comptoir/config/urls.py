@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("", include("comptoir.inventory.urls")),
     path("", include("comptoir.clients.urls")),
     path("", include("comptoir.casework.urls")),
+    path("", include("comptoir.search.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

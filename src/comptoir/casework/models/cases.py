@@ -105,6 +105,11 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=40, unique=True, editable=False)
+    #: The reference an older system gave a case brought in by the history import (blank for
+    #: a case received here, and for an imported one whose reference was already one of ours).
+    legacy_reference = models.CharField(
+        _("former reference"), max_length=100, blank=True, default="", editable=False
+    )
     #: SHA-256 (hex) of the client's status token; the token itself is given once, never stored.
     status_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     service = models.ForeignKey(
@@ -202,6 +207,7 @@ class Case(models.Model):
                 fields=["current_unit", "status", "received_at"], name="casework_case_unit_queue"
             ),
             models.Index(fields=["owner", "status"], name="casework_case_owner_queue"),
+            models.Index(fields=["legacy_reference"], name="casework_case_legacy_ref"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,337 @@
+"""Keeping the search index up to date: :func:`index_case` and :func:`index_client` rebuild one
+object's entry from its current state, in the caller's transaction (the event writer of
+casework, the client actions), so the index never drifts from what it describes;
+:func:`rebuild` makes every entry again in batches (``comptoir search rebuild``).
+
+What is indexed (docs/search.md):
+
+- a case: its reference, what was asked, its client's name, its request type's and subject's
+  names in both languages, and the text of every note and message (``reason`` and the payload's
+  text);
+- a client: their names, the names of the organizations they are a contact of, their email
+  addresses, their phone numbers as given, in E.164 and in national form, and their cities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import phonenumbers
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from comptoir.casework.models import Case, CaseEvent
+from comptoir.clients.models import Client, ContactPoint, ContactPointKind
+from comptoir.search import backends
+from comptoir.search.models import EntryKind, SearchEntry
+
+#: The event kinds whose text is searched.
+TEXT_EVENT_KINDS = ("note", "message_in", "message_out")
+#: The indexed text of one object is cut here (a case with hundreds of long notes is still
+#: found by its first 200,000 characters; PostgreSQL's tsvector has its own bound of 1 MB).
+MAX_BODY = 200_000
+#: Objects written per statement by :func:`rebuild`.
+BATCH_SIZE = 500
+
+
+def _texts_of_payload(payload: object) -> Iterator[str]:
+    if isinstance(payload, str):
+        yield payload
+    elif isinstance(payload, dict):
+        for value in payload.values():
+            yield from _texts_of_payload(value)
+    elif isinstance(payload, list):
+        for value in payload:
+            yield from _texts_of_payload(value)
+
+
+def _joined(parts: Iterable[str]) -> str:
+    return "\n".join(part.strip() for part in parts if part and part.strip())[:MAX_BODY]
+
+
+def _client_name(client: Client | None) -> str:
+    if client is None or client.is_anonymous:
+        return ""
+    return client.display_name
+
+
+def _case_entry(case: Case, events: Sequence[CaseEvent]) -> SearchEntry:
+    catalogue = [
+        name
+        for item in (case.request_type, case.subject)
+        if item is not None
+        for name in (item.name_en, item.name_fr)
+    ]
+    event_texts = [
+        text for event in events for text in (event.reason, *_texts_of_payload(event.payload))
+    ]
+    return SearchEntry(
+        kind=EntryKind.CASE,
+        key=case.pk,
+        title=case.reference,
+        body=_joined([case.description, _client_name(case.client), *catalogue, *event_texts]),
+        unit_id=case.current_unit_id,
+        entry_unit_id=case.entry_unit_id,
+        unit_ids=SearchEntry.units_text([case.current_unit_id, case.entry_unit_id]),
+        owner_id=case.owner_id,
+        organization_id=case.service.organization_id,
+        is_confidential=case.is_confidential,
+        status=case.status,
+        category=case.kind,
+        created_at=case.received_at,
+        updated_at=case.last_event_at,
+    )
+
+
+def _phone_forms(point: ContactPoint) -> list[str]:
+    forms = [point.value, point.normalized]
+    try:
+        number = phonenumbers.parse(point.normalized or point.value, "CA")
+    except phonenumbers.NumberParseException:
+        return forms
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    forms += [national, "".join(c for c in national if c.isdigit()), point.normalized.lstrip("+")]
+    return forms
+
+
+def _client_entry(
+    client: Client,
+    points: Sequence[ContactPoint],
+    organizations: Sequence[str],
+    units: Iterable[int | None],
+) -> SearchEntry:
+    parts: list[str] = [*organizations]
+    for point in points:
+        if point.kind == ContactPointKind.PHONE:
+            parts += _phone_forms(point)
+        elif point.kind == ContactPointKind.EMAIL:
+            parts.append(point.value)
+        else:
+            parts.append(point.city)
+    return SearchEntry(
+        kind=EntryKind.CLIENT,
+        key=client.pk,
+        title=_client_name(client),
+        body=_joined([client.given_name, client.family_name, client.organization_name, *parts]),
+        unit_ids=SearchEntry.units_text(units),
+        owner_id=client.account_manager_id,
+        is_confidential=client.is_confidential,
+        category=client.kind,
+        created_at=client.created_at,
+        updated_at=timezone.now(),
+    )
+
+
+def _case_query() -> Any:
+    return Case.objects.select_related("service", "client", "request_type", "subject")
+
+
+def _text_events() -> Any:
+    return (
+        CaseEvent.objects.filter(kind__in=TEXT_EVENT_KINDS)
+        .only("case_id", "sequence", "reason", "payload")
+        .order_by("case_id", "sequence")
+    )
+
+
+def _units_of_clients(client_ids: Iterable[int]) -> dict[int, set[int]]:
+    units: dict[int, set[int]] = {}
+    rows = (
+        Case.objects.filter(client_id__in=list(client_ids))
+        .values_list("client_id", "current_unit_id", "entry_unit_id")
+        .distinct()
+    )
+    for client_id, current, entry in rows:
+        units.setdefault(client_id, set()).update((current, entry))
+    return units
+
+
+def index_case(case: Case) -> None:
+    """Rebuild the entry of ``case`` from its current state (in the caller's transaction), and
+    the list of units holding its client."""
+    with transaction.atomic():
+        fresh = _case_query().get(pk=case.pk)
+        events = list(_text_events().filter(case_id=case.pk))
+        backends.index(_case_entry(fresh, events))
+        if fresh.client_id is not None:
+            held = _units_of_clients([fresh.client_id]).get(fresh.client_id, set())
+            units = SearchEntry.units_text(held)
+            updated = (
+                SearchEntry.objects.filter(kind=EntryKind.CLIENT, key=fresh.client_id)
+                .exclude(unit_ids=units)
+                .update(unit_ids=units)
+            )
+            if (
+                not updated
+                and not SearchEntry.objects.filter(
+                    kind=EntryKind.CLIENT, key=fresh.client_id
+                ).exists()
+            ):
+                index_client(fresh.client)
+
+
+def _client_query() -> Any:
+    return Client.objects.prefetch_related(
+        Prefetch("contact_points", queryset=ContactPoint.objects.active().order_by("pk")),
+    )
+
+
+def _organizations_of(client_ids: Iterable[int]) -> dict[int, list[str]]:
+    from comptoir.clients.models import Contact
+
+    names: dict[int, list[str]] = {}
+    rows = Contact.objects.active().filter(person_id__in=list(client_ids))
+    for person_id, name in rows.values_list("person_id", "organization__organization_name"):
+        names.setdefault(person_id, []).append(name)
+    return names
+
+
+def _client_entries(clients: Sequence[Client]) -> list[SearchEntry]:
+    keys = [client.pk for client in clients]
+    organizations = _organizations_of(keys)
+    units = _units_of_clients(keys)
+    return [
+        _client_entry(
+            client,
+            list(client.contact_points.all()),
+            organizations.get(client.pk, []),
+            units.get(client.pk, ()),
+        )
+        for client in clients
+    ]
+
+
+def index_client(client: Client) -> None:
+    """Rebuild the entry of ``client`` from its current state (in the caller's transaction);
+    when the client's name changed, their cases' entries too (a case is found by its client's
+    name)."""
+    with transaction.atomic():
+        fresh = _client_query().get(pk=client.pk)
+        (entry,) = _client_entries([fresh])
+        previous = (
+            SearchEntry.objects.filter(kind=EntryKind.CLIENT, key=fresh.pk)
+            .values_list("title", flat=True)
+            .first()
+        )
+        backends.index(entry)
+        if previous is not None and previous != entry.title:
+            _rebuild_cases(Case.objects.filter(client_id=fresh.pk))
+
+
+def _batches(queryset: Any, size: int) -> Iterator[list[Any]]:
+    """``queryset`` in batches of ``size``, by increasing primary key (no OFFSET)."""
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def _rebuild_cases(cases: Any, size: int = BATCH_SIZE) -> int:
+    done = 0
+    for batch in _batches(_case_query().filter(pk__in=cases.values("pk")), size):
+        by_case: dict[int, list[CaseEvent]] = {}
+        for event in _text_events().filter(case_id__in=[case.pk for case in batch]):
+            by_case.setdefault(event.case_id, []).append(event)
+        with transaction.atomic():
+            backends.index_many([_case_entry(case, by_case.get(case.pk, [])) for case in batch])
+        done += len(batch)
+    return done
+
+
+def _rebuild_clients(size: int = BATCH_SIZE) -> int:
+    done = 0
+    for batch in _batches(_client_query(), size):
+        with transaction.atomic():
+            backends.index_many(_client_entries(batch))
+        done += len(batch)
+    return done
+
+
+def rebuild(kind: str | None = None, *, batch_size: int = BATCH_SIZE) -> dict[str, int]:
+    """Make the entry of every case and client (or only of ``kind``) again from its current
+    state, ``batch_size`` objects per transaction; returns how many of each were indexed."""
+    counts: dict[str, int] = {}
+    if kind in (None, EntryKind.CLIENT):
+        counts[EntryKind.CLIENT] = _rebuild_clients(batch_size)
+    if kind in (None, EntryKind.CASE):
+        counts[EntryKind.CASE] = _rebuild_cases(Case.objects.all(), batch_size)
+    if kind in (None, EntryKind.ANSWER, EntryKind.DELIVERABLE):
+        knowledge = rebuild_knowledge(batch_size)
+        counts.update({k: n for k, n in knowledge.items() if kind in (None, k)})
+    return counts
+
+
+# --- knowledge: reusable answers and deliverables (comptoir.casework.models.knowledge) -----------
+
+
+def _answer_entry(answer: Any) -> SearchEntry:
+    return SearchEntry(
+        kind=EntryKind.ANSWER,
+        key=answer.pk,
+        title=answer.question_en,
+        body=_joined([answer.question_fr, answer.answer_en, answer.answer_fr]),
+        unit_id=answer.owner_unit_id,
+        unit_ids=SearchEntry.units_text([answer.owner_unit_id]),
+        organization_id=answer.owner_unit.organization_id,
+        # What the index's visibility rule reads: a draft is seen only by its unit.
+        status="published" if answer.is_published else "draft",
+        created_at=answer.created_at,
+        updated_at=answer.updated_at,
+    )
+
+
+def _deliverable_entry(deliverable: Any) -> SearchEntry:
+    return SearchEntry(
+        kind=EntryKind.DELIVERABLE,
+        key=deliverable.pk,
+        title=deliverable.title_en,
+        body=_joined(
+            [deliverable.title_fr, deliverable.description_en, deliverable.description_fr]
+        ),
+        unit_id=deliverable.owner_unit_id,
+        unit_ids=SearchEntry.units_text([deliverable.owner_unit_id]),
+        organization_id=deliverable.owner_unit.organization_id,
+        created_at=deliverable.created_at,
+        updated_at=deliverable.created_at,
+    )
+
+
+def index_answer(answer: Any) -> None:
+    """Rebuild the entry of a reusable answer (its texts in both languages), in the caller's
+    transaction."""
+    from comptoir.casework.models import Answer
+
+    with transaction.atomic():
+        backends.index(_answer_entry(Answer.objects.select_related("owner_unit").get(pk=answer.pk)))
+
+
+def index_deliverable(deliverable: Any) -> None:
+    """Rebuild the entry of a deliverable (its title and description in both languages)."""
+    from comptoir.casework.models import Deliverable
+
+    with transaction.atomic():
+        fresh = Deliverable.objects.select_related("owner_unit").get(pk=deliverable.pk)
+        backends.index(_deliverable_entry(fresh))
+
+
+def rebuild_knowledge(batch_size: int = BATCH_SIZE) -> dict[str, int]:
+    """Make the entry of every reusable answer and deliverable again."""
+    from comptoir.casework.models import Answer, Deliverable
+
+    counts: dict[str, int] = {}
+    for kind, model, entry in (
+        (EntryKind.ANSWER, Answer, _answer_entry),
+        (EntryKind.DELIVERABLE, Deliverable, _deliverable_entry),
+    ):
+        done = 0
+        for batch in _batches(model.objects.select_related("owner_unit"), batch_size):
+            with transaction.atomic():
+                backends.index_many([entry(item) for item in batch])
+            done += len(batch)
+        counts[kind] = done
+    return counts
