@@ -212,3 +212,15 @@ def _commands_speak_the_site_language(monkeypatch: pytest.MonkeyPatch) -> None:
     sets ``LANG`` itself."""
     for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_site_language() -> Any:
+    """A page served in French leaves French active in the thread (the locale middleware does not
+    switch back): each test starts in the site's language, whatever ran before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
