@@ -466,3 +466,34 @@ def test_imported_cases_are_measured_like_native_ones(files, units, service, mak
     for name in ("status", "current_unit_id", "owner_id", "received_at", "resolved_at"):
         assert getattr(imported, name) == getattr(native, name), name
     assert Unit.objects.count() == 2
+
+
+def test_the_documented_example_imports_as_documented(units, service, tmp_path):
+    """docs/history-import.md's two files, as printed there, give the counts it prints."""
+    page = (Path(__file__).parents[2] / "docs" / "history-import.md").read_text(encoding="utf-8")
+    blocks = [block.split("```", 1)[0] for block in page.split("```csv\n")[1:]]
+    cases, events = tmp_path / "cases.csv", tmp_path / "events.csv"
+    cases.write_text(blocks[0], encoding="utf-8")
+    events.write_text(blocks[1], encoding="utf-8")
+    assert "Dry run: 3 cases and 10 events would be imported" in run(cases, events, "--dry-run")
+    output = run(cases, events)
+    assert (
+        "Imported 3 cases and 10 events (0 clients matched by email, 2 new clients, "
+        "1 anonymous cases, 3 new references)." in output
+    )
+    unanswerable = Case.objects.get(legacy_reference="INC-0002")
+    assert unanswerable.is_anonymous
+    assert unanswerable.events.get(kind="resolved").payload == {
+        "outcome": "unanswerable",
+        "data_gap": "geography_too_fine",
+    }
+    output, error = refused_output(cases, events)
+    assert "cases.csv, row 2, column reference [reference_exists]" in output
+    assert "3 problems; nothing was written" in error
+
+
+def test_our_reference_typed_twice_in_two_cases_is_a_duplicate(files):
+    ours = make_reference(555_555_555)
+    cases, _ = files([case_row(reference=ours), case_row(reference=ours.lower())])
+    output, _error = refused_output(cases)
+    assert "cases.csv, row 3, column reference [duplicate_reference]" in output

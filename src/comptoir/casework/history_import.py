@@ -800,18 +800,19 @@ def check_history(
             has_request_type=has_request_type,
         )
         reference = (row.values.get("reference") or "").strip()
-        if reference and reference in first_row:
+        key = _reference_key(reference)
+        if reference and key in first_row:
             report.add(
                 CASES_FILE,
                 row.number,
                 "reference",
                 "duplicate_reference",
                 value=reference,
-                first=first_row[reference],
+                first=first_row[key],
             )
             continue
         if reference:
-            first_row[reference] = row.number
+            first_row[key] = row.number
         if parsed is None:
             rejected.add(reference)
         else:
@@ -840,6 +841,12 @@ def check_history(
         if _check_log(report, _log(case)):
             ready.append(case)
     return report, ready
+
+
+def _reference_key(given: str) -> str:
+    """What makes two references the same: ours compare as canonical, others as given."""
+    canonical = parse_reference(given) if given else None
+    return canonical if canonical is not None and canonical == given.upper() else given
 
 
 def _assign_references(report: Report, cases: Mapping[str, _CaseRow]) -> None:
