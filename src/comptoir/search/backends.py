@@ -102,7 +102,8 @@ def _matching(text: str, entries: Any) -> tuple[str, list[Any], str] | None:
             "|| websearch_to_tsquery('french', unaccent(%s)) AS q) AS search_query "
             f"WHERE {table}.document @@ search_query.q"
         )
-        params: list[Any] = [text, text]
+        typed = search_text.websearch_text(text)
+        params: list[Any] = [typed, typed]
         order = f"ts_rank({table}.document, search_query.q) DESC, {table}.id"
     else:
         expression = search_text.fts5_query(text)

@@ -115,3 +115,14 @@ def _merged(pieces: list[Fragment]) -> list[Fragment]:
         else:
             merged.append(piece)
     return merged
+
+
+_DIGIT_SEPARATORS = re.compile(r"(?<=\d)[\s().\-]+(?=\d)")
+
+
+def websearch_text(text: str) -> str:
+    """``text`` for PostgreSQL's ``websearch_to_tsquery``: a number typed with separators
+    (``613-555-0199``, ``(613) 555 0199``, ``+1 613…``) becomes the one token the index holds
+    (``6135550199``), instead of ``-555`` read as "without 555"."""
+    collapsed = _DIGIT_SEPARATORS.sub("", text)
+    return re.sub(r"(?<![\w])\+(?=\d)", "", collapsed)
