@@ -54,7 +54,16 @@ REFERENCE_ATTEMPTS = 8
 MAX_MINUTES = MAX_ENTRY_MINUTES
 #: Bounded free text (what was asked, a note, a reason).
 MAX_TEXT = 10_000
-_PROJECTION = ("status", "current_unit", "owner", "received_at", "resolved_at", "last_event_at")
+_PROJECTION = (
+    "status",
+    "current_unit",
+    "owner",
+    "received_at",
+    "resolved_at",
+    "last_event_at",
+    "awaiting_since",
+    "next_due_at",
+)
 
 
 def unit_key(unit_id: int | None) -> str | None:
@@ -86,13 +95,70 @@ def _derive(facts: Sequence[EventFact]) -> CaseState:
         raise CaseError.from_core(error) from error
 
 
-def _project(case: Case, state: CaseState) -> None:
+def _project(case: Case, state: CaseState, *, next_due_at: datetime | None = None) -> None:
     case.status = state.status.value
     case.current_unit_id = int(state.current_unit)
     case.owner_id = state.owner
     case.received_at = state.received_at
     case.resolved_at = state.resolved_at
     case.last_event_at = state.last_event_at
+    case.awaiting_since = state.awaiting_since
+    case.next_due_at = next_due_at
+
+
+def next_due_at(case: Case, facts: Sequence[EventFact], state: CaseState) -> datetime | None:
+    """The earliest due instant among the case's clocks that have not stopped (pending or
+    already missed), as of its last event; ``None`` when it has none or is resolved. The clocks
+    are those of the case page (``measurement.clocks.clocks_for``), so the queues and the page
+    agree. A unit whose calendar cannot be read gives no due instant rather than refusing the
+    event."""
+    from comptoir.core.businesstime import BusinessTimeError
+    from comptoir.core.casework import Status, standards_timeline
+    from comptoir.measurement.clocks import ClockOutcome, clocks_for
+
+    if state.status is Status.RESOLVED:
+        return None
+    timeline = standards_timeline(
+        case_kind=CaseKind(case.kind),
+        channel=case.channel,
+        tier=case.tier,
+        service_id=case.service.service_id,
+        entry_unit=str(case.entry_unit_id),
+        events=facts,
+    )
+    try:
+        clocks = clocks_for(timeline, service=case.service, as_of=state.last_event_at)
+    except BusinessTimeError:
+        return None
+    pending = [
+        clock.due_at
+        for clock in clocks
+        if not clock.evaluation.is_completed and clock.outcome is not ClockOutcome.EXCLUDED
+    ]
+    return min(pending, default=None)
+
+
+def recompute_clocks(*, service_id: int | None = None, batch: int = 500) -> int:
+    """Write again ``next_due_at`` of the open cases (of one service, or all): after a change of
+    a standard's rule. Returns how many cases were read."""
+    cases = Case.objects.open().select_related("service").order_by("pk")
+    if service_id is not None:
+        cases = cases.filter(service_id=service_id)
+    count = 0
+    last = 0
+    while True:
+        rows = list(cases.filter(pk__gt=last)[:batch])
+        if not rows:
+            return count
+        for case in rows:
+            with transaction.atomic():
+                events = CaseEvent.objects.filter(case_id=case.pk).order_by("sequence")
+                facts = facts_of(events)
+                due = next_due_at(case, facts, _derive(facts)) if facts else None
+                if due != case.next_due_at:
+                    Case.objects.filter(pk=case.pk).update(next_due_at=due)
+            count += 1
+        last = rows[-1].pk
 
 
 def _record(
@@ -136,16 +202,115 @@ def _record(
         )
         state = _derive([*facts, _fact(event)])
         event.save(force_insert=True)
-        _project(locked, state)
+        due = next_due_at(locked, [*facts, _fact(event)], state)
+        _project(locked, state, next_due_at=due)
         locked.save(update_fields=list(_PROJECTION))
         index_case(locked)  # the search index, in the event's transaction (comptoir.search)
-        _project(case, state)
+        _project(case, state, next_due_at=due)
     return event
 
 
 def _after_commit(callback: Callable[[], None]) -> None:
     """Side effects (mail, notices) run only once the event is stored."""
     transaction.on_commit(callback)
+
+
+# --- staff notices ------------------------------------------------------------------------------
+
+
+def _notify_later(kind: str, recipient_ids: Iterable[int], case: Case) -> None:
+    """After the commit, one ``StaffNotice`` of ``kind`` about ``case`` for each recipient."""
+    from comptoir.casework.models import StaffNotice
+
+    recipients = sorted(set(recipient_ids))
+    if not recipients:
+        return
+    case_id = case.pk
+
+    def write() -> None:
+        now = timezone.now()
+        StaffNotice.objects.bulk_create(
+            StaffNotice(recipient_id=pk, kind=kind, case_id=case_id, created_at=now)
+            for pk in recipients
+        )
+
+    _after_commit(write)
+
+
+def _notify_assigned(case: Case, assignee_id: int, *, actor: User | None) -> None:
+    from comptoir.casework.models import NoticeKind
+
+    if actor is None or assignee_id != actor.pk:
+        _notify_later(NoticeKind.ASSIGNED_TO_YOU, [assignee_id], case)
+
+
+def _notify_referred(case: Case, unit_id: int, *, actor: User | None) -> None:
+    from comptoir.casework.models import NoticeKind
+
+    members = UnitMembership.objects.filter(
+        unit_id=unit_id, is_active=True, user__is_active=True
+    ).values_list("user_id", flat=True)
+    _notify_later(
+        NoticeKind.REFERRED_TO_YOUR_UNIT,
+        [pk for pk in members if actor is None or pk != actor.pk],
+        case,
+    )
+
+
+# --- routing ------------------------------------------------------------------------------------
+
+#: The code a routing rule stores as the reason of its referral (``routing:<key>|<name>``).
+ROUTING_REASON_PREFIX = "routing:"
+
+
+def routing_reason(rule: Any) -> str:
+    return f"{ROUTING_REASON_PREFIX}{rule.pk}|{rule.name}"[:200]
+
+
+def matching_rule(case: Case) -> Any:
+    """The first active routing rule of the service's organization that matches ``case``."""
+    from comptoir.casework.models import RoutingRule
+
+    rules = RoutingRule.objects.filter(
+        organization_id=case.service.organization_id, is_active=True
+    ).order_by("priority", "pk")
+    for rule in rules.select_related("target_unit", "target_assignee"):
+        if rule.matches(
+            service_id=case.service_id,
+            kind=case.kind,
+            tier=case.tier,
+            channel=case.channel,
+            entry_unit_id=case.entry_unit_id,
+        ):
+            return rule
+    return None
+
+
+def _route(case: Case, *, actor: User, at: datetime) -> None:
+    """Apply the first matching routing rule to a case just received (see
+    ``casework.models.routing``): refer it to the rule's unit, then assign it to the rule's
+    assignee when they are an active member there."""
+    rule = matching_rule(case)
+    if rule is None or not rule.target_unit.is_active:
+        return
+    if rule.target_unit_id != case.current_unit_id:
+        _record(
+            case,
+            EventKind.REFERRED,
+            actor=actor,
+            at=at,
+            reason=routing_reason(rule),
+            payload={"to_unit": unit_key(rule.target_unit_id)},
+        )
+        _notify_referred(case, rule.target_unit_id, actor=actor)
+    assignee = rule.target_assignee
+    if (
+        assignee is not None
+        and assignee.is_active
+        and is_unit_member(assignee, case.current_unit_id)
+    ):
+        _record(case, EventKind.ASSIGNED, actor=actor, at=at, payload={"assignee": assignee.pk})
+        _notify_assigned(case, assignee.pk, actor=actor)
 
 
 # --- checks -------------------------------------------------------------------------------------
@@ -296,6 +461,8 @@ def do_receive_case(
         _project(case, state)
         _insert_with_reference(case)
         _record(case, EventKind.RECEIVED, actor=actor, at=at, unit=entry_unit)
+        if not resolved_on_the_spot:
+            _route(case, actor=actor, at=at)
         if answer:
             _record(case, EventKind.NOTE, actor=actor, at=at, reason=answer)
         if minutes:
@@ -365,7 +532,9 @@ def do_assign_case(
             code="may_not_assign",
             params={},
         )
-    return _record(case, EventKind.ASSIGNED, actor=actor, at=at, payload={"assignee": assignee.pk})
+    event = _record(case, EventKind.ASSIGNED, actor=actor, at=at, payload={"assignee": assignee.pk})
+    _notify_assigned(case, assignee.pk, actor=actor)
+    return event
 
 
 def do_bulk_assign(cases: Sequence[Case], assignee: User, *, actor: User) -> list[CaseEvent]:
@@ -393,7 +562,7 @@ def do_refer_case(
         raise CaseError(_("The case is already in this unit."), code="same_unit", params={})
     if not to_unit.is_active:
         raise CaseError(_("This unit is closed."), code="unit_inactive", params={})
-    return _record(
+    event = _record(
         case,
         EventKind.REFERRED,
         actor=actor,
@@ -401,6 +570,8 @@ def do_refer_case(
         reason=reason,
         payload={"to_unit": unit_key(to_unit.pk)},
     )
+    _notify_referred(case, to_unit.pk, actor=actor)
+    return event
 
 
 def do_await_client(
@@ -573,3 +744,19 @@ def do_enter_case(
             case_fields["client"] = client
             case_fields["is_anonymous"] = False
         return do_receive_case(actor=actor, **case_fields)
+
+
+# --- staff notices read -------------------------------------------------------------------------
+
+
+def do_mark_notices_read(user: User, *, notice_id: int | None = None, actor: User) -> int:
+    """Mark one of ``user``'s notices read (or, without ``notice_id``, all of them); the only
+    change a notice ever takes. Returns how many were marked."""
+    from comptoir.casework.models import StaffNotice
+
+    if actor.pk != user.pk:
+        raise CaseError(_("You may only mark your own notices read."), code="not_yours", params={})
+    notices = StaffNotice.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+    if notice_id is not None:
+        notices = notices.filter(pk=notice_id)
+    return notices.update(read_at=timezone.now())

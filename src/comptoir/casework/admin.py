@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from comptoir.casework.models import RequestType, Subject, SubjectTheme
+from comptoir.casework.models import RequestType, RoutingRule, Subject, SubjectTheme
 from comptoir.inventory.models import UnitMembership
 
 
@@ -45,3 +45,26 @@ class UnitMembershipAdmin(_NoDelete):
     list_filter = ("is_active", "is_manager")
     search_fields = ("unit__code", "user__username")
     autocomplete_fields = ()
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(_NoDelete):
+    """Routing rules, tried by priority (see ``casework.models.routing``); the model's ``clean``
+    refuses a target unit, entry unit or service of another organization."""
+
+    list_display = (
+        "name",
+        "organization",
+        "priority",
+        "service",
+        "kind",
+        "tier",
+        "channel",
+        "entry_unit",
+        "target_unit",
+        "target_assignee",
+        "is_active",
+    )
+    list_filter = ("is_active", "organization", "kind", "tier", "channel")
+    search_fields = ("name", "target_unit__code")
+    ordering = ("organization", "priority", "pk")

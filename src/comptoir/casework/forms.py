@@ -176,6 +176,39 @@ class AssignForm(forms.Form):
         ]
 
 
+class BulkAssignForm(forms.Form):
+    """The unit queue's bulk assignment: the checked cases (their keys) and one assignee."""
+
+    cases = forms.TypedMultipleChoiceField(
+        label=_("Cases"),
+        coerce=int,
+        error_messages={"required": _("Check at least one case.")},
+    )
+    assignee = forms.TypedChoiceField(
+        label=_("Assign to"),
+        coerce=int,
+        error_messages={"required": _("Choose whom to assign the cases to.")},
+    )
+
+    def __init__(self, *args: Any, assignees: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "assignee").choices = [
+            (member.pk, member.get_full_name() or member.get_username()) for member in assignees
+        ]
+
+    def clean_cases(self) -> list[int]:
+        return list(self.cleaned_data["cases"])
+
+    def full_clean(self) -> None:
+        # The keys are checked against the queue by the view (queries.bulk_assign_cases), not
+        # against a list of choices built from every open case.
+        if self.is_bound:
+            data: Any = self.data
+            keys = [k for k in data.getlist("cases") if k.isdigit()]
+            _choice_field(self, "cases").choices = [(k, k) for k in keys]
+        super().full_clean()
+
+
 class ReferForm(forms.Form):
     to_unit = forms.TypedChoiceField(label=_("Refer to"), coerce=int)
     reason = _text_area(_("Why it is referred"), required=True, rows=2)

@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from comptoir import i18n
-from comptoir.casework import actions, text
+from comptoir.casework import actions, reasons, text
 from comptoir.casework.models import Case, CaseEvent
-from comptoir.casework.models.cases import CHANNEL_LABELS, member_unit_ids
+from comptoir.casework.models.cases import ASSIGN_PERMISSION, CHANNEL_LABELS, member_unit_ids
 from comptoir.core.casework import (
     CaseKind,
     CaseState,
@@ -56,6 +57,28 @@ def my_units(user: User) -> list[Unit]:
     )
 
 
+#: Due soon: the next due instant within this many business hours of the unit's calendar.
+DEFAULT_DUE_SOON_HOURS = 8
+#: Waiting on the client too long: longer than this many business days.
+DEFAULT_WAITING_DAYS = 10
+
+
+def due_soon_hours() -> int:
+    return int(getattr(settings, "COMPTOIR_QUEUE_DUE_SOON_HOURS", DEFAULT_DUE_SOON_HOURS))
+
+
+def waiting_days() -> int:
+    return int(getattr(settings, "COMPTOIR_QUEUE_WAITING_DAYS", DEFAULT_WAITING_DAYS))
+
+
+@dataclass(frozen=True, slots=True)
+class QueueTab:
+    code: str
+    label: str
+    count: int
+    current: bool
+
+
 @dataclass(frozen=True, slots=True)
 class QueuePage:
     title: str
@@ -63,21 +86,134 @@ class QueuePage:
     units: list[Unit]
     unit: Unit | None
     filter: str
+    tabs: tuple[QueueTab, ...] = ()
+    #: The unit's members a manager may assign to (bulk assignment); empty for others.
+    assignees: tuple[Any, ...] = ()
+    may_bulk_assign: bool = False
 
 
-def my_queue(user: User, *, page: Any = None) -> QueuePage:
-    """The open cases assigned to the user, oldest first."""
-    cases = _queue_rows(Case.objects.visible_to(user).open().filter(owner_id=user.pk))
+#: The lists of a unit's queue, and of one's own (``mine`` is every open case one owns).
+UNIT_FILTERS = ("unassigned", "open", "due_soon", "overdue", "waiting")
+MY_FILTERS = ("mine", "due_soon", "overdue", "waiting")
+
+
+def _tab_label(code: str, count: int) -> str:
+    labels = {
+        "mine": ngettext("My cases (%(count)s)", "My cases (%(count)s)", count),
+        "unassigned": ngettext("Unassigned (%(count)s)", "Unassigned (%(count)s)", count),
+        "open": ngettext("%(count)s open case", "%(count)s open cases", count),
+        "due_soon": ngettext("%(count)s due soon", "%(count)s due soon", count),
+        "overdue": ngettext("%(count)s overdue", "%(count)s overdue", count),
+        "waiting": ngettext(
+            "%(count)s waiting on the client too long",
+            "%(count)s waiting on the client too long",
+            count,
+        ),
+    }
+    return labels[code] % {"count": count}
+
+
+def _calendar(unit: Unit) -> Any:
+    from comptoir.core.businesstime import BusinessTimeError
+    from comptoir.inventory.calendars import calendar_for
+
+    try:
+        return calendar_for(unit)
+    except BusinessTimeError:
+        return None
+
+
+def _bounds(units: list[Unit], now: datetime) -> tuple[Q, Q]:
+    """(due soon, waiting too long) as conditions, each unit in its own calendar; a case of a
+    unit whose calendar cannot be read counts elapsed hours and days."""
+    from datetime import timedelta
+
+    from comptoir.core.businesstime import add_business_time
+    from comptoir.core.businesstime.windows import business_days_before
+
+    hours, days = due_soon_hours(), waiting_days()
+    due_soon = Q(pk__in=[])
+    waiting = Q(pk__in=[])
+    for unit in units:
+        calendar = _calendar(unit)
+        if calendar is None:
+            soon_end, waited = now + timedelta(hours=hours), now - timedelta(days=days)
+        else:
+            soon_end = add_business_time(calendar, now, timedelta(hours=hours))
+            waited = business_days_before(calendar, now, days)
+        due_soon |= Q(current_unit=unit, next_due_at__gt=now, next_due_at__lte=soon_end)
+        waiting |= Q(current_unit=unit, awaiting_since__lt=waited)
+    return due_soon, waiting
+
+
+def _queues(
+    cases: QuerySet[Case], codes: tuple[str, ...], units: list[Unit], now: datetime
+) -> dict[str, Q]:
+    due_soon, waiting = _bounds(units, now)
+    conditions = {
+        "mine": Q(),
+        "open": Q(),
+        "unassigned": Q(owner__isnull=True),
+        "due_soon": due_soon,
+        "overdue": Q(next_due_at__lte=now),
+        "waiting": waiting,
+    }
+    return {code: conditions[code] for code in codes}
+
+
+def _queue_page(
+    user: User,
+    cases: QuerySet[Case],
+    *,
+    codes: tuple[str, ...],
+    which: str,
+    units: list[Unit],
+    page: Any,
+    now: datetime | None,
+    **fields: Any,
+) -> QueuePage:
+    now = now or timezone.now()
+    which = which if which in codes else codes[0]
+    conditions = _queues(cases, codes, units, now)
+    counts = cases.aggregate(
+        **{code: Count("pk", filter=condition) for code, condition in conditions.items()}
+    )
+    rows = cases.filter(conditions[which])
+    ordered = (
+        rows.select_related(*_QUEUE_RELATED).order_by("next_due_at", "pk")
+        if which in ("due_soon", "overdue")
+        else _queue_rows(rows)
+    )
+    tabs = tuple(
+        QueueTab(code, _tab_label(code, counts[code] or 0), counts[code] or 0, code == which)
+        for code in codes
+    )
     return QueuePage(
-        title=_("My cases"),
-        page=Paginator(cases, PAGE_SIZE).get_page(page),
+        page=Paginator(ordered, PAGE_SIZE).get_page(page),
         units=my_units(user),
-        unit=None,
-        filter="mine",
+        filter=which,
+        tabs=tabs,
+        **fields,
     )
 
 
-UNIT_FILTERS = ("unassigned", "open")
+def my_queue(
+    user: User, *, which: str = "mine", page: Any = None, now: datetime | None = None
+) -> QueuePage:
+    """The open cases assigned to the user, oldest first; or those due soon, overdue, or waiting
+    on the client too long (each unit's calendar for its own cases)."""
+    cases = Case.objects.visible_to(user).open().filter(owner_id=user.pk)
+    return _queue_page(
+        user,
+        cases,
+        codes=MY_FILTERS,
+        which=which,
+        units=my_units(user),
+        page=page,
+        now=now,
+        title=_("My cases"),
+        unit=None,
+    )
 
 
 def unit_for_queue(user: User, code: str) -> Unit:
@@ -91,18 +227,59 @@ def unit_for_queue(user: User, code: str) -> Unit:
     return unit
 
 
-def unit_queue(user: User, unit: Unit, *, which: str = "unassigned", page: Any = None) -> QueuePage:
-    """The open cases of a unit: those nobody owns yet (default) or all of them."""
+def bulk_assignees(user: User, unit: Unit) -> list[Any]:
+    """Whom the user may give a unit's cases to: the unit's active members for its managers and
+    administrators, else only themselves (when they are a member)."""
+    members = [
+        membership.user
+        for membership in UnitMembership.objects.filter(
+            unit_id=unit.pk, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__username")[:200]
+    ]
+    if user.has_perm(ASSIGN_PERMISSION) and (
+        acts_for_every_organization(user) or actions.is_unit_member(user, unit.pk, manager=True)
+    ):
+        return members
+    return [member for member in members if member.pk == user.pk]
+
+
+def unit_queue(
+    user: User,
+    unit: Unit,
+    *,
+    which: str = "unassigned",
+    page: Any = None,
+    now: datetime | None = None,
+) -> QueuePage:
+    """The open cases of a unit: those nobody owns yet (default), all of them, those due soon,
+    overdue or waiting on the client too long; with the bulk assignment's choices."""
     cases = Case.objects.visible_to(user).open().filter(current_unit=unit)
-    if which != "open":
-        which = "unassigned"
-        cases = cases.filter(owner__isnull=True)
-    return QueuePage(
+    assignees = tuple(bulk_assignees(user, unit)) if user.has_perm("casework.change_case") else ()
+    return _queue_page(
+        user,
+        cases,
+        codes=UNIT_FILTERS,
+        which=which,
+        units=[unit],
+        page=page,
+        now=now,
         title=_("Cases of %(unit)s") % {"unit": i18n.pick_field(unit, "name")},
-        page=Paginator(_queue_rows(cases), PAGE_SIZE).get_page(page),
-        units=my_units(user),
         unit=unit,
-        filter=which,
+        assignees=assignees,
+        may_bulk_assign=bool(assignees),
+    )
+
+
+def bulk_assign_cases(user: User, unit: Unit, keys: list[int]) -> list[Case]:
+    """The open cases of ``unit`` among ``keys`` that the user may act on (the others are not
+    found: the caller refuses the whole batch)."""
+    return list(
+        Case.objects.editable_by(user)
+        .open()
+        .filter(current_unit=unit, pk__in=keys[: PAGE_SIZE * 4])
+        .order_by("pk")
     )
 
 
@@ -184,7 +361,7 @@ def describe_events(events: list[CaseEvent]) -> list[DescribedEvent]:
             actor=event.actor,
             unit=event.unit,
             details=_details(event, users, units),
-            reason=event.reason,
+            reason=reasons.describe_reason(event.reason),
         )
         for event in events
     ]
@@ -279,3 +456,36 @@ def entry_services(user: User) -> list[tuple[int, str]]:
         (service.pk, f"{service.service_id} — {i18n.pick_field(service, 'name')}")
         for service in rows
     ]
+
+
+# --- staff notices ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NoticesPage:
+    page: Page[Any]
+    unread: int
+
+
+def notices_page(user: User, *, page: Any = None) -> NoticesPage:
+    """The user's notices, newest first, paginated; with how many are unread."""
+    from comptoir.casework.models import StaffNotice
+
+    notices = (
+        StaffNotice.objects.filter(recipient_id=user.pk)
+        .select_related("case")
+        .order_by("-created_at", "-pk")
+    )
+    return NoticesPage(
+        page=Paginator(notices, PAGE_SIZE).get_page(page),
+        unread=unread_notice_count(user),
+    )
+
+
+def unread_notice_count(user: Any) -> int:
+    """How many of the user's notices are unread (one query; 0 for a visitor)."""
+    from comptoir.casework.models import StaffNotice
+
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return StaffNotice.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()

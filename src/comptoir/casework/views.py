@@ -11,7 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comptoir import i18n
@@ -36,7 +38,9 @@ def _require_caseworker(request: HttpRequest) -> None:
 @login_required
 def my_queue(request: StaffRequest) -> HttpResponse:
     _require_caseworker(request)
-    page = queries.my_queue(request.user, page=request.GET.get("page"))
+    page = queries.my_queue(
+        request.user, which=request.GET.get("show", ""), page=request.GET.get("page")
+    )
     return render(request, "casework/queue.html", {"queue": page})
 
 
@@ -47,7 +51,67 @@ def unit_queue(request: StaffRequest, code: str) -> HttpResponse:
     page = queries.unit_queue(
         request.user, unit, which=request.GET.get("show", ""), page=request.GET.get("page")
     )
-    return render(request, "casework/queue.html", {"queue": page})
+    form = forms.BulkAssignForm(assignees=list(page.assignees))
+    return render(request, "casework/queue.html", {"queue": page, "bulk_form": form})
+
+
+@login_required
+@require_POST
+def bulk_assign(request: StaffRequest, code: str) -> HttpResponse:
+    """Assign the checked cases of a unit's queue to one member (all or none)."""
+    _require_caseworker(request)
+    unit = queries.unit_for_queue(request.user, code)
+    assignees = queries.bulk_assignees(request.user, unit)
+    form = forms.BulkAssignForm(request.POST, assignees=assignees)
+    back = request.POST.get("show", "")
+    target = reverse("casework:unit_queue", args=[unit.code])
+    if back in queries.UNIT_FILTERS:
+        target += f"?show={back}"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return redirect(target)
+    keys = form.cleaned_data["cases"]
+    cases = queries.bulk_assign_cases(request.user, unit, keys)
+    assignee = next(m for m in assignees if m.pk == form.cleaned_data["assignee"])
+    if len(cases) != len(set(keys)):
+        messages.error(request, _("Some of the chosen cases are no longer in this queue."))
+        return redirect(target)
+    try:
+        actions.do_bulk_assign(cases, assignee, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s case is assigned to %(name)s.",
+                "%(count)s cases are assigned to %(name)s.",
+                len(cases),
+            )
+            % {"count": len(cases), "name": assignee.get_full_name() or assignee.get_username()},
+        )
+    return redirect(target)
+
+
+@login_required
+def notices(request: StaffRequest) -> HttpResponse:
+    _require_caseworker(request)
+    page = queries.notices_page(request.user, page=request.GET.get("page"))
+    return render(request, "casework/notices.html", {"notices": page})
+
+
+@login_required
+@require_POST
+def notices_read(request: StaffRequest) -> HttpResponse:
+    """Mark one notice (``notice``) or all of one's notices read."""
+    _require_caseworker(request)
+    key = request.POST.get("notice", "")
+    actions.do_mark_notices_read(
+        request.user, notice_id=int(key) if key.isdigit() else None, actor=request.user
+    )
+    messages.success(request, _("The notices are marked read."))
+    return redirect("casework:notices")
 
 
 # --- fast entry ---------------------------------------------------------------------------------

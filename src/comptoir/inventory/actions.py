@@ -810,4 +810,12 @@ def do_set_standard_rule(
     standard.rule = None if rule is None else rule.to_dict()
     _with_history_user(standard, actor)
     standard.save(update_fields=["rule"])
+    transaction.on_commit(lambda: _recompute_case_clocks(standard.service_id))
     return standard
+
+
+def _recompute_case_clocks(service_id: int) -> None:
+    """The open cases of the service get their next due instant again (the queues read it)."""
+    from comptoir.casework.actions import recompute_clocks
+
+    recompute_clocks(service_id=service_id)

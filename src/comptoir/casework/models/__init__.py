@@ -5,6 +5,8 @@ from comptoir.casework.models.cases import CHANNEL_CHOICES, Case, CaseQuerySet, 
 from comptoir.casework.models.catalogues import RequestType, Subject, SubjectTheme
 from comptoir.casework.models.events import CaseAccessLog, CaseEvent
 from comptoir.casework.models.knowledge import Answer, CaseKnowledgeLink, Deliverable
+from comptoir.casework.models.notices import NoticeKind, StaffNotice
+from comptoir.casework.models.routing import RoutingRule
 
 __all__ = [
     "CHANNEL_CHOICES",
@@ -16,8 +18,11 @@ __all__ = [
     "CaseQuerySet",
     "Deliverable",
     "Language",
+    "NoticeKind",
     "Priority",
     "RequestType",
+    "RoutingRule",
+    "StaffNotice",
     "Subject",
     "SubjectTheme",
 ]

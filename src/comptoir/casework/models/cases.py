@@ -3,9 +3,10 @@
 The descriptive fields (service, kind, channel, entry unit, tier, request type, subject,
 description, language, priority, confidentiality, client) are written when the case is received.
 The projection (``status``, ``current_unit``, ``owner``, ``received_at``, ``resolved_at``,
-``last_event_at``) is what ``comptoir.core.casework.derive_state`` computes from the case's events;
-it exists only for the queues and their indexes, and is written by the one event writer
-(``comptoir.casework.actions._record``) in the transaction of each event, never by a view.
+``last_event_at``, ``awaiting_since`` and ``next_due_at``, the earliest pending due instant of
+the case's service standards) is what ``comptoir.core.casework.derive_state`` computes from the
+case's events; it exists only for the queues and their indexes, and is written by the one event
+writer (``comptoir.casework.actions._record``) in the transaction of each event, never by a view.
 
 Who may see a case (``Case.objects.visible_to``), the one source of truth:
 
@@ -182,6 +183,13 @@ class Case(models.Model):
     received_at = models.DateTimeField(_("received"), editable=False)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True, editable=False)
     last_event_at = models.DateTimeField(_("last event"), editable=False)
+    #: The earliest pending due instant among the case's clocks (``measurement.clocks``), null
+    #: when it has none or is resolved; the queues' due soon and overdue lists read it.
+    next_due_at = models.DateTimeField(_("next due"), null=True, blank=True, editable=False)
+    #: Since when the case waits for the client (null when it does not).
+    awaiting_since = models.DateTimeField(
+        _("waiting for the client since"), null=True, blank=True, editable=False
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -208,6 +216,11 @@ class Case(models.Model):
             ),
             models.Index(fields=["owner", "status"], name="casework_case_owner_queue"),
             models.Index(fields=["legacy_reference"], name="casework_case_legacy_ref"),
+            models.Index(fields=["current_unit", "next_due_at"], name="casework_case_unit_due"),
+            models.Index(fields=["owner", "next_due_at"], name="casework_case_owner_due"),
+            models.Index(
+                fields=["current_unit", "awaiting_since"], name="casework_case_unit_awaiting"
+            ),
         ]
 
     def __str__(self) -> str:

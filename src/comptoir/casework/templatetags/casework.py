@@ -40,3 +40,20 @@ def case_kind_label(code: str) -> str:
         return text.label(CaseKind(code))
     except ValueError:
         return code
+
+
+@register.simple_tag(takes_context=True)
+def unread_notices(context: dict[str, Any]) -> int:
+    """How many of the signed-in reader's staff notices are unread (the staff menu's count)."""
+    request = context.get("request")
+    return queries.unread_notice_count(getattr(request, "user", None))
+
+
+@register.filter
+def notice_kind_label(code: str) -> str:
+    from comptoir.casework.models import NoticeKind
+
+    try:
+        return str(NoticeKind(code).label)
+    except ValueError:
+        return code
