@@ -3,7 +3,7 @@ a weekend or on a holiday), once a day, in their language; the due-tomorrow noti
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -140,4 +140,4 @@ def test_the_owner_of_a_case_due_by_the_next_business_day_gets_one_notice_a_day(
     assert notices.count() == 1
     assert notices.get().recipient == officer
     assert notices.get().case_id == case.pk
-    assert (due - timedelta(0)).tzinfo is not None
+    assert "0 notices of cases due" in digest(local(2026, 6, 2, 15, 0))  # once a day

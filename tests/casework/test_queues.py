@@ -184,6 +184,26 @@ def test_a_queue_takes_as_many_queries_for_ten_cases_as_for_one(
     assert _queries(client, address) == one
 
 
+@pytest.mark.parametrize("show", ["mine", "due_soon", "overdue", "waiting"])
+def test_my_queue_takes_as_many_queries_for_ten_cases_as_for_one(
+    client, make_case, unit, officer, standard, show
+):
+    client.force_login(officer)
+    address = url("my_queue") + f"?show={show}"
+    old = timezone.now() - timedelta(days=30)
+
+    def mine() -> None:
+        case = make_case(unit, officer, at=old)
+        actions.do_assign_case(case, officer, actor=officer, at=old)
+
+    mine()
+    client.get(address)  # the first request of a session reads more (the session, the language)
+    one = _queries(client, address)
+    for _ in range(9):
+        mine()
+    assert _queries(client, address) == one
+
+
 def test_a_manager_assigns_several_cases_at_once(client, make_case, unit, manager, officer):
     cases = [make_case(unit, officer) for _ in range(3)]
     client.force_login(manager)

@@ -146,9 +146,7 @@ def _bounds(units: list[Unit], now: datetime) -> tuple[Q, Q]:
     return due_soon, waiting
 
 
-def _queues(
-    cases: QuerySet[Case], codes: tuple[str, ...], units: list[Unit], now: datetime
-) -> dict[str, Q]:
+def _queues(codes: tuple[str, ...], units: list[Unit], now: datetime) -> dict[str, Q]:
     due_soon, waiting = _bounds(units, now)
     conditions = {
         "mine": Q(),
@@ -174,7 +172,7 @@ def _queue_page(
 ) -> QueuePage:
     now = now or timezone.now()
     which = which if which in codes else codes[0]
-    conditions = _queues(cases, codes, units, now)
+    conditions = _queues(codes, units, now)
     counts = cases.aggregate(
         **{code: Count("pk", filter=condition) for code, condition in conditions.items()}
     )
