@@ -314,6 +314,8 @@ class CasePage:
     clocks: list[CaseClock]
     #: Events the timeline does not list (the newest ``TIMELINE_LIMIT`` are listed).
     events_not_listed: int
+    #: The "Reusable answers" panel (``casework.knowledge_queries.knowledge_panel``).
+    knowledge: Any = None
 
 
 def _details(event: CaseEvent, users: dict[int, Any], units: dict[int, Unit]) -> str:
@@ -365,8 +367,10 @@ def describe_events(events: list[CaseEvent]) -> list[DescribedEvent]:
     ]
 
 
-def case_page(user: User, case: Case) -> CasePage:
+def case_page(user: User, case: Case, *, knowledge_text: str = "") -> CasePage:
     """The case page: the summary, the state, the timeline and what may be done next."""
+    from comptoir.casework import knowledge_queries
+
     # The state and the clocks need every event; the page lists the newest ones.
     events = list(
         CaseEvent.objects.filter(case=case).select_related("actor", "unit").order_by("sequence")
@@ -413,6 +417,7 @@ def case_page(user: User, case: Case) -> CasePage:
         minutes_spent=state.minutes_spent,
         clocks=clocks,
         events_not_listed=len(events) - len(listed),
+        knowledge=knowledge_queries.knowledge_panel(user, case, text=knowledge_text),
     )
 
 

@@ -236,7 +236,7 @@ def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
     case = access.access_case_by_reference(request.user, reference, page="case")
     if case.reference != reference:
         return redirect("casework:case_detail", reference=case.reference)
-    page = queries.case_page(request.user, case)
+    page = queries.case_page(request.user, case, knowledge_text=request.GET.get("knowledge", ""))
     return render(request, "casework/case_detail.html", {"page": page, "forms": _act_forms(page)})
 
 
