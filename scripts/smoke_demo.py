@@ -51,7 +51,14 @@ def main() -> int:
                     return 1
                 print(f"/{lang}/: {status}, {len(body)} bytes, lang={lang}")
             printed = log.read_text()
-            roles = ("demo-admin", "demo-custodian", "demo-owner", "demo-viewer")
+            roles = (
+                "demo-admin",
+                "demo-custodian",
+                "demo-owner",
+                "demo-viewer",
+                "demo-officer",
+                "demo-manager",
+            )
             if not all(name in printed for name in roles):
                 print(printed)
                 print("the demo did not print its staff accounts")

@@ -26,9 +26,41 @@ def _demo(*args):
     return out.getvalue()
 
 
+ACCOUNTS = (
+    "demo-admin",
+    "demo-custodian",
+    "demo-owner",
+    "demo-viewer",
+    "demo-officer",
+    "demo-manager",
+)
+
+
 def _counts():
-    models = (Organization, Unit, ServiceYear, StandardYear, ServiceOwnership, Finding)
-    return (*[model.objects.count() for model in models], ServiceYear.history.count())
+    from comptoir.casework.models import Case, CaseEvent
+    from comptoir.clients.models import Client, ContactPoint
+    from comptoir.inventory.models import ServiceStandard, UnitMembership
+    from comptoir.search.models import SearchEntry
+
+    models = (
+        Organization,
+        Unit,
+        ServiceYear,
+        StandardYear,
+        ServiceOwnership,
+        Finding,
+        UnitMembership,
+        Client,
+        ContactPoint,
+        Case,
+        CaseEvent,
+        SearchEntry,
+    )
+    return (
+        *[model.objects.count() for model in models],
+        ServiceYear.history.count(),
+        ServiceStandard.history.count(),
+    )
 
 
 def test_the_demo_is_idempotent_and_prints_working_passwords():
@@ -38,7 +70,8 @@ def test_the_demo_is_idempotent_and_prints_working_passwords():
     output = _demo("--password", "a-long-demo-password")
     assert _counts() == counts
     assert "0 service records created now" in output
-    for username in ("demo-admin", "demo-custodian", "demo-owner", "demo-viewer"):
+    assert "0 clients and 0 cases created now" in output
+    for username in ACCOUNTS:
         assert username in first
         user = authenticate(username=username, password="a-long-demo-password")
         assert user is not None
@@ -92,3 +125,40 @@ def test_the_demo_federal_offices_observe_the_federal_workplace_holidays():
     err = io.StringIO()
     call_command("check", "--database", "default", stdout=io.StringIO(), stderr=err)
     assert "inventory.W001" not in err.getvalue()
+
+
+def test_the_demo_has_casework_accounts_units_rules_clients_and_cases():
+    from comptoir.casework.models import Case
+    from comptoir.clients.models import Client
+    from comptoir.core.casework import Status
+    from comptoir.core.standards import StandardRule
+    from comptoir.inventory.models import ServiceStandard, UnitMembership
+    from comptoir.search.models import EntryKind, SearchEntry
+
+    output = _demo("--password", "a-long-demo-password")
+    assert "300 clients and 3000 cases created now" in output
+    officer = authenticate(username="demo-officer", password="a-long-demo-password")
+    manager = authenticate(username="demo-manager", password="a-long-demo-password")
+    assert roles_of(officer) == {Role.CLIENT_SERVICE_OFFICER}
+    assert roles_of(manager) == {Role.UNIT_MANAGER}
+    assert set(
+        UnitMembership.objects.filter(user=officer, is_active=True).values_list(
+            "unit__code", "is_manager"
+        )
+    ) == {("ottawa-contact-centre", False), ("montreal", False)}
+    assert UnitMembership.objects.filter(user=manager, is_manager=True).count() == 5
+    ruled = ServiceStandard.objects.filter(rule__isnull=False)
+    assert ruled.count() >= len(demo_data.RULED_STANDARDS)
+    for standard in ruled:
+        rule = StandardRule.from_dict(standard.rule)
+        assert rule.pause_start == ("awaiting_client",)
+        assert rule.pause_end == ("resumed",)
+        assert (rule.start, rule.stop) == ("received", "resolved")
+    assert Client.objects.count() == 300
+    assert Case.objects.count() == 3000
+    assert SearchEntry.objects.filter(kind=EntryKind.CASE).count() == 3000
+    # The queues have something to show: open cases, some of them the officer's.
+    assert Case.objects.exclude(status=Status.RESOLVED.value).exists()
+    assert Case.objects.filter(owner=officer).exists()
+    assert Case.objects.filter(is_anonymous=True).exists()
+    assert Case.objects.filter(is_confidential=True).exists()

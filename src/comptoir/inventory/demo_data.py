@@ -940,3 +940,27 @@ SERVICES = (
 
 #: Who the demo service owner account owns.
 OWNED_BY_DEMO_OWNER = ("CSTA-002", "CSTA-014", "CSTA-019")
+
+#: The casework of the demo (``comptoir demo``): generated clients and cases over the last year
+#: (``comptoir.casework.generator``, with this seed), worked by the officer and the manager.
+CASEWORK_SEED = 2026
+CASEWORK_CLIENTS = 300
+CASEWORK_CASES = 3000
+CASEWORK_DAYS = 365
+#: Unit memberships of the casework accounts: (user name, unit code, manager).
+MEMBERSHIPS = (
+    ("demo-officer", "ottawa-contact-centre", False),
+    ("demo-officer", "montreal", False),
+    ("demo-manager", "ottawa-contact-centre", True),
+    ("demo-manager", "montreal", True),
+    ("demo-manager", "vancouver", True),
+    ("demo-manager", "st-johns", True),
+    ("demo-manager", "london", True),
+)
+#: The standards given a machine rule (by their English words): within the business days they
+#: name, from received until resolved, paused while awaiting the client.
+RULED_STANDARDS = (
+    "Reply to emails within 2 business days",
+    "Respond to a request for service within 5 business days",
+    "Provide a cost estimate within 5 business days",
+)

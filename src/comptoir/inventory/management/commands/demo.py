@@ -2,23 +2,34 @@
 
 The organization is fictional (``comptoir.inventory.demo_data``): five units with their calendars,
 five programs, 30 services with standards for two fiscal years, the earlier year approved. Every
-record goes through the inventory actions, so it is validated and has its audit history. Running
-it again creates nothing new; it sets fresh passwords for the demo accounts and prints them.
+record goes through the inventory actions, so it is validated and has its audit history. The
+casework accounts (an officer, a unit manager) are members of units; a few standards have a
+machine rule; about 300 clients and 3,000 cases over the last year come from
+``comptoir.casework.generator`` (written through the bulk writer, once: when the organization
+has no case yet). Running it again creates nothing new; it sets fresh passwords for the demo
+accounts and prints them.
 """
 
 from __future__ import annotations
 
+import random
+import re
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.accounts.models import User
 from comptoir.accounts.roles import Role, assign_role, sync_roles
+from comptoir.casework import generator
+from comptoir.casework.models import Case, RequestType
+from comptoir.core.businesstime import Within
 from comptoir.core.opendata.schema import ONLINE_POINT_FIELDS
+from comptoir.core.standards import StandardRule
 from comptoir.inventory import demo_data
 from comptoir.inventory.actions import (
     do_add_organization_member,
@@ -28,6 +39,7 @@ from comptoir.inventory.actions import (
     do_create_standard_year,
     do_record_priority_assessment,
     do_record_service_test,
+    do_set_standard_rule,
     do_update_service_year,
 )
 from comptoir.inventory.models import (
@@ -36,11 +48,13 @@ from comptoir.inventory.models import (
     PriorityRating,
     Program,
     Service,
+    ServiceStandard,
     ServiceYear,
     StandardYear,
     Unit,
     UnitClosure,
     UnitHoliday,
+    UnitMembership,
 )
 from comptoir.inventory.models.assessments import PRIORITY_CONSIDERATIONS, SERVICE_TEST_QUESTIONS
 
@@ -49,6 +63,8 @@ ACCOUNTS = (
     ("demo-custodian", Role.INVENTORY_CUSTODIAN),
     ("demo-owner", Role.SERVICE_OWNER),
     ("demo-viewer", Role.VIEWER),
+    ("demo-officer", Role.CLIENT_SERVICE_OFFICER),
+    ("demo-manager", Role.UNIT_MANAGER),
 )
 
 _CHANNEL_FIELDS = {
@@ -187,6 +203,9 @@ class Command(BaseCommand):
             )
             if not approved.is_approved:
                 do_approve_fiscal_year(approved, actor=custodian)
+            self._memberships(units, accounts)
+            self._rules(organization, custodian)
+            generated = self._casework(organization, units, accounts)
         services = ServiceYear.objects.filter(fiscal_year__organization=organization).count()
         standards = StandardYear.objects.filter(fiscal_year__organization=organization).count()
         self.stdout.write(
@@ -202,9 +221,89 @@ class Command(BaseCommand):
                 "created": created,
             }
         )
+        self.stdout.write(
+            _("Demo casework: %(clients)d clients and %(cases)d cases created now.")
+            % {"clients": generated.clients, "cases": generated.cases}
+        )
         self.stdout.write(_("Demo staff accounts (user name, role, password):"))
         for username, (_user, role, password) in accounts.items():
             self.stdout.write(f"  {username:16} {role.label:22} {password}")
+
+    def _memberships(
+        self, units: dict[str, Unit], accounts: dict[str, tuple[User, Role, str]]
+    ) -> None:
+        for username, code, is_manager in demo_data.MEMBERSHIPS:
+            UnitMembership.objects.get_or_create(
+                unit=units[code],
+                user=accounts[username][0],
+                defaults={"is_manager": is_manager, "is_active": True},
+            )
+
+    def _rules(self, organization: Organization, actor: User) -> None:
+        """A machine rule on the demo standards named in ``RULED_STANDARDS`` (once)."""
+        standards = ServiceStandard.objects.filter(
+            service__organization=organization,
+            rule__isnull=True,
+            years__service_standard_en__in=demo_data.RULED_STANDARDS,
+        ).distinct()
+        for standard in standards:
+            words = standard.years.order_by("-fiscal_year__code").first()
+            text = words.service_standard_en if words is not None else ""
+            match = re.search(r"within (\d+ business days?)", text or "")
+            if match is None:  # pragma: no cover - every ruled standard names its delay
+                continue
+            rule = StandardRule(
+                standard.service_standard_id,
+                Within.parse(match.group(1)),
+                start="received",
+                stop="resolved",
+                pause_start=("awaiting_client",),
+                pause_end=("resumed",),
+            )
+            do_set_standard_rule(standard, rule, actor=actor)
+
+    def _casework(
+        self,
+        organization: Organization,
+        units: dict[str, Unit],
+        accounts: dict[str, tuple[User, Role, str]],
+    ) -> generator.WriteCounts:
+        """The generated clients and cases, once: nothing when the organization has cases."""
+        if Case.objects.filter(entry_unit__organization=organization).exists():
+            return generator.WriteCounts()
+        now = timezone.now()
+        start = now - timedelta(days=demo_data.CASEWORK_DAYS)
+        rng = random.Random(demo_data.CASEWORK_SEED)  # noqa: S311 - demo data, not a secret
+        staff: dict[int, list[int]] = {}
+        for username, code, _manager in demo_data.MEMBERSHIPS:
+            staff.setdefault(units[code].pk, []).append(accounts[username][0].pk)
+        clients = list(
+            generator.generate_clients(rng, demo_data.CASEWORK_CLIENTS, start=start, end=now)
+        )
+        cases = generator.generate_cases(
+            rng,
+            demo_data.CASEWORK_CASES,
+            units=[
+                generator.UnitInfo(unit.pk, unit.kind, unit.time_zone, unit.organization_id)
+                for unit in units.values()
+            ],
+            services=list(
+                Service.objects.filter(organization=organization).values_list(
+                    "pk", "organization_id"
+                )
+            ),
+            request_types=list(
+                RequestType.objects.filter(is_active=True).values_list("pk", flat=True)
+            ),
+            staff=staff,
+            clients=len(clients),
+            start=start,
+            end=now,
+            taken=Case.objects.values_list("reference", flat=True),
+        )
+        return generator.write_generated(
+            clients, cases, actor=accounts["demo-admin"][0], now=now, reason="demo"
+        )
 
     def _accounts(self, password: str | None) -> dict[str, tuple[User, Role, str]]:
         accounts = {}
