@@ -355,7 +355,10 @@ def main() -> int:
             _admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}")
     figures["arguments"] = vars(args)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"casework_scale_{args.cases}_{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+    out = (
+        RESULTS
+        / f"casework_scale_{args.cases}_{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+    )
     out.write_text(json.dumps(figures, indent=2, default=str))
     print(f"figures written to {out.relative_to(ROOT)}")
     return 0
