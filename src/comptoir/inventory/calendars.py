@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from comptoir import i18n
 from comptoir.core.businesstime import (
     BusinessTimeError,
     Calendar,
@@ -52,8 +53,8 @@ def calendar_for(unit: Unit, *, language: str = "en") -> Calendar:
     zone, hours or jurisdiction): the unit form validates with this same function.
     """
     overrides = list(unit.holiday_overrides.all())
-    reason = "reason_fr" if language.startswith("fr") else "reason_en"
-    name = "name_fr" if language.startswith("fr") else "name_en"
+    reason = i18n.field_name("reason", language)
+    name = i18n.field_name("name", language)
     return Calendar(
         tz=unit.time_zone,
         hours=WeeklyHours.parse(unit.business_hours),
