@@ -229,7 +229,8 @@ PAGE_DATA: dict[str, Callable[[dict[str, Any]], list[Target]]] = {
     "inventory:service_owner_assign": lambda w: _each([w["record"]]),
     "inventory:service_owner_unassign": lambda w: _each([w["record"]]),
     "inventory:standard_year_edit": lambda w: _each([w["standard"]]),
-    "inventory:standard_rule": lambda w: _each([w["standard"]]),
+    # The rule belongs to the standard itself, not to one year's record of it.
+    "inventory:standard_rule": lambda w: _each([w["standard"].standard]),
     "inventory:finding_resolve": lambda w: _each([w["finding"]]),
     "inventory:fiscal_year_approve": lambda w: [
         Target(

@@ -468,6 +468,9 @@ class ServiceYear(models.Model):
 
 
 class ServiceStandardQuerySet(models.QuerySet["ServiceStandard"]):
+    def visible_to(self, user: AnyUser) -> ServiceStandardQuerySet:
+        return self if scope.is_staff_viewer(user) else self.none()
+
     def editable_by(self, user: AnyUser) -> ServiceStandardQuerySet:
         """Standards whose machine rule the user may set: custodians of the organization and
         administrators, and the service's owners (who hold ``change_standardyear``: a rule is
