@@ -88,14 +88,14 @@ def facts_of(events: Iterable[CaseEvent]) -> list[EventFact]:
     return [_fact(event) for event in events]
 
 
-def _derive(facts: Sequence[EventFact]) -> CaseState:
+def derive(facts: Sequence[EventFact]) -> CaseState:
     try:
         return derive_state(facts)
     except CaseworkError as error:
         raise CaseError.from_core(error) from error
 
 
-def _project(case: Case, state: CaseState, *, next_due_at: datetime | None = None) -> None:
+def project_state(case: Case, state: CaseState, *, next_due_at: datetime | None = None) -> None:
     case.status = state.status.value
     case.current_unit_id = int(state.current_unit)
     case.owner_id = state.owner
@@ -154,7 +154,7 @@ def recompute_clocks(*, service_id: int | None = None, batch: int = 500) -> int:
             with transaction.atomic():
                 events = CaseEvent.objects.filter(case_id=case.pk).order_by("sequence")
                 facts = facts_of(events)
-                due = next_due_at(case, facts, _derive(facts)) if facts else None
+                due = next_due_at(case, facts, derive(facts)) if facts else None
                 if due != case.next_due_at:
                     Case.objects.filter(pk=case.pk).update(next_due_at=due)
             count += 1
@@ -184,7 +184,7 @@ def _record(
         facts = facts_of(events)
         if facts:
             try:
-                check_next(_derive(facts), kind)
+                check_next(derive(facts), kind)
             except CaseworkError as error:
                 raise CaseError.from_core(error) from error
         elif kind is not EventKind.RECEIVED:
@@ -200,13 +200,13 @@ def _record(
             reason=reason,
             payload=dict(payload or {}),
         )
-        state = _derive([*facts, _fact(event)])
+        state = derive([*facts, _fact(event)])
         event.save(force_insert=True)
         due = next_due_at(locked, [*facts, _fact(event)], state)
-        _project(locked, state, next_due_at=due)
+        project_state(locked, state, next_due_at=due)
         locked.save(update_fields=list(_PROJECTION))
         index_case(locked)  # the search index, in the event's transaction (comptoir.search)
-        _project(case, state, next_due_at=due)
+        project_state(case, state, next_due_at=due)
     return event
 
 
@@ -438,7 +438,7 @@ def do_receive_case(
     received = EventFact(
         kind=EventKind.RECEIVED, at=at, sequence=1, actor=actor.pk, unit=unit_key(entry_unit.pk)
     )
-    state = _derive([received])
+    state = derive([received])
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         case = Case(
@@ -458,7 +458,7 @@ def do_receive_case(
             created_at=timezone.now(),
             status_token_hash=_token_hash(token),
         )
-        _project(case, state)
+        project_state(case, state)
         _insert_with_reference(case)
         _record(case, EventKind.RECEIVED, actor=actor, at=at, unit=entry_unit)
         if not resolved_on_the_spot:

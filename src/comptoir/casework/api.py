@@ -115,7 +115,7 @@ def _unit_code(unit: Unit | None) -> str:
 
 def _detail(case: Case) -> dict[str, Any]:
     events = list(CaseEvent.objects.filter(case=case).select_related("unit").order_by("sequence"))
-    state = actions._derive(actions.facts_of(events))
+    state = actions.derive(actions.facts_of(events))
     return {
         "reference": case.reference,
         "service": case.service_id,

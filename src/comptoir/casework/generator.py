@@ -710,7 +710,7 @@ class _CaseContext:
         )
 
     def case(self, spec: CaseSpec, client: Any, now: datetime) -> Any:
-        from comptoir.casework.actions import _project
+        from comptoir.casework.actions import project_state
         from comptoir.casework.models import Case
 
         case = Case(
@@ -730,7 +730,7 @@ class _CaseContext:
             is_anonymous=client is None,
             created_at=spec.events[0].at if spec.events else now,
         )
-        _project(case, derive_state(spec.facts()))
+        project_state(case, derive_state(spec.facts()))
         return case
 
 

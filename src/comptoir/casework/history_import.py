@@ -12,7 +12,7 @@ Reading, checking and writing, in that order:
   get is checked by ``derive_state`` itself;
 - all or nothing: one problem and nothing is written (:class:`HistoryImportRejected`); otherwise
   clients, cases and events are written through :mod:`comptoir.bulk` in one transaction, each
-  case's projection made by the event writer's own ``actions._project`` from ``derive_state``,
+  case's projection made by the event writer's own ``actions.project_state`` from ``derive_state``,
   and the search entries of the cases and their clients are rebuilt.
 
 An imported case is an ordinary case afterwards: its events are those the actions would have
@@ -957,7 +957,7 @@ def _write(ready: Sequence[_CaseRow], report: Report, result: HistoryImportResul
         due = None
         if state.resolved_at is None and case.service.pk in measured:
             due = actions.next_due_at(record, facts, state)  # the queues' own due instant
-        actions._project(record, state, next_due_at=due)  # the event writer's own projection
+        actions.project_state(record, state, next_due_at=due)  # the event writer's own projection
         new_cases.append(record)
         logs.append(log)
         if client_id is None:
