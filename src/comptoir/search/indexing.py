@@ -148,13 +148,19 @@ def _units_of_clients(client_ids: Iterable[int]) -> dict[int, set[int]]:
     return units
 
 
-def index_case(case: Case) -> None:
+def index_case(case: Case, *, events: Sequence[CaseEvent] | None = None) -> None:
     """Rebuild the entry of ``case`` from its current state (in the caller's transaction), and
-    the list of units holding its client."""
-    with transaction.atomic():
-        fresh = _case_query().get(pk=case.pk)
-        events = list(_text_events().filter(case_id=case.pk))
-        backends.index(_case_entry(fresh, events))
+    the list of units holding its client. The event writer, which holds the case as stored
+    (with its service, client, request type and subject) and all its events, gives them as
+    ``events``; without them both are read again."""
+    with transaction.atomic(savepoint=False):
+        if events is None:
+            fresh = _case_query().get(pk=case.pk)
+            texts = list(_text_events().filter(case_id=case.pk))
+        else:
+            fresh = case
+            texts = [event for event in events if event.kind in TEXT_EVENT_KINDS]
+        backends.index(_case_entry(fresh, texts))
         if fresh.client_id is not None:
             held = _units_of_clients([fresh.client_id]).get(fresh.client_id, set())
             units = SearchEntry.units_text(held)
