@@ -3,6 +3,7 @@ append-only event log and the log of reads of confidential cases."""
 
 from comptoir.casework.models.cases import CHANNEL_CHOICES, Case, CaseQuerySet, Language, Priority
 from comptoir.casework.models.catalogues import RequestType, Subject, SubjectTheme
+from comptoir.casework.models.digests import DigestDelivery, DigestStatus
 from comptoir.casework.models.events import CaseAccessLog, CaseEvent
 from comptoir.casework.models.knowledge import Answer, CaseKnowledgeLink, Deliverable
 from comptoir.casework.models.notices import NoticeKind, StaffNotice
@@ -17,6 +18,8 @@ __all__ = [
     "CaseKnowledgeLink",
     "CaseQuerySet",
     "Deliverable",
+    "DigestDelivery",
+    "DigestStatus",
     "Language",
     "NoticeKind",
     "Priority",

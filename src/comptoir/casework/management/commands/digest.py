@@ -1,6 +1,7 @@
 """``comptoir digest [--as-of ISO]``: send the daily digests due now (each staff member's, in the
-first business hour of their unit's day) and give the due-tomorrow notices; meant to run every
-15 minutes from cron or a timer (docs/casework.md)."""
+first business hour of their unit's day, through the outbox of ``casework.digest``; today's failed
+sends tried again) and give the due-tomorrow notices; meant to run every 15 minutes from cron or a
+timer (docs/casework.md). Digests given up or left by a stopped run are named on standard error."""
 
 from __future__ import annotations
 
@@ -53,6 +54,42 @@ class Command(BilingualCommand):
                 ngettext("%(count)s digest sent.", "%(count)s digests sent.", len(run.sent))
                 % {"count": len(run.sent)}
             )
+            if run.failed:
+                self.stdout.write(
+                    ngettext(
+                        "%(count)s digest could not be sent; a later run tries it again.",
+                        "%(count)s digests could not be sent; a later run tries them again.",
+                        len(run.failed),
+                    )
+                    % {"count": len(run.failed)}
+                )
+            for delivery in run.given_up:
+                self.stderr.write(
+                    _(
+                        "The digest of %(user)s for %(day)s was given up after %(attempts)s "
+                        "attempts: %(error)s"
+                    )
+                    % {
+                        "user": delivery.recipient.get_username(),
+                        "day": delivery.day.isoformat(),
+                        "attempts": delivery.attempts,
+                        "error": delivery.last_error,
+                    }
+                )
+            for delivery in run.interrupted:
+                self.stderr.write(
+                    _(
+                        "The digest of %(user)s for %(day)s may or may not have gone out: a run "
+                        "stopped while sending it (%(since)s). It is not sent again by itself."
+                    )
+                    % {
+                        "user": delivery.recipient.get_username(),
+                        "day": delivery.day.isoformat(),
+                        "since": delivery.last_attempt_at.isoformat()
+                        if delivery.last_attempt_at
+                        else "",
+                    }
+                )
             self.stdout.write(
                 ngettext(
                     "%(count)s notice of a case due by the next business day.",
