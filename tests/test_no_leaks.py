@@ -67,6 +67,7 @@ MISSING = {
     "code": "no-such-unit",
     "record_id": "999999999",
     "client_id": "999999999",
+    "sequence": "999999",
 }
 
 
@@ -170,6 +171,8 @@ def world(
                 description=f"Question of {word}{letter}",
                 actor=worker,
             )
+            # A correctable event (sequence 2), for the page that corrects it.
+            actions.do_log_time(case, 5, actor=worker)
             clients.append(client)
             cases.append(case)
     manager_a = callers["manager of A"]
@@ -260,6 +263,7 @@ PAGE_DATA: dict[str, Callable[[dict[str, Any]], list[Target]]] = {
     "casework:case_link_knowledge": _cases,
     "casework:case_detail": _cases,
     "casework:case_act": lambda w: _cases(w, act="note"),
+    "casework:event_correct": lambda w: _cases(w, sequence="2"),
     # allauth's links from emails: a key that was never issued (the page says the link is bad).
     "account_confirm_email": lambda w: [Target({"key": "never-issued"})],
     "account_reset_password_from_key": lambda w: [Target({"uidb36": "0", "key": "never-issued"})],

@@ -3,7 +3,10 @@ shape the input; the actions check the rules and say why they refuse."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +15,7 @@ from comptoir import i18n
 from comptoir.casework import text
 from comptoir.casework.actions import MAX_MINUTES, MAX_TEXT
 from comptoir.casework.models import CHANNEL_CHOICES, Language, RequestType
-from comptoir.core.casework import CaseKind, DataGap, Outcome
+from comptoir.core.casework import CaseKind, DataGap, EventKind, Outcome
 
 ANONYMOUS = "anonymous"
 NEW_CLIENT = "new"
@@ -249,3 +252,169 @@ class ResolveForm(forms.Form):
         help_text=_("Only when the request could not be answered."),
     )
     reason = _text_area(_("Comment (optional)"), rows=2)
+
+
+# --- revising a due date, correcting an event ---------------------------------------------------
+
+#: A revised due date is at most this many days after the case's receipt (a later one is a typing
+#: error, not a date anyone was promised).
+MAX_REVISION_DAYS = 730
+
+
+def _zone_of(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _due_fields(hint: Any) -> dict[str, forms.Field]:
+    """A due date and a time (typed in a unit's time zone, which ``hint`` names)."""
+    return {
+        "due_date": forms.DateField(
+            label=_("New due date"),
+            help_text=hint,
+            widget=forms.DateInput(
+                attrs={"type": "date", "class": "input-short"}, format="%Y-%m-%d"
+            ),
+        ),
+        "due_time": forms.TimeField(
+            label=_("Time"),
+            help_text=hint,
+            widget=forms.TimeInput(attrs={"type": "time", "class": "input-short"}, format="%H:%M"),
+        ),
+    }
+
+
+def _clean_due_at(
+    form: forms.Form, data: dict[str, Any], *, zone_name: str, received_at: datetime
+) -> None:
+    """Put in ``data["due_at"]`` the aware instant of ``due_date`` and ``due_time`` typed in the
+    time zone ``zone_name``, or add the form's error: the time does not exist there (the hour
+    skipped when clocks move forward), it is not after the case's receipt, or it is more than
+    ``MAX_REVISION_DAYS`` after it."""
+    day, moment = data.get("due_date"), data.get("due_time")
+    if day is None or moment is None:
+        return
+    zone = _zone_of(zone_name)
+    if zone is None:
+        form.add_error(
+            None, _("The time zone %(zone)s of the unit is not valid.") % {"zone": zone_name}
+        )
+        return
+    typed = datetime.combine(day, moment.replace(second=0, microsecond=0))
+    due_at = typed.replace(tzinfo=zone)
+    if due_at.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != typed:
+        form.add_error(
+            "due_time",
+            _("%(time)s does not exist on %(date)s in the time zone %(zone)s.")
+            % {"time": typed.strftime("%H:%M"), "date": day.isoformat(), "zone": zone_name},
+        )
+    elif due_at <= received_at:
+        form.add_error("due_date", _("The due date must be after the case was received."))
+    elif due_at > received_at + timedelta(days=MAX_REVISION_DAYS):
+        form.add_error(
+            "due_date",
+            _("The due date must be within %(days)s days of the case’s receipt.")
+            % {"days": MAX_REVISION_DAYS},
+        )
+    else:
+        data["due_at"] = due_at
+
+
+class ReviseDueDateForm(forms.Form):
+    """A new due date for one of the case's clocks, typed in the time zone of the unit whose
+    calendar decides that clock, with a required reason."""
+
+    standard = forms.ChoiceField(label=_("Standard"))
+
+    def __init__(
+        self,
+        *args: Any,
+        standards: list[tuple[str, str]],
+        zones: Mapping[str, str],
+        received_at: datetime,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.zones = zones
+        self.received_at = received_at
+        distinct = sorted({zones.get(key, "") for key, _label in standards})
+        if len(distinct) == 1:
+            _choice_field(self, "standard").choices = standards
+            hint = _("In the time zone %(zone)s.") % {"zone": distinct[0]}
+        else:
+            _choice_field(self, "standard").choices = [
+                (key, f"{label} ({zones.get(key, '')})") for key, label in standards
+            ]
+            hint = _("In the time zone shown with the standard chosen.")
+        self.fields.update(_due_fields(hint))
+        self.fields["reason"] = _text_area(_("Why the due date changes"), required=True, rows=2)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        zone_name = self.zones.get(data.get("standard", ""), "")
+        if data.get("standard"):
+            _clean_due_at(self, data, zone_name=zone_name, received_at=self.received_at)
+        return data
+
+
+class CorrectEventForm(forms.Form):
+    """The correction of one event: its correctable values (``core.casework.CORRECTABLE_FIELDS``:
+    the minutes of time spent, a resolution's outcome and data gap, a revised due date) and a
+    required reason. Built for the event's kind; its initial values are the current ones."""
+
+    def __init__(
+        self,
+        *args: Any,
+        kind: str,
+        values: Mapping[str, Any],
+        zone: str,
+        received_at: datetime,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.zone = zone
+        self.received_at = received_at
+        initial: dict[str, Any] = {}
+        if kind == EventKind.TIME_SPENT:
+            self.fields["minutes"] = forms.IntegerField(
+                label=_("Minutes spent"),
+                min_value=0,
+                max_value=MAX_MINUTES,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input-short"}),
+            )
+            initial["minutes"] = values.get("minutes")
+        elif kind == EventKind.RESOLVED:
+            resolve = ResolveForm()
+            self.fields["outcome"] = resolve.fields["outcome"]
+            self.fields["data_gap"] = resolve.fields["data_gap"]
+            initial["outcome"] = values.get("outcome")
+            initial["data_gap"] = values.get("data_gap") or ""
+        else:
+            self.fields.update(_due_fields(_("In the time zone %(zone)s.") % {"zone": zone}))
+            current = values.get("due_at")
+            instant = datetime.fromisoformat(current) if isinstance(current, str) else current
+            zone_info = _zone_of(zone)
+            if isinstance(instant, datetime) and zone_info is not None:
+                local = instant.astimezone(zone_info)
+                initial["due_date"] = local.date()
+                initial["due_time"] = local.time().replace(second=0, microsecond=0)
+        self.fields["reason"] = _text_area(_("Why it is corrected"), required=True, rows=2)
+        self.initial = {**initial, **self.initial}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.kind == EventKind.DUE_DATE_REVISED:
+            _clean_due_at(self, data, zone_name=self.zone, received_at=self.received_at)
+        return data
+
+    def changes(self) -> dict[str, object]:
+        """What ``actions.do_correct_event`` is given (after ``is_valid``)."""
+        data = self.cleaned_data
+        if self.kind == EventKind.TIME_SPENT:
+            return {"minutes": data["minutes"]}
+        if self.kind == EventKind.RESOLVED:
+            return {"outcome": data["outcome"], "data_gap": data["data_gap"] or None}
+        return {"due_at": data["due_at"]}

@@ -3,9 +3,12 @@ comes from ``Case.objects.visible_to`` (``comptoir.casework.models.cases``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -20,6 +23,7 @@ from comptoir.casework import actions, reasons, text
 from comptoir.casework.models import Case, CaseEvent
 from comptoir.casework.models.cases import ASSIGN_PERMISSION, CHANNEL_LABELS, member_unit_ids
 from comptoir.core.casework import (
+    CORRECTABLE_FIELDS,
     CaseKind,
     CaseState,
     EventKind,
@@ -292,8 +296,26 @@ class DescribedEvent:
     label: str
     actor: Any
     unit: Unit | None
+    #: The event in words, with its values as corrected (a correction's own row says what it set).
     details: str
     reason: str
+    #: Whether a ``corrected`` event may change it (``core.casework.CORRECTABLE_FIELDS``).
+    is_correctable: bool = False
+    #: The sequence numbers of the events that corrected it, in order.
+    corrected_by: tuple[int, ...] = ()
+    #: What it said when it was recorded (only when corrected since).
+    first_details: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ClockRow:
+    """One clock of the case page, with the due date a person revised it to (if any)."""
+
+    clock: CaseClock
+    #: The revised due instant in words, in the deciding unit's time zone ("" when not revised).
+    revised_due: str = ""
+    #: What the explanation adds about the revision ("" when not revised).
+    revision_steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,9 +338,101 @@ class CasePage:
     events_not_listed: int
     #: The "Reusable answers" panel (``casework.knowledge_queries.knowledge_panel``).
     knowledge: Any = None
+    #: The clocks with their revised due dates (the table and the explanations show these).
+    clock_rows: tuple[ClockRow, ...] = ()
+    #: Standard ID → the time zone (IANA name) a revised due date of it is typed in: the zone of
+    #: the unit whose calendar decides its clock.
+    revision_zones: Mapping[str, str] = field(default_factory=dict)
 
 
-def _details(event: CaseEvent, users: dict[int, Any], units: dict[int, Unit]) -> str:
+#: The kinds of event a correction may change (``core.casework.CORRECTABLE_FIELDS``).
+CORRECTABLE_KINDS = frozenset(kind.value for kind in CORRECTABLE_FIELDS)
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def _instant(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _due_words(value: object, zone: tzinfo) -> str:
+    from comptoir.measurement.business_time_text import format_instant
+
+    instant = _instant(value)
+    if instant is None or instant.tzinfo is None:
+        return str(value)
+    return format_instant(instant.astimezone(zone))
+
+
+def _minutes_words(minutes: object) -> str:
+    count = minutes if isinstance(minutes, int) else 0
+    return ngettext("%(minutes)s minute.", "%(minutes)s minutes.", count) % {"minutes": minutes}
+
+
+def _value_words(kind: str, values: Mapping[str, object], zone_of: Callable[[str], tzinfo]) -> str:
+    """A correctable event's values in words (time spent, a resolution, a revised due date)."""
+    if kind == EventKind.TIME_SPENT:
+        return _minutes_words(values.get("minutes"))
+    if kind == EventKind.RESOLVED:
+        return text.resolution_words(values)
+    standard = str(values.get("standard_id") or "")
+    return _("Standard %(standard)s: due %(due)s.") % {
+        "standard": standard,
+        "due": _due_words(values.get("due_at"), zone_of(standard)),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Corrections:
+    """The correctable events' values after every correction, and who corrected them."""
+
+    kinds: dict[int, str]
+    values: dict[int, dict[str, object]]
+    corrected_by: dict[int, list[int]]
+
+
+def _corrections(events: list[CaseEvent]) -> _Corrections:
+    """Read in the order ``(at, sequence)``, as ``core.casework.derive_state`` does: the later
+    correction of the same event wins; a resolution corrected to another outcome than
+    "could not be answered" loses its data gap."""
+    kinds: dict[int, str] = {}
+    values: dict[int, dict[str, object]] = {}
+    corrected_by: dict[int, list[int]] = {}
+    for event in sorted(events, key=lambda e: (e.at, e.sequence)):
+        payload = event.payload or {}
+        if event.kind in CORRECTABLE_KINDS:
+            kinds[event.sequence] = event.kind
+            values[event.sequence] = dict(payload)
+        elif event.kind == EventKind.CORRECTED:
+            target = payload.get("corrects")
+            if not isinstance(target, int) or target not in values:
+                continue
+            allowed = CORRECTABLE_FIELDS[EventKind(kinds[target])]
+            current = values[target]
+            current.update({key: value for key, value in payload.items() if key in allowed})
+            if kinds[target] == EventKind.RESOLVED and current.get("outcome") != "unanswerable":
+                current.pop("data_gap", None)
+            corrected_by.setdefault(target, []).append(event.sequence)
+    return _Corrections(kinds=kinds, values=values, corrected_by=corrected_by)
+
+
+def _details(
+    event: CaseEvent,
+    users: dict[int, Any],
+    units: dict[int, Unit],
+    corrections: _Corrections,
+    zone_of: Callable[[str], tzinfo],
+) -> str:
     payload = event.payload or {}
     kind = event.kind
     if kind == EventKind.ASSIGNED:
@@ -328,50 +442,85 @@ def _details(event: CaseEvent, users: dict[int, Any], units: dict[int, Unit]) ->
         to_unit = units.get(int(str(payload.get("to_unit") or 0)))
         name = i18n.pick_field(to_unit, "name") if to_unit else "?"
         return _("Referred to %(unit)s.") % {"unit": name}
-    if kind == EventKind.TIME_SPENT:
-        minutes = payload.get("minutes")
-        count = minutes if isinstance(minutes, int) else 0
-        return ngettext("%(minutes)s minute.", "%(minutes)s minutes.", count) % {"minutes": minutes}
-    if kind == EventKind.RESOLVED:
-        return text.resolution_words(payload)
-    if kind == EventKind.DUE_DATE_REVISED:
-        return _("Standard %(standard)s: due %(due)s.") % {
-            "standard": payload.get("standard_id"),
-            "due": payload.get("due_at"),
-        }
+    if kind in CORRECTABLE_KINDS:
+        current = corrections.values.get(event.sequence, payload)
+        return _value_words(kind, current, zone_of)
     if kind == EventKind.CORRECTED:
-        return _("Corrects event %(sequence)s.") % {"sequence": payload.get("corrects")}
+        target = payload.get("corrects")
+        target_kind = corrections.kinds.get(target) if isinstance(target, int) else None
+        if target_kind is None:
+            return _("Corrects event %(sequence)s.") % {"sequence": target}
+        if target_kind == EventKind.DUE_DATE_REVISED:
+            # The standard is the revision's; only its due instant is corrected.
+            original = corrections.values.get(target, {})
+            payload = {"standard_id": original.get("standard_id"), **payload}
+        return _("Corrects event %(sequence)s: %(value)s") % {
+            "sequence": target,
+            "value": _value_words(target_kind, payload, zone_of),
+        }
     return ""
 
 
-def describe_events(events: list[CaseEvent]) -> list[DescribedEvent]:
-    """Each event in words (the reader's language), with who did it and where."""
+def describe_events(
+    events: list[CaseEvent],
+    *,
+    listed: list[CaseEvent] | None = None,
+    zone_of: Callable[[str], tzinfo] | None = None,
+) -> list[DescribedEvent]:
+    """Each event of ``listed`` (default: all of ``events``) in words (the reader's language),
+    with who did it and where; a correctable event with its values as corrected by any of
+    ``events`` (the whole log), and which events corrected it. ``zone_of(standard_id)`` is the
+    time zone a revised due date of that standard is shown in (default UTC)."""
     from comptoir.accounts.models import User
 
-    user_keys = {e.payload.get("assignee") for e in events if e.kind == EventKind.ASSIGNED}
-    unit_keys = {int(str(e.payload.get("to_unit"))) for e in events if e.kind == EventKind.REFERRED}
-    users = {u.pk: u for u in User.objects.filter(pk__in=user_keys)}
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_keys)}
-    return [
-        DescribedEvent(
-            sequence=event.sequence,
-            at=event.at,
-            kind=event.kind,
-            label=str(text.EVENT_KIND_LABELS[EventKind(event.kind)]),
-            actor=event.actor,
-            unit=event.unit,
-            details=_details(event, users, units),
-            reason=reasons.describe_reason(event.reason),
+    listed = events if listed is None else listed
+    zone_of = zone_of or (lambda _standard: UTC)
+    corrections = _corrections(events)
+    user_keys = {e.payload.get("assignee") for e in listed if e.kind == EventKind.ASSIGNED}
+    unit_keys = {int(str(e.payload.get("to_unit"))) for e in listed if e.kind == EventKind.REFERRED}
+    users = {u.pk: u for u in User.objects.filter(pk__in=user_keys)} if user_keys else {}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_keys)} if unit_keys else {}
+    described = []
+    for event in listed:
+        corrected_by = tuple(corrections.corrected_by.get(event.sequence, ()))
+        first = ""
+        if corrected_by:
+            first = _value_words(event.kind, event.payload or {}, zone_of)
+        described.append(
+            DescribedEvent(
+                sequence=event.sequence,
+                at=event.at,
+                kind=event.kind,
+                label=str(text.EVENT_KIND_LABELS[EventKind(event.kind)]),
+                actor=event.actor,
+                unit=event.unit,
+                details=_details(event, users, units, corrections, zone_of),
+                reason=reasons.describe_reason(event.reason),
+                is_correctable=event.kind in CORRECTABLE_KINDS,
+                corrected_by=corrected_by,
+                first_details=first,
+            )
         )
-        for event in events
-    ]
+    return described
 
 
-def case_page(user: User, case: Case, *, knowledge_text: str = "") -> CasePage:
-    """The case page: the summary, the state, the timeline and what may be done next."""
-    from comptoir.casework import knowledge_queries
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A case's whole log read once: its events, state and clocks (measured now)."""
 
-    # The state and the clocks need every event; the page lists the newest ones.
+    events: list[CaseEvent]
+    state: CaseState
+    clocks: list[CaseClock]
+    zones: dict[str, str]
+
+    def zone_of(self, fallback: str) -> Callable[[str], tzinfo]:
+        def zone(standard_id: str) -> tzinfo:
+            return _zone(self.zones.get(standard_id, fallback))
+
+        return zone
+
+
+def _read_case(case: Case) -> _Reading:
     events = list(
         CaseEvent.objects.filter(case=case).select_related("actor", "unit").order_by("sequence")
     )
@@ -386,6 +535,55 @@ def case_page(user: User, case: Case, *, knowledge_text: str = "") -> CasePage:
         events=facts,
     )
     clocks = clocks_for(timeline, service=case.service, as_of=timezone.now())
+    zones = {clock.standard_id: str(clock.due_at.tzinfo) for clock in clocks}
+    return _Reading(events=events, state=state, clocks=clocks, zones=zones)
+
+
+def _clock_rows(reading: _Reading) -> tuple[ClockRow, ...]:
+    """Each clock with its revised due date: the state's (the latest revision of the standard,
+    as corrected), and the revision's event for when and why."""
+    from comptoir.measurement.business_time_text import format_instant
+
+    latest: dict[str, CaseEvent] = {}
+    for event in sorted(reading.events, key=lambda e: (e.at, e.sequence)):
+        if event.kind == EventKind.DUE_DATE_REVISED:
+            latest[str((event.payload or {}).get("standard_id"))] = event
+    rows = []
+    for clock in reading.clocks:
+        revised = reading.state.revised_due.get(clock.standard_id)
+        if revised is None:
+            rows.append(ClockRow(clock=clock))
+            continue
+        zone = clock.due_at.tzinfo or UTC
+        due = format_instant(revised.astimezone(zone))
+        event = latest.get(clock.standard_id)
+        steps = []
+        if event is not None:
+            steps.append(
+                _("On %(when)s the due date was revised to %(due)s, for this reason: %(reason)s")
+                % {
+                    "when": format_instant(event.at.astimezone(zone)),
+                    "due": due,
+                    "reason": event.reason,
+                }
+            )
+        steps.append(
+            _(
+                "The standard is still measured against the due date its rule gives; the "
+                "revised date is shown with it."
+            )
+        )
+        rows.append(ClockRow(clock=clock, revised_due=due, revision_steps=tuple(steps)))
+    return tuple(rows)
+
+
+def case_page(user: User, case: Case, *, knowledge_text: str = "") -> CasePage:
+    """The case page: the summary, the state, the timeline and what may be done next."""
+    from comptoir.casework import knowledge_queries
+
+    # The state and the clocks need every event; the page lists the newest ones.
+    reading = _read_case(case)
+    events, state, clocks = reading.events, reading.state, reading.clocks
     listed = events[-TIMELINE_LIMIT:]
     may_act = Case.objects.editable_by(user).filter(pk=case.pk).exists()
     allowed = frozenset(kind.value for kind in allowed_kinds(state)) if may_act else frozenset()
@@ -405,7 +603,9 @@ def case_page(user: User, case: Case, *, knowledge_text: str = "") -> CasePage:
     return CasePage(
         case=case,
         state=state,
-        events=describe_events(listed),
+        events=describe_events(
+            events, listed=listed, zone_of=reading.zone_of(case.current_unit.time_zone)
+        ),
         allowed=allowed,
         members=members,
         referral_units=referral_units,
@@ -418,6 +618,41 @@ def case_page(user: User, case: Case, *, knowledge_text: str = "") -> CasePage:
         clocks=clocks,
         events_not_listed=len(events) - len(listed),
         knowledge=knowledge_queries.knowledge_panel(user, case, text=knowledge_text),
+        clock_rows=_clock_rows(reading),
+        revision_zones=MappingProxyType(dict(reading.zones)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionPage:
+    """The page that corrects one event of a case: the event, its current values (the form's
+    initial values) and, for a revised due date, the time zone it is typed in."""
+
+    case: Case
+    event: DescribedEvent
+    kind: str
+    values: Mapping[str, object]
+    zone: str
+
+
+def correction_page(user: User, case: Case, sequence: int) -> CorrectionPage:
+    """The correction page of event ``sequence`` of ``case`` (already checked editable by the
+    caller), or a 404 when the case has no such event or the event cannot be corrected."""
+    reading = _read_case(case)
+    target = next((e for e in reading.events if e.sequence == sequence), None)
+    if target is None or target.kind not in CORRECTABLE_KINDS:
+        raise Http404(_("This event cannot be corrected."))
+    fallback = case.current_unit.time_zone
+    zone_of = reading.zone_of(fallback)
+    described = describe_events(reading.events, listed=[target], zone_of=zone_of)[0]
+    values = _corrections(reading.events).values[sequence]
+    standard = str(values.get("standard_id") or "")
+    return CorrectionPage(
+        case=case,
+        event=described,
+        kind=target.kind,
+        values=MappingProxyType(values),
+        zone=reading.zones.get(standard, fallback),
     )
 
 
@@ -444,12 +679,32 @@ def client_cases(user: User, client: Any, *, limit: int = CLIENT_CASES_LIMIT) ->
 # --- the entry form's choices -------------------------------------------------------------------
 
 
-def entry_services(user: User) -> list[tuple[int, str]]:
-    """(key, "service ID — name") of the services of the organizations of the user's units."""
-    organization_ids = Unit.objects.filter(pk__in=member_unit_ids(user)).values("organization_id")
+def _entry_service_rows(user: User) -> QuerySet[Service]:
+    """The services a case may be recorded for by the user: those of the organizations of the
+    user's units (administrators: every organization's). The form's choices and the service the
+    entry records both come from here."""
     services = Service.objects.all()
     if not acts_for_every_organization(user):
+        organization_ids = Unit.objects.filter(pk__in=member_unit_ids(user)).values(
+            "organization_id"
+        )
         services = services.filter(organization_id__in=organization_ids)
+    return services
+
+
+def entry_service(user: User, key: int) -> Service | None:
+    """The service of key ``key`` if the user may record a case for it (else ``None``)."""
+    return _entry_service_rows(user).select_related("organization").filter(pk=key).first()
+
+
+def entry_unit(user: User, key: int) -> Unit | None:
+    """The unit of key ``key`` among the user's units (the entry form's choices), else ``None``."""
+    return next((unit for unit in my_units(user) if unit.pk == key), None)
+
+
+def entry_services(user: User) -> list[tuple[int, str]]:
+    """(key, "service ID — name") of the services of the organizations of the user's units."""
+    services = _entry_service_rows(user)
     latest = ServiceYear.objects.filter(service=OuterRef("pk")).order_by("-fiscal_year__code")
     rows = services.annotate(
         name_en=Subquery(latest.values("service_name_en")[:1]),

@@ -39,5 +39,10 @@ urlpatterns = [
         name="case_link_knowledge",
     ),
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),
+    path(
+        "cases/<str:reference>/events/<int:sequence>/correct/",
+        views.event_correct,
+        name="event_correct",
+    ),
     path("cases/<str:reference>/<slug:act>/", views.case_act, name="case_act"),
 ]

@@ -20,7 +20,6 @@ from comptoir import i18n
 from comptoir.accounts.models import User
 from comptoir.casework import access, actions, forms, queries
 from comptoir.clients.queries import find_clients
-from comptoir.inventory.models import Service, Unit
 
 #: The service last used in the entry form (the next case's default).
 LAST_SERVICE_KEY = "casework_last_service"
@@ -149,6 +148,42 @@ def _chosen_clients(request: StaffRequest, query: str) -> list[Any]:
     return clients
 
 
+def _record_entry(request: StaffRequest, form: forms.CaseEntryForm) -> Any:
+    """The case the valid entry form records, or ``None`` with the form's error (the unit and
+    the service are read again among the user's, as the form's choices were)."""
+    data = form.cleaned_data
+    unit = queries.entry_unit(request.user, data["entry_unit"])
+    service = queries.entry_service(request.user, data["service"])
+    if unit is None or service is None:
+        form.add_error(None, _("Choose one of your units and one of its services."))
+        return None
+    choice = data["client"]
+    try:
+        case, _token = actions.do_enter_case(
+            new_client={name: data[name] for name in form.NEW_CLIENT_FIELDS}
+            if choice == forms.NEW_CLIENT
+            else None,
+            client=form.clients.get(choice),
+            is_anonymous=choice == forms.ANONYMOUS,
+            service=service,
+            kind=data["kind"],
+            channel=data["channel"],
+            entry_unit=unit,
+            language=data["language"],
+            request_type=data["request_type"],
+            is_confidential=data["is_confidential"],
+            description=data["description"],
+            answer=data["answer"],
+            resolved_on_the_spot=data["resolved_on_the_spot"],
+            minutes=data["minutes"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        return None
+    return case
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_entry(request: StaffRequest) -> HttpResponse:
@@ -167,34 +202,9 @@ def case_entry(request: StaffRequest) -> HttpResponse:
         elif clients:
             form.fields["client"].widget.attrs["autofocus"] = True
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        units = {unit.pk: unit for unit in queries.my_units(request.user)}
-        unit = units.get(data["entry_unit"]) or Unit.objects.filter(pk=data["entry_unit"]).first()
-        choice = data["client"]
-        try:
-            case, _token = actions.do_enter_case(
-                new_client={name: data[name] for name in form.NEW_CLIENT_FIELDS}
-                if choice == forms.NEW_CLIENT
-                else None,
-                client=form.clients.get(choice),
-                is_anonymous=choice == forms.ANONYMOUS,
-                service=Service.objects.get(pk=data["service"]),
-                kind=data["kind"],
-                channel=data["channel"],
-                entry_unit=unit,
-                language=data["language"],
-                request_type=data["request_type"],
-                is_confidential=data["is_confidential"],
-                description=data["description"],
-                answer=data["answer"],
-                resolved_on_the_spot=data["resolved_on_the_spot"],
-                minutes=data["minutes"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            request.session[LAST_SERVICE_KEY] = data["service"]
+        case = _record_entry(request, form)
+        if case is not None:
+            request.session[LAST_SERVICE_KEY] = form.cleaned_data["service"]
             messages.success(
                 request, _("Case %(reference)s is recorded.") % {"reference": case.reference}
             )
@@ -211,7 +221,33 @@ def case_entry(request: StaffRequest) -> HttpResponse:
 # --- the case page ------------------------------------------------------------------------------
 
 #: The act forms of the case page, by the act's name in the address.
-ACTS = ("assign", "take", "refer", "await", "resume", "note", "time", "resolve", "reopen")
+ACTS = (
+    "acknowledge",
+    "assign",
+    "take",
+    "refer",
+    "await",
+    "resume",
+    "note",
+    "time",
+    "revise",
+    "resolve",
+    "reopen",
+)
+
+
+def _revise_form(page: queries.CasePage, data: Any = None) -> forms.ReviseDueDateForm:
+    """The due-date revision: one of the case's clocks, typed in its deciding unit's zone."""
+    return forms.ReviseDueDateForm(
+        data,
+        standards=[
+            (row.clock.standard_id, row.clock.name or row.clock.standard_id)
+            for row in page.clock_rows
+        ],
+        zones=page.revision_zones,
+        received_at=page.case.received_at,
+        prefix="revise",
+    )
 
 
 def _act_forms(page: queries.CasePage, data: Any = None, act: str = "") -> dict[str, Any]:
@@ -225,6 +261,7 @@ def _act_forms(page: queries.CasePage, data: Any = None, act: str = "") -> dict[
         "resume": forms.ReasonForm(bound("resume"), prefix="resume"),
         "note": forms.NoteForm(bound("note"), prefix="note"),
         "time": forms.LogTimeForm(bound("time"), prefix="time"),
+        "revise": _revise_form(page, bound("revise")),
         "resolve": forms.ResolveForm(bound("resolve"), prefix="resolve"),
         "reopen": forms.RequiredReasonForm(bound("reopen"), prefix="reopen"),
     }
@@ -243,7 +280,9 @@ def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
 def _perform(request: StaffRequest, case: Any, act: str, form: Any, page: Any) -> None:
     user = request.user
     data = form.cleaned_data if form is not None else {}
-    if act == "take":
+    if act == "acknowledge":
+        actions.do_acknowledge(case, actor=user)
+    elif act == "take":
         actions.do_assign_case(case, user, actor=user)
     elif act == "assign":
         assignee = next((m for m in page.members if m.pk == data["assignee"]), None)
@@ -263,6 +302,10 @@ def _perform(request: StaffRequest, case: Any, act: str, form: Any, page: Any) -
         actions.do_add_note(case, data["text"], actor=user)
     elif act == "time":
         actions.do_log_time(case, data["minutes"], actor=user)
+    elif act == "revise":
+        actions.do_revise_due_date(
+            case, data["standard"], data["due_at"], data["reason"], actor=user
+        )
     elif act == "resolve":
         actions.do_resolve_case(
             case, data["outcome"], data["data_gap"] or None, actor=user, reason=data["reason"]
@@ -274,6 +317,7 @@ def _perform(request: StaffRequest, case: Any, act: str, form: Any, page: Any) -
 #: The confirmation of each act, shown after it is recorded.
 def _done(act: str) -> str:
     return {
+        "acknowledge": _("The acknowledgement is recorded."),
         "take": _("The case is yours."),
         "assign": _("The case is assigned."),
         "refer": _("The case is referred."),
@@ -281,6 +325,7 @@ def _done(act: str) -> str:
         "resume": _("Work on the case resumed."),
         "note": _("The note is added."),
         "time": _("The time is recorded."),
+        "revise": _("The due date is revised."),
         "resolve": _("The case is resolved."),
         "reopen": _("The case is reopened."),
     }[act]
@@ -300,10 +345,10 @@ def case_act(request: StaffRequest, reference: str, act: str) -> HttpResponse:
         try:
             _perform(request, case, act, form, page)
         except ValidationError as error:
-            if form is None:
+            if form is None:  # a one-button act: the refusal is said above the page
                 messages.error(request, " ".join(error.messages))
-                return redirect("casework:case_detail", reference=case.reference)
-            form.add_error(None, error.messages)
+            else:
+                form.add_error(None, error.messages)
         else:
             messages.success(request, _done(act))
             return redirect("casework:case_detail", reference=case.reference)
@@ -312,4 +357,46 @@ def case_act(request: StaffRequest, reference: str, act: str) -> HttpResponse:
         "casework/case_detail.html",
         {"page": page, "forms": act_forms, "failed": act},
         status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_correct(request: StaffRequest, reference: str, sequence: int) -> HttpResponse:
+    """Correct one event of the case's timeline (time spent, a resolution, a revised due date):
+    a new ``corrected`` event with a required reason; the log is never changed in place."""
+    _require_caseworker(request)
+    case = access.access_case_for_edit(request.user, reference, page="case")
+    if case.reference != reference:
+        return redirect("casework:event_correct", reference=case.reference, sequence=sequence)
+    page = queries.correction_page(request.user, case, sequence)
+    form = forms.CorrectEventForm(
+        request.POST if request.method == "POST" else None,
+        kind=page.kind,
+        values=page.values,
+        zone=page.zone,
+        received_at=case.received_at,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_correct_event(
+                case,
+                sequence,
+                form.changes(),
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request, _("Event %(sequence)s is corrected.") % {"sequence": sequence}
+            )
+            target = reverse("casework:case_detail", args=[case.reference])
+            return redirect(f"{target}#event-{sequence}")
+    return render(
+        request,
+        "casework/event_correct.html",
+        {"page": page, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
