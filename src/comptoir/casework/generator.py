@@ -810,18 +810,18 @@ def _write_entries(entries: Iterable[Any]) -> None:
 
 def _index_cases(cases: Sequence[Any], texts: Mapping[int, Sequence[Any]]) -> None:
     """The search entries of new cases, built by the search app's own entry builder."""
-    from comptoir.search.indexing import _case_entry
+    from comptoir.search.indexing import case_entry
 
-    _write_entries(_case_entry(case, texts.get(case.pk, ())) for case in cases)
+    _write_entries(case_entry(case, texts.get(case.pk, ())) for case in cases)
 
 
 def _index_clients(
     clients: Sequence[Any], points: Mapping[int, Sequence[Any]], units: Mapping[int, set[int]]
 ) -> None:
-    from comptoir.search.indexing import _client_entry
+    from comptoir.search.indexing import client_entry
 
     for start in range(0, len(clients), WRITE_BATCH):
         _write_entries(
-            _client_entry(client, points.get(client.pk, ()), (), units.get(client.pk, ()))
+            client_entry(client, points.get(client.pk, ()), (), units.get(client.pk, ()))
             for client in clients[start : start + WRITE_BATCH]
         )

@@ -1049,9 +1049,9 @@ def _index(case_ids: Sequence[int], client_ids: Iterable[int | None]) -> None:
 
     if not case_ids:
         return
-    indexing._rebuild_cases(Case.objects.filter(pk__range=(min(case_ids), max(case_ids))))
+    indexing.rebuild_cases(Case.objects.filter(pk__range=(min(case_ids), max(case_ids))))
     keys = sorted(key for key in client_ids if key is not None)
     for start in range(0, len(keys), indexing.BATCH_SIZE):
         chunk = keys[start : start + indexing.BATCH_SIZE]
-        clients = list(indexing._client_query().filter(pk__in=chunk))
-        backends.index_many(indexing._client_entries(clients))
+        clients = list(indexing.client_query().filter(pk__in=chunk))
+        backends.index_many(indexing.client_entries(clients))

@@ -57,7 +57,17 @@ def _client_name(client: Client | None) -> str:
     return client.display_name
 
 
-def _case_entry(case: Case, events: Sequence[CaseEvent]) -> SearchEntry:
+def case_entry(case: Case, events: Sequence[Any]) -> SearchEntry:
+    """The entry of ``case`` (its service, client, request type and subject loaded or loadable),
+    from its text events (``events``: anything with a ``reason`` and a ``payload``)."""
+    return SearchEntry(**case_entry_values(case, events, client_name=_client_name(case.client)))
+
+
+def case_entry_values(case: Any, events: Iterable[Any], *, client_name: str) -> dict[str, Any]:
+    """The fields of the entry of ``case``, as :func:`case_entry` gives them: what the bulk case
+    writer (``casework.bulk_cases``) writes as plain rows. ``case`` is a ``Case`` or anything with
+    the attributes read here (the bulk writer's ``NewCase``); ``client_name`` is the name a search
+    finds the case by ("" for an anonymous case)."""
     catalogue = [
         name
         for item in (case.request_type, case.subject)
@@ -67,22 +77,22 @@ def _case_entry(case: Case, events: Sequence[CaseEvent]) -> SearchEntry:
     event_texts = [
         text for event in events for text in (event.reason, *_texts_of_payload(event.payload))
     ]
-    return SearchEntry(
-        kind=EntryKind.CASE,
-        key=case.pk,
-        title=case.reference,
-        body=_joined([case.description, _client_name(case.client), *catalogue, *event_texts]),
-        unit_id=case.current_unit_id,
-        entry_unit_id=case.entry_unit_id,
-        unit_ids=SearchEntry.units_text([case.current_unit_id, case.entry_unit_id]),
-        owner_id=case.owner_id,
-        organization_id=case.service.organization_id,
-        is_confidential=case.is_confidential,
-        status=case.status,
-        category=case.kind,
-        created_at=case.received_at,
-        updated_at=case.last_event_at,
-    )
+    return {
+        "kind": EntryKind.CASE,
+        "key": case.pk,
+        "title": case.reference,
+        "body": _joined([case.description, client_name, *catalogue, *event_texts]),
+        "unit_id": case.current_unit_id,
+        "entry_unit_id": case.entry_unit_id,
+        "unit_ids": SearchEntry.units_text([case.current_unit_id, case.entry_unit_id]),
+        "owner_id": case.owner_id,
+        "organization_id": case.service.organization_id,
+        "is_confidential": case.is_confidential,
+        "status": case.status,
+        "category": case.kind,
+        "created_at": case.received_at,
+        "updated_at": case.last_event_at,
+    }
 
 
 def _phone_forms(point: ContactPoint) -> list[str]:
@@ -96,7 +106,7 @@ def _phone_forms(point: ContactPoint) -> list[str]:
     return forms
 
 
-def _client_entry(
+def client_entry(
     client: Client,
     points: Sequence[ContactPoint],
     organizations: Sequence[str],
@@ -160,7 +170,7 @@ def index_case(case: Case, *, events: Sequence[CaseEvent] | None = None) -> None
         else:
             fresh = case
             texts = [event for event in events if event.kind in TEXT_EVENT_KINDS]
-        backends.index(_case_entry(fresh, texts))
+        backends.index(case_entry(fresh, texts))
         if fresh.client_id is not None:
             held = _units_of_clients([fresh.client_id]).get(fresh.client_id, set())
             units = SearchEntry.units_text(held)
@@ -178,7 +188,7 @@ def index_case(case: Case, *, events: Sequence[CaseEvent] | None = None) -> None
                 index_client(fresh.client)
 
 
-def _client_query() -> Any:
+def client_query() -> Any:
     return Client.objects.prefetch_related(
         Prefetch("contact_points", queryset=ContactPoint.objects.active().order_by("pk")),
     )
@@ -194,12 +204,12 @@ def _organizations_of(client_ids: Iterable[int]) -> dict[int, list[str]]:
     return names
 
 
-def _client_entries(clients: Sequence[Client]) -> list[SearchEntry]:
+def client_entries(clients: Sequence[Client]) -> list[SearchEntry]:
     keys = [client.pk for client in clients]
     organizations = _organizations_of(keys)
     units = _units_of_clients(keys)
     return [
-        _client_entry(
+        client_entry(
             client,
             list(client.contact_points.all()),
             organizations.get(client.pk, []),
@@ -214,8 +224,8 @@ def index_client(client: Client) -> None:
     when the client's name changed, their cases' entries too (a case is found by its client's
     name)."""
     with transaction.atomic():
-        fresh = _client_query().get(pk=client.pk)
-        (entry,) = _client_entries([fresh])
+        fresh = client_query().get(pk=client.pk)
+        (entry,) = client_entries([fresh])
         previous = (
             SearchEntry.objects.filter(kind=EntryKind.CLIENT, key=fresh.pk)
             .values_list("title", flat=True)
@@ -223,7 +233,7 @@ def index_client(client: Client) -> None:
         )
         backends.index(entry)
         if previous is not None and previous != entry.title:
-            _rebuild_cases(Case.objects.filter(client_id=fresh.pk))
+            rebuild_cases(Case.objects.filter(client_id=fresh.pk))
 
 
 def _batches(queryset: Any, size: int) -> Iterator[list[Any]]:
@@ -237,23 +247,23 @@ def _batches(queryset: Any, size: int) -> Iterator[list[Any]]:
         last = batch[-1].pk
 
 
-def _rebuild_cases(cases: Any, size: int = BATCH_SIZE) -> int:
+def rebuild_cases(cases: Any, size: int = BATCH_SIZE) -> int:
     done = 0
     for batch in _batches(_case_query().filter(pk__in=cases.values("pk")), size):
         by_case: dict[int, list[CaseEvent]] = {}
         for event in _text_events().filter(case_id__in=[case.pk for case in batch]):
             by_case.setdefault(event.case_id, []).append(event)
         with transaction.atomic():
-            backends.index_many([_case_entry(case, by_case.get(case.pk, [])) for case in batch])
+            backends.index_many([case_entry(case, by_case.get(case.pk, [])) for case in batch])
         done += len(batch)
     return done
 
 
 def _rebuild_clients(size: int = BATCH_SIZE) -> int:
     done = 0
-    for batch in _batches(_client_query(), size):
+    for batch in _batches(client_query(), size):
         with transaction.atomic():
-            backends.index_many(_client_entries(batch))
+            backends.index_many(client_entries(batch))
         done += len(batch)
     return done
 
@@ -265,7 +275,7 @@ def rebuild(kind: str | None = None, *, batch_size: int = BATCH_SIZE) -> dict[st
     if kind in (None, EntryKind.CLIENT):
         counts[EntryKind.CLIENT] = _rebuild_clients(batch_size)
     if kind in (None, EntryKind.CASE):
-        counts[EntryKind.CASE] = _rebuild_cases(Case.objects.all(), batch_size)
+        counts[EntryKind.CASE] = rebuild_cases(Case.objects.all(), batch_size)
     if kind in (None, EntryKind.ANSWER, EntryKind.DELIVERABLE):
         knowledge = rebuild_knowledge(batch_size)
         counts.update({k: n for k, n in knowledge.items() if kind in (None, k)})

@@ -34,7 +34,10 @@ def create_triggers(apps, schema_editor):
                     f"BEGIN SELECT RAISE(ABORT, 'casework: {table} is append-only'); END"
                 )
     else:
-        raise NotImplementedError(f"append-only triggers for {vendor}")
+        raise RuntimeError(
+            f"casework: no append-only triggers for the database vendor {vendor!r}; "
+            "Comptoir supports PostgreSQL and SQLite"
+        )
 
 
 def drop_triggers(apps, schema_editor):
