@@ -345,6 +345,51 @@ def test_the_digest_is_not_sent_inside_a_transaction(owned):
     assert mail.outbox == []
 
 
+@pytest.fixture
+def postgresql_only() -> None:
+    """Before any row is written: on SQLite a transactional test could not empty the append-only
+    event log afterwards."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SKIP LOCKED is PostgreSQL's; on SQLite the writers are serialised")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_digest_another_run_is_claiming_is_skipped_not_waited_for(
+    postgresql_only, owned, officer, quebec
+):
+    from django.db import connections, transaction
+
+    delivery = DigestDelivery.objects.create(
+        recipient=officer, unit=quebec, day="2026-06-02", created_at=local(2026, 6, 2, 8, 31)
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def other_run() -> None:  # holds the row as a run's claim does, on its own connection
+        try:
+            with transaction.atomic():
+                DigestDelivery.objects.select_for_update().get(pk=delivery.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        run = do_send_digests(now=local(2026, 6, 2, 8, 45))
+    finally:
+        release.set()
+        thread.join()
+    assert run.sent == []
+    assert mail.outbox == []
+    assert (the_delivery().status, the_delivery().attempts) == (DigestStatus.PENDING, 0)
+    assert len(do_send_digests(now=local(2026, 6, 2, 9, 0)).sent) == 1  # once released
+    assert len(mail.outbox) == 1
+
+
 # --- End to end: Django's SMTP backend against a real SMTP server on a local port ---------------
 
 

@@ -31,6 +31,7 @@ case's unit a ``due_tomorrow`` notice, once per case per local date.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.utils import parseaddr
@@ -225,7 +226,9 @@ def _record_intents(now: datetime, calendars: dict[int, Any]) -> int:
     return written
 
 
-def _todays(now: datetime, calendars: dict[int, Any], statuses: list[str]) -> list[DigestDelivery]:
+def _todays(
+    now: datetime, calendars: dict[int, Any], statuses: Sequence[str]
+) -> list[DigestDelivery]:
     """The deliveries in ``statuses`` whose day is the local day of their unit at ``now``."""
     near = (now.date() - timedelta(days=1), now.date() + timedelta(days=1))
     rows = (
