@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,8 @@ _PROJECTION = (
     "awaiting_since",
     "next_due_at",
 )
+#: What the search entry of a case reads besides the case (``search.indexing.case_entry``).
+_INDEXED_RELATIONS = ("service", "client", "request_type", "subject")
 
 
 def unit_key(unit_id: int | None) -> str | None:
@@ -114,7 +117,7 @@ def next_due_at(case: Case, facts: Sequence[EventFact], state: CaseState) -> dat
     event."""
     from comptoir.core.businesstime import BusinessTimeError
     from comptoir.core.casework import Status, standards_timeline
-    from comptoir.measurement.clocks import ClockOutcome, clocks_for
+    from comptoir.measurement.clocks import next_due
 
     if state.status is Status.RESOLVED:
         return None
@@ -127,29 +130,23 @@ def next_due_at(case: Case, facts: Sequence[EventFact], state: CaseState) -> dat
         events=facts,
     )
     try:
-        clocks = clocks_for(timeline, service=case.service, as_of=state.last_event_at)
+        return next_due(timeline, service=case.service, as_of=state.last_event_at)
     except BusinessTimeError:
         return None
-    pending = [
-        clock.due_at
-        for clock in clocks
-        if not clock.evaluation.is_completed and clock.outcome is not ClockOutcome.EXCLUDED
-    ]
-    return min(pending, default=None)
 
 
-def recompute_clocks(*, service_id: int | None = None, batch: int = 500) -> int:
-    """Write again ``next_due_at`` of the open cases (of one service, or all): after a change of
-    a standard's rule. Returns how many cases were read."""
+def recompute_clocks(*, service_id: int | None = None, batch: int = 500) -> tuple[int, int]:
+    """Write again ``next_due_at`` of the open cases (of one service, by its key, or all): after
+    a change of a standard's rule. Returns (how many cases were read, how many changed)."""
     cases = Case.objects.open().select_related("service").order_by("pk")
     if service_id is not None:
         cases = cases.filter(service_id=service_id)
-    count = 0
+    count = changed = 0
     last = 0
     while True:
         rows = list(cases.filter(pk__gt=last)[:batch])
         if not rows:
-            return count
+            return count, changed
         for case in rows:
             with transaction.atomic():
                 events = CaseEvent.objects.filter(case_id=case.pk).order_by("sequence")
@@ -157,8 +154,21 @@ def recompute_clocks(*, service_id: int | None = None, batch: int = 500) -> int:
                 due = next_due_at(case, facts, derive(facts)) if facts else None
                 if due != case.next_due_at:
                     Case.objects.filter(pk=case.pk).update(next_due_at=due)
+                    changed += 1
             count += 1
         last = rows[-1].pk
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """One event to append (what :func:`_record_all` is given); ``unit`` ``None`` means the
+    unit holding the case when the event is written."""
+
+    kind: EventKind
+    at: datetime
+    unit_id: int | None = None
+    reason: str = ""
+    payload: Mapping[str, object] = field(default_factory=dict)
 
 
 def _record(
@@ -171,43 +181,79 @@ def _record(
     reason: str = "",
     payload: Mapping[str, object] | None = None,
 ) -> CaseEvent:
-    """Append one event to ``case`` and rewrite its projection (the one event writer).
+    """Append one event to ``case`` and rewrite its projection (see :func:`_record_all`)."""
+    draft = Draft(
+        kind,
+        at or timezone.now(),
+        unit.pk if unit is not None else None,
+        reason,
+        dict(payload or {}),
+    )
+    return _record_all(case, [draft], actor=actor)[0]
 
-    The case row is locked (``select_for_update``) while its events are read, the event checked
-    with ``check_next``, inserted with the next sequence number, and the state derived again with
-    it; ``case`` is updated in place. An impossible event raises ``CaseError`` and writes nothing.
+
+def _record_all(
+    case: Case, drafts: Sequence[Draft], *, actor: User | None, new: bool = False
+) -> list[CaseEvent]:
+    """Append ``drafts`` to ``case`` and rewrite its projection: the one event writer.
+
+    An existing case's row is locked (``select_for_update``) while its events are read; each
+    draft is checked with ``check_next`` against the state its predecessors make, given the next
+    sequence number, and the state derived again with all of them, with the next due instant of
+    its clocks (:func:`next_due_at`). The events are inserted, the projection written and the
+    search entry rebuilt in one transaction; ``case`` is updated in place. A ``new`` case (one
+    :func:`do_receive_case` builds, not yet stored) is inserted with its projection under a free
+    reference. An impossible event raises ``CaseError`` and writes nothing.
     """
-    at = at or timezone.now()
+    recorded_at = timezone.now()
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        events = list(CaseEvent.objects.filter(case_id=case.pk).order_by("sequence"))
+        if new:
+            locked, events = case, []
+        else:
+            locked = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related(*_INDEXED_RELATIONS)
+                .get(pk=case.pk)
+            )
+            events = list(CaseEvent.objects.filter(case_id=case.pk).order_by("sequence"))
         facts = facts_of(events)
-        if facts:
-            try:
-                check_next(derive(facts), kind)
-            except CaseworkError as error:
-                raise CaseError.from_core(error) from error
-        elif kind is not EventKind.RECEIVED:
-            raise CaseError.from_core(CaseworkError(CaseworkErrorCode.NOT_RECEIVED_FIRST))
-        event = CaseEvent(
-            case=locked,
-            sequence=(events[-1].sequence if events else 0) + 1,
-            kind=kind.value,
-            at=at,
-            recorded_at=timezone.now(),
-            actor=actor,
-            unit=unit if unit is not None else locked.current_unit,
-            reason=reason,
-            payload=dict(payload or {}),
-        )
-        state = derive([*facts, _fact(event)])
-        event.save(force_insert=True)
-        due = next_due_at(locked, [*facts, _fact(event)], state)
+        written: list[CaseEvent] = []
+        unit_id = locked.current_unit_id
+        for draft in drafts:
+            if facts:
+                try:
+                    check_next(derive(facts), draft.kind)
+                except CaseworkError as error:
+                    raise CaseError.from_core(error) from error
+            elif draft.kind is not EventKind.RECEIVED:
+                raise CaseError.from_core(CaseworkError(CaseworkErrorCode.NOT_RECEIVED_FIRST))
+            event = CaseEvent(
+                case=locked,
+                sequence=facts[-1].sequence + 1 if facts else 1,
+                kind=draft.kind.value,
+                at=_aware(draft.at),
+                recorded_at=recorded_at,
+                actor=actor,
+                unit_id=draft.unit_id if draft.unit_id is not None else unit_id,
+                reason=draft.reason,
+                payload=dict(draft.payload),
+            )
+            facts.append(_fact(event))
+            written.append(event)
+            unit_id = int(derive(facts).current_unit)
+        state = derive(facts)
+        due = next_due_at(locked, facts, state)
         project_state(locked, state, next_due_at=due)
-        locked.save(update_fields=list(_PROJECTION))
-        index_case(locked)  # the search index, in the event's transaction (comptoir.search)
-        project_state(case, state, next_due_at=due)
-    return event
+        if new:
+            _insert_with_reference(locked)
+        else:
+            locked.save(update_fields=list(_PROJECTION))
+        CaseEvent.objects.bulk_create(written)
+        # The search index, in the event's transaction (comptoir.search).
+        index_case(locked, events=[*events, *written])
+        if locked is not case:
+            project_state(case, state, next_due_at=due)
+    return written
 
 
 def _after_commit(callback: Callable[[], None]) -> None:
@@ -286,31 +332,35 @@ def matching_rule(case: Case) -> Any:
     return None
 
 
-def _route(case: Case, *, actor: User, at: datetime) -> None:
-    """Apply the first matching routing rule to a case just received (see
+def _routing(
+    case: Case, *, actor: User, at: datetime
+) -> tuple[list[Draft], list[Callable[[], None]]]:
+    """What the first matching routing rule does to a case just received (see
     ``casework.models.routing``): refer it to the rule's unit, then assign it to the rule's
-    assignee when they are an active member there."""
+    assignee when they are an active member there. Returns the events to append and the notices
+    to give once they are written."""
     rule = matching_rule(case)
     if rule is None or not rule.target_unit.is_active:
-        return
-    if rule.target_unit_id != case.current_unit_id:
-        _record(
-            case,
-            EventKind.REFERRED,
-            actor=actor,
-            at=at,
-            reason=routing_reason(rule),
-            payload={"to_unit": unit_key(rule.target_unit_id)},
+        return [], []
+    drafts: list[Draft] = []
+    notices: list[Callable[[], None]] = []
+    unit_id = case.current_unit_id
+    if rule.target_unit_id != unit_id:
+        unit_id = rule.target_unit_id
+        drafts.append(
+            Draft(
+                EventKind.REFERRED,
+                at,
+                reason=routing_reason(rule),
+                payload={"to_unit": unit_key(unit_id)},
+            )
         )
-        _notify_referred(case, rule.target_unit_id, actor=actor)
+        notices.append(lambda: _notify_referred(case, rule.target_unit_id, actor=actor))
     assignee = rule.target_assignee
-    if (
-        assignee is not None
-        and assignee.is_active
-        and is_unit_member(assignee, case.current_unit_id)
-    ):
-        _record(case, EventKind.ASSIGNED, actor=actor, at=at, payload={"assignee": assignee.pk})
-        _notify_assigned(case, assignee.pk, actor=actor)
+    if assignee is not None and assignee.is_active and is_unit_member(assignee, unit_id):
+        drafts.append(Draft(EventKind.ASSIGNED, at, payload={"assignee": assignee.pk}))
+        notices.append(lambda: _notify_assigned(case, assignee.pk, actor=actor))
+    return drafts, notices
 
 
 # --- checks -------------------------------------------------------------------------------------
@@ -435,41 +485,40 @@ def do_receive_case(
     if subject is not None and not subject.is_active:
         raise CaseError(_("This subject is no longer in use."), code="inactive", params={})
     at = _aware(at or timezone.now())
-    received = EventFact(
-        kind=EventKind.RECEIVED, at=at, sequence=1, actor=actor.pk, unit=unit_key(entry_unit.pk)
-    )
-    state = derive([received])
     token = secrets.token_urlsafe(32)
+    case = Case(
+        service=service,
+        kind=case_kind.value,
+        channel=channel,
+        entry_unit=entry_unit,
+        current_unit=entry_unit,
+        tier=tier,
+        request_type=request_type,
+        subject=subject,
+        description=description,
+        language=language,
+        priority=priority,
+        is_confidential=is_confidential,
+        client=client,
+        is_anonymous=is_anonymous,
+        created_at=timezone.now(),
+        status_token_hash=_token_hash(token),
+    )
+    drafts = [Draft(EventKind.RECEIVED, at, unit_id=entry_unit.pk)]
+    notices: list[Callable[[], None]] = []
     with transaction.atomic():
-        case = Case(
-            service=service,
-            kind=case_kind.value,
-            channel=channel,
-            entry_unit=entry_unit,
-            tier=tier,
-            request_type=request_type,
-            subject=subject,
-            description=description,
-            language=language,
-            priority=priority,
-            is_confidential=is_confidential,
-            client=client,
-            is_anonymous=is_anonymous,
-            created_at=timezone.now(),
-            status_token_hash=_token_hash(token),
-        )
-        project_state(case, state)
-        _insert_with_reference(case)
-        _record(case, EventKind.RECEIVED, actor=actor, at=at, unit=entry_unit)
         if not resolved_on_the_spot:
-            _route(case, actor=actor, at=at)
+            drafts, notices = _routing(case, actor=actor, at=at)
+            drafts.insert(0, Draft(EventKind.RECEIVED, at, unit_id=entry_unit.pk))
         if answer:
-            _record(case, EventKind.NOTE, actor=actor, at=at, reason=answer)
+            drafts.append(Draft(EventKind.NOTE, at, reason=answer))
         if minutes:
-            _record(case, EventKind.TIME_SPENT, actor=actor, at=at, payload={"minutes": minutes})
+            drafts.append(Draft(EventKind.TIME_SPENT, at, payload={"minutes": minutes}))
         if resolved_on_the_spot:
-            _record(case, EventKind.RESOLVED, actor=actor, at=at, payload={"outcome": "delivered"})
-        index_case(case)  # the search index (also kept by _record: the case as finally received)
+            drafts.append(Draft(EventKind.RESOLVED, at, payload={"outcome": "delivered"}))
+        _record_all(case, drafts, actor=actor, new=True)
+        for notice in notices:
+            notice()
     return case, token
 
 
@@ -483,8 +532,6 @@ def _insert_with_reference(case: Case) -> None:
     """Insert ``case`` under a random reference, drawing again on the rare collision."""
     for _attempt in range(REFERENCE_ATTEMPTS):
         case.reference = make_reference(draw_reference_number())
-        if Case.objects.filter(reference=case.reference).exists():
-            continue
         try:
             with transaction.atomic():
                 case.save(force_insert=True)

@@ -129,27 +129,60 @@ def at_risk_share() -> Decimal:
     return Decimal(str(getattr(settings, "COMPTOIR_CLOCK_AT_RISK_SHARE", DEFAULT_AT_RISK_SHARE)))
 
 
-def clocks_for(timeline: CaseTimeline, *, service: Service, as_of: datetime) -> list[CaseClock]:
-    """The clocks of ``timeline`` under the rules of ``service``'s standards, as of ``as_of``."""
+def _rules(service: Service, *, with_names: bool) -> list[tuple[ServiceStandard, StandardRule]]:
+    """The standards of ``service`` whose rule is set and counted in a unit's calendar."""
+    standards = service.standards.filter(rule__isnull=False)
+    if with_names:
+        standards = standards.prefetch_related("years__fiscal_year")
+    else:
+        standards = standards.only("pk", "service_id", "service_standard_id", "rule")
     rules = [
         (standard, StandardRule.from_dict(standard.rule))
-        for standard in service.standards.filter(rule__isnull=False).prefetch_related(
-            "years__fiscal_year"
-        )
+        for standard in standards
         if isinstance(standard.rule, dict)
     ]
-    rules = [(s, rule) for s, rule in rules if rule.calendar.scope in UNIT_SCOPES]
+    return [(s, rule) for s, rule in rules if rule.calendar.scope in UNIT_SCOPES]
+
+
+def _evaluations(
+    timeline: CaseTimeline, *, service: Service, as_of: datetime, with_names: bool
+) -> tuple[list[tuple[ServiceStandard, StandardRule, Evaluation]], CalendarTable]:
+    rules = _rules(service, with_names=with_names)
     if not rules:
-        return []
+        return [], CalendarTable({})
     units = _units({timeline.unit, *(e.unit for e in timeline.events if e.unit)})
     calendars = _calendars(units)
-    clocks = []
+    evaluations = []
     for standard, rule in rules:
         evaluation = evaluate(rule, timeline, as_of=as_of, calendars=calendars)
-        if not evaluation.applies or evaluation.due_at is None:
-            continue
-        clocks.append(_clock(standard, rule, evaluation, timeline, calendars))
-    return clocks
+        if evaluation.applies and evaluation.due_at is not None:
+            evaluations.append((standard, rule, evaluation))
+    return evaluations, calendars
+
+
+def clocks_for(timeline: CaseTimeline, *, service: Service, as_of: datetime) -> list[CaseClock]:
+    """The clocks of ``timeline`` under the rules of ``service``'s standards, as of ``as_of``."""
+    evaluations, calendars = _evaluations(timeline, service=service, as_of=as_of, with_names=True)
+    return [
+        _clock(standard, rule, evaluation, timeline, calendars)
+        for standard, rule, evaluation in evaluations
+    ]
+
+
+def next_due(timeline: CaseTimeline, *, service: Service, as_of: datetime) -> datetime | None:
+    """The earliest due instant among the clocks of :func:`clocks_for` that have not stopped
+    (pending, at risk or already missed; not excluded), without their words: what the event
+    writer stores on the case for the queues (``Case.next_due_at``). ``None`` when no clock is
+    running."""
+    evaluations, _calendars = _evaluations(timeline, service=service, as_of=as_of, with_names=False)
+    pending = [
+        evaluation.due_at
+        for _standard, _rule, evaluation in evaluations
+        if evaluation.due_at is not None
+        and not evaluation.is_completed
+        and evaluation.outcome is not Outcome.EXCLUDED
+    ]
+    return min(pending, default=None)
 
 
 def _units(keys: Iterable[str]) -> dict[str, Unit]:

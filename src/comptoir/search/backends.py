@@ -47,13 +47,18 @@ def _vendor() -> str:
     return connection.vendor
 
 
-def prepare(entry: SearchEntry) -> SearchEntry:
-    """Fill the backend's own part of ``entry``: the stemmed ``text`` on SQLite (PostgreSQL's
-    trigger computes ``document`` from ``title`` and ``body``)."""
+def indexed_text(title: str, body: str) -> str:
+    """The backend's own text of an entry: folded and stemmed on SQLite (what its FTS5 table
+    indexes), empty on PostgreSQL (its trigger computes ``document`` from ``title`` and
+    ``body``)."""
     if _vendor() == "postgresql":
-        entry.text = ""
-    else:
-        entry.text = search_text.index_text(f"{entry.title} {entry.body}")
+        return ""
+    return search_text.index_text(f"{title} {body}")
+
+
+def prepare(entry: SearchEntry) -> SearchEntry:
+    """Fill the backend's own part of ``entry`` (:func:`indexed_text`)."""
+    entry.text = indexed_text(entry.title, entry.body)
     return entry
 
 
@@ -97,14 +102,12 @@ def _matching(text: str, entries: Any) -> tuple[str, list[Any], str] | None:
     if _vendor() == "postgresql":
         if not search_text.words(text):
             return None
-        sql = (
-            f"FROM {table} CROSS JOIN (SELECT websearch_to_tsquery('english', unaccent(%s)) "
-            "|| websearch_to_tsquery('french', unaccent(%s)) AS q) AS search_query "
-            f"WHERE {table}.document @@ search_query.q"
-        )
-        typed = search_text.websearch_text(text)
-        params: list[Any] = [typed, typed]
-        order = f"ts_rank({table}.document, search_query.q) DESC, {table}.id"
+        tsquery = _tsquery(text)
+        if tsquery is None:
+            return None
+        sql = f"FROM {table} WHERE {table}.document @@ %s::tsquery"
+        params: list[Any] = [tsquery]
+        order = f"ts_rank({table}.document, %s::tsquery) DESC, {table}.id"
     else:
         expression = search_text.fts5_query(text)
         if not expression:
@@ -121,19 +124,60 @@ def _matching(text: str, entries: Any) -> tuple[str, list[Any], str] | None:
     return sql, params, order
 
 
-def query(text: str, entries: Any, *, limit: int, offset: int = 0) -> list[int]:
+def _tsquery(text: str) -> str | None:
+    """The query of ``text`` on PostgreSQL (``websearch_to_tsquery`` of the unaccented text in
+    the ``english`` and ``french`` configurations, OR'ed), as text; ``None`` when it keeps no
+    word. It is made once, by its own statement, and given to the search as a constant: written
+    inside the search, the two stable functions would be called again for every row the
+    database reads."""
+    if not search_text.words(text):
+        return None
+    typed = search_text.websearch_text(text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (websearch_to_tsquery('english', unaccent(%s)) "
+            "|| websearch_to_tsquery('french', unaccent(%s)))::text",
+            [typed, typed],
+        )
+        row = cursor.fetchone()
+    return row[0] if row and row[0] else None
+
+
+def query(
+    text: str, entries: Any, *, limit: int, offset: int = 0, newest: int | None = None
+) -> list[int]:
     """The ids of the entries among ``entries`` (a queryset of :class:`SearchEntry`, filters
-    only) that match ``text``, best first: at most ``limit`` of them, after ``offset``."""
+    only) that match ``text``, best first: at most ``limit`` of them, after ``offset``.
+
+    With ``newest``, only the ``newest`` most recently updated matches are ranked (on
+    PostgreSQL, where ranking every match of a common word among a million entries would read
+    every one of them; the index on ``updated_at`` finds the newest matches in a few
+    milliseconds). The search page asks for as many as it counts and pages
+    (``search.queries.MAX_RESULTS``), so the two agree; see docs/search.md.
+    """
     matching = _matching(text, entries)
     if matching is None:
         return []
     sql, params, order = matching
     table = connection.ops.quote_name(SearchEntry._meta.db_table)
+    if _vendor() == "postgresql":
+        # The rank's own parameter: the same query.
+        order_params = params[:1]
+        if newest is not None:
+            statement = (
+                f"SELECT newest.id FROM (SELECT {table}.id, {table}.document {sql} "  # noqa: S608 - compiled filters, parameters only
+                f"ORDER BY {table}.updated_at DESC, {table}.id DESC LIMIT %s) AS newest "
+                f"ORDER BY {order.replace(table, 'newest')} LIMIT %s OFFSET %s"
+            )
+            arguments = [*params, int(newest), *order_params, int(limit), int(offset)]
+        else:
+            statement = f"SELECT {table}.id {sql} ORDER BY {order} LIMIT %s OFFSET %s"
+            arguments = [*params, *order_params, int(limit), int(offset)]
+    else:
+        statement = f"SELECT {table}.id {sql} ORDER BY {order} LIMIT %s OFFSET %s"
+        arguments = [*params, int(limit), int(offset)]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {table}.id {sql} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*params, int(limit), int(offset)],
-        )
+        cursor.execute(statement, arguments)
         return [row[0] for row in cursor.fetchall()]
 
 

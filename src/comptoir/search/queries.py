@@ -251,7 +251,14 @@ def search_page(user: AnyUser, filters: SearchFilters, page: Any) -> SearchPage:
     count = backends.count(filters.text, entries, bound=MAX_RESULTS + 1)
     if count == 0:
         return SearchPage(filters=filters, searched=True)
-    ids = backends.query(filters.text, entries, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    # Ranked among the newest matches it counts and pages (docs/search.md, "Ranking").
+    ids = backends.query(
+        filters.text,
+        entries,
+        limit=PAGE_SIZE,
+        offset=(number - 1) * PAGE_SIZE,
+        newest=MAX_RESULTS + 1,
+    )
     rows = {entry.pk: entry for entry in SearchEntry.objects.filter(pk__in=ids).defer("text")}
     page_entries = _confirmed(user, [rows[pk] for pk in ids if pk in rows])
     unit_keys = {entry.unit_id for entry in page_entries if entry.unit_id is not None}
