@@ -211,10 +211,19 @@ class Case(models.Model):
             ),
         ]
         indexes = [
+            # The queues list open cases only: partial indexes hold just those (a few
+            # thousand among a million), so a queue's counts and first page read a handful of
+            # index pages whatever the size of the history (docs/casework.md, "Performance").
             models.Index(
-                fields=["current_unit", "status", "received_at"], name="casework_case_unit_queue"
+                fields=["current_unit", "received_at", "id"],
+                condition=~models.Q(status="resolved"),
+                name="casework_case_open_unit",
             ),
-            models.Index(fields=["owner", "status"], name="casework_case_owner_queue"),
+            models.Index(
+                fields=["owner", "received_at", "id"],
+                condition=~models.Q(status="resolved"),
+                name="casework_case_open_owner",
+            ),
             models.Index(fields=["legacy_reference"], name="casework_case_legacy_ref"),
             models.Index(fields=["current_unit", "next_due_at"], name="casework_case_unit_due"),
             models.Index(fields=["owner", "next_due_at"], name="casework_case_owner_due"),
