@@ -476,3 +476,13 @@ def test_end_to_end_through_a_real_smtp_server(owned, officer, smtp_server):
     assert message["Message-ID"] == f"<digest-{delivery.pk}.20260602@localhost>"
     assert owned.reference in message.get_payload(decode=True).decode()
     assert the_delivery().status == DigestStatus.SENT
+
+
+def test_a_failed_digest_is_not_tried_again_for_someone_no_longer_active(owned, officer):
+    with mailer("AlwaysFailingBackend"):
+        digest(local(2026, 6, 2, 8, 40))
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+    assert "0 digests sent." in digest(local(2026, 6, 2, 8, 55))
+    assert mail.outbox == []
+    assert the_delivery().attempts == 1

@@ -229,10 +229,13 @@ def _record_intents(now: datetime, calendars: dict[int, Any]) -> int:
 def _todays(
     now: datetime, calendars: dict[int, Any], statuses: Sequence[str]
 ) -> list[DigestDelivery]:
-    """The deliveries in ``statuses`` whose day is the local day of their unit at ``now``."""
+    """The deliveries in ``statuses`` of active staff whose day is the local day of their unit at
+    ``now``."""
     near = (now.date() - timedelta(days=1), now.date() + timedelta(days=1))
     rows = (
-        DigestDelivery.objects.filter(status__in=statuses, day__range=near)
+        DigestDelivery.objects.filter(
+            status__in=statuses, day__range=near, recipient__is_active=True
+        )
         .select_related("recipient", "unit__organization")
         .prefetch_related("unit__holiday_overrides", "unit__closures")
         .order_by("pk")
