@@ -10,8 +10,11 @@ inside this process, through Django's test client):
 
 - (a) the first page of the unit queue with the most unassigned open cases, signed in as the
   demo unit manager, against the bare SQL of the same 25 rows;
-- (b) a full-text search through the search page against the bare SQL of the same first page
-  (``websearch_to_tsquery`` in English and French, ranked);
+- (a') the same queue's read path alone (``casework.queries.unit_queue``: the tab counts and the
+  page's rows with their relations, no HTML) against bare SQL of the same counts and rows;
+- (b) a full-text search through the search page against the bare SQL the backend runs, written
+  by hand without the visibility filters (the tsquery made once from ``websearch_to_tsquery`` in
+  English and French, the matches counted up to 1,001, the 1,001 newest ranked, one page read);
 - (c) case creation through the API (``POST /api/cases/`` with a bearer token) per second against
   a bare Django view defined here that inserts one ``Case`` row with the ORM, in the same run;
 - (d) the peak resident memory of the process after each phase.
@@ -146,7 +149,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     from comptoir.accounts.models import User
     from comptoir.api.actions import do_create_token
-    from comptoir.casework import generator
+    from comptoir.casework import generator, queries
     from comptoir.casework.models import Case, RequestType
     from comptoir.clients.models import Client as ClientRecord
     from comptoir.inventory.models import Service, Unit, UnitMembership
@@ -249,6 +252,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         figures["queue"] = _compare(page, bare_queue, args.samples, queue_unit["n"])
         _print("unit queue, first page", figures["queue"], f"{queue_unit['n']:,} waiting")
 
+        # (a') the same page's data without the HTML: the read path (its tab counts, the rows
+        # with their relations) against bare SQL of the same counts and rows.
+        def queue_data() -> None:
+            with translation.override("en"):
+                result = queries.unit_queue(manager, unit)
+                list(result.page.object_list)
+
+        def bare_queue_data() -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT COUNT(*) FILTER (WHERE owner_id IS NULL), COUNT(*), "
+                    "COUNT(*) FILTER (WHERE next_due_at <= now()), "
+                    "COUNT(*) FILTER (WHERE awaiting_since IS NOT NULL) FROM casework_case "
+                    "WHERE current_unit_id = %s AND NOT (status = 'resolved')",
+                    [unit.pk],
+                )
+                cursor.fetchall()
+            bare_queue()
+
+        figures["queue_data"] = _compare(queue_data, bare_queue_data, args.samples, None)
+        _print("unit queue, read path only", figures["queue_data"], "")
+
         # (b) full-text search.
         searches = []
         with translation.override("en"):
@@ -260,14 +285,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 assert response.status_code == 200, response.status_code
 
             def bare_search(word: str = word) -> None:
+                # What the backend asks, written by hand without the visibility filters: the
+                # query made once, the 1,001 newest matches counted and ranked, one page read.
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        "SELECT id, kind, key, title, body FROM search_searchentry, "
-                        "(SELECT websearch_to_tsquery('english', unaccent(%s)) "
-                        "|| websearch_to_tsquery('french', unaccent(%s)) AS q) AS query "
-                        "WHERE document @@ query.q ORDER BY ts_rank(document, query.q) DESC, id "
-                        "LIMIT 20",
+                        "SELECT (websearch_to_tsquery('english', unaccent(%s)) "
+                        "|| websearch_to_tsquery('french', unaccent(%s)))::text",
                         [word, word],
+                    )
+                    (tsquery,) = cursor.fetchone()
+                    cursor.execute(
+                        "SELECT COUNT(*) FROM (SELECT 1 FROM search_searchentry "
+                        "WHERE document @@ %s::tsquery LIMIT 1001) AS bounded",
+                        [tsquery],
+                    )
+                    cursor.execute(
+                        "SELECT newest.id, newest.title, newest.body FROM (SELECT id, title, "
+                        "body, document FROM search_searchentry WHERE document @@ %s::tsquery "
+                        "ORDER BY updated_at DESC, id DESC LIMIT 1001) AS newest "
+                        "ORDER BY ts_rank(newest.document, %s::tsquery) DESC, newest.id LIMIT 20",
+                        [tsquery, tsquery],
                     )
                     cursor.fetchall()
 
