@@ -440,6 +440,7 @@ OPERATIONS = {
     ("get", "/api/clients/{client_id}"),
     ("post", "/api/clients/"),
     ("patch", "/api/clients/{client_id}"),
+    ("get", "/api/cases/"),
     ("post", "/api/cases/"),
     ("get", "/api/cases/{reference}"),
     ("post", "/api/cases/{reference}/events/"),

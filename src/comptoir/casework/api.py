@@ -1,5 +1,6 @@
-"""The casework API router (``/api/cases/``): receive a case (idempotent with a key), read one
-by its reference, record the next event on it (optionally with the version read)."""
+"""The casework API router (``/api/cases/``): list the cases the caller may see (filtered,
+paginated), receive a case (idempotent with a key), read one by its reference, record the next
+event on it (optionally with the version read)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,22 @@ from typing import Annotated, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.params.functions import Header as HeaderParam
 
 from comptoir.api.actions import run_idempotent
 from comptoir.api.auth import caller
 from comptoir.api.errors import ApiError, ErrorCode
+from comptoir.api.pagination import PageParams, paginate
 from comptoir.casework import actions
 from comptoir.casework.access import access_case_by_reference, access_case_for_edit, can_work_cases
-from comptoir.casework.models import Case, CaseEvent
+from comptoir.casework.models import Case, CaseAccessLog, CaseEvent
 from comptoir.clients.access import access_client
-from comptoir.core.casework import EventKind, allowed_kinds
+from comptoir.core.casework import CaseKind, EventKind, Status, allowed_kinds
 from comptoir.inventory.models import Service, Unit
 
 router = Router(tags=["cases"])
@@ -109,6 +113,67 @@ class EventIn(Schema):
     data_gap: str | None = None
 
 
+class CaseSummary(Schema):
+    reference: str
+    service: int = Field(description="The service's key (id) in Comptoir.")
+    service_id: str = Field(description="The service's open-data ID (service_id).")
+    kind: str
+    channel: str
+    tier: int
+    language: str
+    priority: str
+    is_confidential: bool
+    is_anonymous: bool
+    client: int | None
+    status: str
+    entry_unit: str
+    current_unit: str
+    owner: int | None
+    received_at: datetime
+    resolved_at: datetime | None
+    last_event_at: datetime
+    next_due_at: datetime | None = Field(
+        description="The earliest due instant of the case's clocks still running (null: none)."
+    )
+
+
+class CasePageOut(Schema):
+    items: list[CaseSummary]
+    count: int
+    next: str | None
+
+
+class CaseFilters(Schema):
+    status: Status | None = Field(None, description="open, assigned, awaiting_client, resolved")
+    unit: str | None = Field(
+        None,
+        max_length=100,
+        description="The current unit: its key (id), or its code (every unit with that code).",
+    )
+    owner: str | None = Field(
+        None, max_length=150, description="The owner's username, or me for the caller."
+    )
+    service: str | None = Field(
+        None, max_length=100, description="The service's open-data ID (service_id)."
+    )
+    kind: CaseKind | None = Field(
+        None, description="enquiry, application, complaint, compliment, suggestion"
+    )
+    received_after: datetime | None = Field(
+        None, description="Received at or after this instant (ISO 8601 with its offset)."
+    )
+    received_before: datetime | None = Field(
+        None, description="Received before this instant (ISO 8601 with its offset)."
+    )
+    overdue: bool | None = Field(
+        None, description="true: past a due instant while open; false: not overdue."
+    )
+
+
+#: The page name of a confidential case's read when a list shows it (``CaseAccessLog.page``).
+LIST_PAGE = "api-list"
+
+
 def _unit_code(unit: Unit | None) -> str:
     return unit.code if unit is not None else ""
 
@@ -151,6 +216,30 @@ def _detail(case: Case) -> dict[str, Any]:
     }
 
 
+def _summary(case: Case) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "service": case.service_id,
+        "service_id": case.service.service_id,
+        "kind": case.kind,
+        "channel": case.channel,
+        "tier": case.tier,
+        "language": case.language,
+        "priority": case.priority,
+        "is_confidential": case.is_confidential,
+        "is_anonymous": case.is_anonymous,
+        "client": case.client_id,
+        "status": case.status,
+        "entry_unit": _unit_code(case.entry_unit),
+        "current_unit": _unit_code(case.current_unit),
+        "owner": case.owner_id,
+        "received_at": case.received_at,
+        "resolved_at": case.resolved_at,
+        "last_event_at": case.last_event_at,
+        "next_due_at": case.next_due_at,
+    }
+
+
 def _require_worker(user: Any, permission: str = "casework.view_case") -> None:
     if not (can_work_cases(user) and user.has_perm(permission)):
         raise ApiError(403, ErrorCode.FORBIDDEN)
@@ -158,6 +247,90 @@ def _require_worker(user: Any, permission: str = "casework.view_case") -> None:
 
 def _field_error(name: str, message: Any) -> ApiError:
     return ApiError(400, ErrorCode.VALIDATION, fields={name: [message]})
+
+
+def _aware(name: str, value: datetime | None) -> datetime | None:
+    if value is not None and timezone.is_naive(value):
+        raise _field_error(
+            name,
+            _("Give the instant with its offset, for example 2026-03-02T09:00:00-05:00."),
+        )
+    return value
+
+
+def _filtered(user: Any, filters: CaseFilters) -> Any:
+    """The cases the caller may see (``Case.objects.visible_to``) that the filters keep; a filter
+    naming nothing (a unit, an owner, a service that does not exist) is a 400."""
+    cases = Case.objects.visible_to(user)
+    if filters.status is not None:
+        cases = cases.filter(status=filters.status.value)
+    if filters.kind is not None:
+        cases = cases.filter(kind=filters.kind.value)
+    if filters.unit:
+        text = filters.unit.strip()
+        units = Unit.objects.filter(
+            Q(code=text) | Q(pk=int(text)) if text.isdigit() else Q(code=text)
+        )
+        keys = list(units.values_list("pk", flat=True)[:100])
+        if not keys:
+            raise _field_error("unit", _("No such unit."))
+        cases = cases.filter(current_unit__in=keys)
+    if filters.owner:
+        name = filters.owner.strip()
+        if name == "me":
+            owner_key = user.pk
+        else:
+            owner_key = (
+                get_user_model().objects.filter(username=name).values_list("pk", flat=True).first()
+            )
+            if owner_key is None:
+                raise _field_error("owner", _("No staff member has this username."))
+        cases = cases.filter(owner_id=owner_key)
+    if filters.service:
+        services = list(
+            Service.objects.filter(service_id=filters.service.strip()).values_list("pk", flat=True)[
+                :100
+            ]
+        )
+        if not services:
+            raise _field_error("service", _("No such service."))
+        cases = cases.filter(service__in=services)
+    after = _aware("received_after", filters.received_after)
+    before = _aware("received_before", filters.received_before)
+    if after is not None:
+        cases = cases.filter(received_at__gte=after)
+    if before is not None:
+        cases = cases.filter(received_at__lt=before)
+    if filters.overdue is not None:
+        overdue = Q(next_due_at__lte=timezone.now()) & ~Q(status=Status.RESOLVED.value)
+        cases = cases.filter(overdue) if filters.overdue else cases.exclude(overdue)
+    return cases.select_related("service", "entry_unit", "current_unit")
+
+
+def _log_listed(items: list[dict[str, Any]], user: Any) -> None:
+    """Each confidential case a page lists is a read of it (``CaseAccessLog``, page
+    ``api-list``): the same record as the detail's, one row per case shown."""
+    confidential = [item["reference"] for item in items if item["is_confidential"]]
+    if not confidential:
+        return
+    now = timezone.now()
+    keys = Case.objects.filter(reference__in=confidential).values_list("pk", flat=True)
+    CaseAccessLog.objects.bulk_create(
+        CaseAccessLog(case_id=key, user=user, at=now, page=LIST_PAGE) for key in keys
+    )
+
+
+@router.get("", response=CasePageOut, summary="The cases the caller may see, filtered")
+def list_cases(
+    request: HttpRequest, filters: Query[CaseFilters], paging: Query[PageParams]
+) -> dict[str, Any]:
+    """Oldest received first (then by key). Every confidential case listed is logged as read,
+    as its detail is."""
+    user = caller(request)
+    _require_worker(user)
+    page = paginate(request, _filtered(user, filters), paging, _summary, order_by="received_at")
+    _log_listed(page["items"], user)
+    return page
 
 
 @router.post("", response={201: CaseCreated}, summary="Receive a case (idempotent with a key)")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from comptoir.core.casework import (
     MAX_ENTRY_MINUTES,
@@ -32,6 +32,7 @@ __all__ = [
     "OUTCOME_LABELS",
     "STATUS_LABELS",
     "CaseKind",
+    "clocks_recomputed",
     "error_message",
     "label",
     "resolution_words",
@@ -213,3 +214,19 @@ def error_message(error: CaseworkError) -> str:
     return gettext("A reference prefix is one to three letters from A to Z, not “%(value)s”.") % {
         "value": params.get("value")
     }
+
+
+def clocks_recomputed(read: int, changed: int) -> str:
+    """What ``casework.actions.recompute_clocks`` did, as a sentence (the commands print it)."""
+    cases = ngettext(
+        "%(count)d open case was measured again",
+        "%(count)d open cases were measured again",
+        read,
+    ) % {"count": read}
+    due = ngettext(
+        "%(count)d next due date changed.",
+        "%(count)d next due dates changed.",
+        changed,
+    ) % {"count": changed}
+    # Translators: e.g. "12 open cases were measured again; 3 next due dates changed."
+    return gettext("%(cases)s; %(due)s") % {"cases": cases, "due": due}

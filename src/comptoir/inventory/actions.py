@@ -793,11 +793,19 @@ def do_load_program_codes(
 
 @transaction.atomic
 def do_set_standard_rule(
-    standard: ServiceStandard, rule: StandardRule | None, *, actor: User | None
+    standard: ServiceStandard,
+    rule: StandardRule | None,
+    *,
+    actor: User | None,
+    recompute: bool = True,
 ) -> ServiceStandard:
     """Set (or, with ``None``, clear) the machine rule of ``standard``: stored as exactly
     ``rule.to_dict()``, with a history row naming ``actor``. The rule must measure this standard:
-    its ``standard_id`` is the standard's ``service_standard_id``."""
+    its ``standard_id`` is the standard's ``service_standard_id``.
+
+    After the commit, the open cases of the standard's service get their next due instant again
+    (``casework.actions.recompute_clocks``); a caller that runs it itself, to report what it did
+    (``comptoir standards set-rule``), passes ``recompute=False``."""
     if rule is not None and rule.standard_id != standard.service_standard_id:
         raise InventoryError(
             _(
@@ -810,7 +818,8 @@ def do_set_standard_rule(
     standard.rule = None if rule is None else rule.to_dict()
     _with_history_user(standard, actor)
     standard.save(update_fields=["rule"])
-    transaction.on_commit(lambda: _recompute_case_clocks(standard.service_id))
+    if recompute:
+        transaction.on_commit(lambda: _recompute_case_clocks(standard.service_id))
     return standard
 
 

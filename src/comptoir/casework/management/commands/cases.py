@@ -1,5 +1,7 @@
 """``comptoir cases import CASES.csv [--events EVENTS.csv] [--dry-run]``: the history import
-(docs/history-import.md)."""
+(docs/history-import.md). ``comptoir cases recompute-clocks [--service SERVICE_ID [--org ORG]]``:
+the open cases' next due instants computed again, after a standard's rule changed
+(docs/casework.md)."""
 
 from __future__ import annotations
 
@@ -61,9 +63,59 @@ class Command(BilingualCommand):
             help=_("Also write every problem, with its message in both languages, to this CSV."),
         )
 
+        text = _(
+            "Compute again the next due date of the open cases (of one service, or of all), as "
+            "after a change of a standard's rule; print how many were read and how many changed."
+        )
+        clocks = sub.add_parser("recompute-clocks", help=text, description=text)
+        clocks.add_argument(
+            "--service",
+            metavar="SERVICE_ID",
+            help=_("Only the cases of this service (its open-data service ID)."),
+        )
+        clocks.add_argument(
+            "--org",
+            help=_(
+                "The organization (owner_org code) of the service; required when several "
+                "organizations have a service with this ID."
+            ),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(self.output_language(options)):
-            getattr(self, f"handle_{options['action']}")(**options)
+            getattr(self, f"handle_{options['action'].replace('-', '_')}")(**options)
+
+    def handle_recompute_clocks(self, **options: Any) -> None:
+        from comptoir.casework.actions import recompute_clocks
+        from comptoir.casework.text import clocks_recomputed
+        from comptoir.inventory.models import Service
+
+        service_key = None
+        if options["service"]:
+            services = Service.objects.filter(service_id=options["service"])
+            if options["org"]:
+                services = services.filter(organization__owner_org=options["org"])
+            keys = list(services.values_list("pk", flat=True)[:2])
+            if not keys:
+                raise CommandError(
+                    _("No service has the ID %(id)s (in the organization given).")
+                    % {"id": options["service"]},
+                    returncode=EXIT_REJECTED,
+                )
+            if len(keys) > 1:
+                raise CommandError(
+                    _(
+                        "Several organizations have a service with the ID %(id)s: say which "
+                        "with --org."
+                    )
+                    % {"id": options["service"]},
+                    returncode=EXIT_REJECTED,
+                )
+            service_key = keys[0]
+        elif options["org"]:
+            raise CommandError(_("--org goes with --service."), returncode=EXIT_REJECTED)
+        read, changed = recompute_clocks(service_id=service_key)
+        self.stdout.write(clocks_recomputed(read, changed))
 
     def handle_import(self, **options: Any) -> None:
         paths = [options["cases"], *([options["events"]] if options["events"] else [])]

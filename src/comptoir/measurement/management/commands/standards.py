@@ -316,10 +316,11 @@ class Command(BilingualCommand):
             self.stdout.write(json.dumps(standard.rule, sort_keys=True, ensure_ascii=False))
             return
         if options["clear"]:
-            do_set_standard_rule(standard, None, actor=None)
+            do_set_standard_rule(standard, None, actor=None, recompute=False)
             self.stdout.write(
                 gettext("The rule of the standard %(id)s was removed.") % self._names(standard)
             )
+            self._recompute(standard)
             return
         if not options["within"]:
             raise RuleRefusedError(
@@ -338,8 +339,18 @@ class Command(BilingualCommand):
             calendar=CALENDAR_CHOICES[options["calendar"]],
             target=self._target(options["target"]),
         )
-        do_set_standard_rule(standard, rule, actor=None)
+        do_set_standard_rule(standard, rule, actor=None, recompute=False)
         self.stdout.write(rule_sentence(rule))
+        self._recompute(standard)
+
+    def _recompute(self, standard: ServiceStandard) -> None:
+        """The open cases of the standard's service measured again (their next due instant, which
+        the queues read), as ``comptoir cases recompute-clocks --service`` does."""
+        from comptoir.casework.actions import recompute_clocks
+        from comptoir.casework.text import clocks_recomputed
+
+        read, changed = recompute_clocks(service_id=standard.service_id)
+        self.stdout.write(clocks_recomputed(read, changed))
 
     def _target(self, text: str | None) -> Decimal | None:
         if text is None:
