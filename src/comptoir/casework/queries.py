@@ -190,8 +190,11 @@ def _queue_page(
         QueueTab(code, _tab_label(code, counts[code] or 0), counts[code] or 0, code == which)
         for code in codes
     )
+    paginator = Paginator(ordered, PAGE_SIZE)
+    # The list's length is its tab's count, already made: no second COUNT of the same rows.
+    vars(paginator)["count"] = counts[which] or 0
     return QueuePage(
-        page=Paginator(ordered, PAGE_SIZE).get_page(page),
+        page=paginator.get_page(page),
         units=my_units(user),
         filter=which,
         tabs=tabs,
