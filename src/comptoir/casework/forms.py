@@ -342,7 +342,7 @@ class ReviseDueDateForm(forms.Form):
         distinct = sorted({zones.get(key, "") for key, _label in standards})
         if len(distinct) == 1:
             _choice_field(self, "standard").choices = standards
-            hint = _("In the time zone %(zone)s.") % {"zone": distinct[0]}
+            hint: Any = _("In the time zone %(zone)s.") % {"zone": distinct[0]}
         else:
             _choice_field(self, "standard").choices = [
                 (key, f"{label} ({zones.get(key, '')})") for key, label in standards

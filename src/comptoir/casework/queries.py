@@ -455,7 +455,7 @@ def _details(
             return _("Corrects event %(sequence)s.") % {"sequence": target}
         if target_kind == EventKind.DUE_DATE_REVISED:
             # The standard is the revision's; only its due instant is corrected.
-            original = corrections.values.get(target, {})
+            original = corrections.values.get(int(str(target)), {})
             payload = {"standard_id": original.get("standard_id"), **payload}
         return _("Corrects event %(sequence)s: %(value)s") % {
             "sequence": target,
@@ -559,15 +559,15 @@ def _clock_rows(reading: _Reading) -> tuple[ClockRow, ...]:
             continue
         zone = clock.due_at.tzinfo or UTC
         due = format_instant(revised.astimezone(zone))
-        event = latest.get(clock.standard_id)
+        revision = latest.get(clock.standard_id)
         steps = []
-        if event is not None:
+        if revision is not None:
             steps.append(
                 _("On %(when)s the due date was revised to %(due)s, for this reason: %(reason)s")
                 % {
-                    "when": format_instant(event.at.astimezone(zone)),
+                    "when": format_instant(revision.at.astimezone(zone)),
                     "due": due,
-                    "reason": event.reason,
+                    "reason": revision.reason,
                 }
             )
         steps.append(
