@@ -163,3 +163,74 @@ def test_the_casework_pages_pass_axe(page, live_server, casework, lang):
         page.goto(f"/{lang}{path}")
         assert page.locator("html").get_attribute("lang") == lang
         assert_accessible(page)
+
+
+def test_a_due_date_is_revised_with_the_keyboard_and_the_pages_pass_axe(
+    page, live_server, casework
+):
+    """The revision form: the standard, a date and a time typed in the unit's zone (its field
+    says which), a reason, Enter; then the case page with the revised clock and the correction
+    page of an event pass axe."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from comptoir.casework import actions
+    from comptoir.casework.models import CaseEvent
+    from comptoir.core.businesstime import Within
+    from comptoir.core.standards import StandardRule
+    from comptoir.inventory.models import ServiceStandard
+
+    ServiceStandard.objects.create(
+        service=casework["service"],
+        service_standard_id="S5",
+        rule=StandardRule("S5", Within.parse("5 business days")).to_dict(),
+    )
+    officer = casework["officer"]
+    case, _token = actions.do_receive_case(
+        service=casework["service"],
+        kind="enquiry",
+        channel="TEL",
+        entry_unit=casework["unit"],
+        language="en",
+        client=casework["client"],
+        description=QUESTION,
+        actor=officer,
+        at=timezone.now() - timedelta(hours=1),
+    )
+    actions.do_log_time(case, 20, actor=officer)
+    day = (timezone.now() + timedelta(days=30)).date()
+    sign_in(page, officer, live_server.url)
+    page.goto(f"/en/cases/{case.reference}/")
+    assert "In the time zone America/Montreal." in page.content()
+    assert_accessible(page)
+    page.locator("#id_revise-standard").focus()  # the form's first field (one standard)
+    keys = Keyboard(page)
+    keys.press("Tab")
+    assert keys.stops[-1] == "id_revise-due_date"
+    keys.type(day.strftime("%m%d%Y"))  # Chromium's date field, in the browser's en-US order
+    assert page.locator("#id_revise-due_date").input_value() == day.isoformat()
+    for _segment in range(4):  # a date or time field's own parts may take a Tab each
+        keys.press("Tab")
+        if keys.stops[-1] != "id_revise-due_date":
+            break
+    assert keys.stops[-1] == "id_revise-due_time"
+    keys.type("0430PM")
+    assert page.locator("#id_revise-due_time").input_value() == "16:30"
+    for _segment in range(4):
+        keys.press("Tab")
+        if keys.stops[-1] != "id_revise-due_time":
+            break
+    assert keys.stops[-1] == "id_revise-reason"
+    keys.free_text("The client sent new documents.")
+    keys.press("Tab")
+    with page.expect_navigation():
+        keys.press("Enter")
+    event = CaseEvent.objects.get(case=case, kind="due_date_revised")
+    due = datetime.combine(day, datetime.min.time().replace(hour=16, minute=30))
+    assert event.payload["due_at"] == due.replace(tzinfo=ZoneInfo("America/Montreal")).isoformat()
+    assert "Revised to" in page.content()
+    assert_accessible(page)
+    page.goto(f"/en/cases/{case.reference}/events/2/correct/")
+    assert_accessible(page)
