@@ -97,6 +97,18 @@ class CaseEntryForm(forms.Form):
     service = forms.TypedChoiceField(label=_("Service"), coerce=int)
     kind = forms.ChoiceField(label=_("Kind of case"), choices=CASE_KIND_CHOICES, initial="enquiry")
     channel = forms.ChoiceField(label=_("Channel"), choices=CHANNEL_CHOICES, initial="TEL")
+    tier = forms.TypedChoiceField(
+        label=_("Tier"),
+        choices=[
+            (1, _("Tier 1: answered at first contact")),
+            (2, _("Tier 2: needs a specialist or a regional office")),
+            (3, _("Tier 3: needs a subject-matter expert")),
+        ],
+        coerce=int,
+        empty_value=1,
+        initial=1,
+        required=False,
+    )
     entry_unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
     language = forms.ChoiceField(label=_("Language of the case"), choices=Language.choices)
     request_type = forms.ModelChoiceField(
@@ -109,6 +121,7 @@ class CaseEntryForm(forms.Form):
         "service",
         "kind",
         "channel",
+        "tier",
         "entry_unit",
         "language",
         "request_type",

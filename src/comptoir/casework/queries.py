@@ -666,17 +666,27 @@ def correction_page(user: User, case: Case, sequence: int) -> CorrectionPage:
 class ClientCases:
     cases: list[Case]
     more: bool
+    #: How many of the client's other cases, not confidential, are held by units the reader does
+    #: not work in: a number only (the cases themselves stay behind ``visible_to``), so that one
+    #: view of the client says when there is more history elsewhere.
+    elsewhere: int = 0
 
 
 def client_cases(user: User, client: Any, *, limit: int = CLIENT_CASES_LIMIT) -> ClientCases:
-    """The client's cases across every unit the reader may see, newest first, bounded."""
+    """The client's cases across every unit the reader may see, newest first, bounded; and how
+    many others, not confidential, other units hold."""
+    visible = Case.objects.visible_to(user).filter(client=client)
     rows = list(
-        Case.objects.visible_to(user)
-        .filter(client=client)
-        .select_related("service", "current_unit")
-        .order_by("-received_at", "-pk")[: limit + 1]
+        visible.select_related("service", "current_unit").order_by("-received_at", "-pk")[
+            : limit + 1
+        ]
     )
-    return ClientCases(cases=rows[:limit], more=len(rows) > limit)
+    elsewhere = (
+        Case.objects.filter(client=client, is_confidential=False)
+        .exclude(pk__in=visible.values("pk"))
+        .count()
+    )
+    return ClientCases(cases=rows[:limit], more=len(rows) > limit, elsewhere=elsewhere)
 
 
 # --- the entry form's choices -------------------------------------------------------------------

@@ -168,6 +168,7 @@ def _record_entry(request: StaffRequest, form: forms.CaseEntryForm) -> Any:
             service=service,
             kind=data["kind"],
             channel=data["channel"],
+            tier=data["tier"] or 1,
             entry_unit=unit,
             language=data["language"],
             request_type=data["request_type"],
