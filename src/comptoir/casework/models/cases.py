@@ -225,6 +225,8 @@ class Case(models.Model):
                 name="casework_case_open_owner",
             ),
             models.Index(fields=["legacy_reference"], name="casework_case_legacy_ref"),
+            # GET /api/cases/ pages every visible case oldest first (its cursor is both).
+            models.Index(fields=["received_at", "id"], name="casework_case_received"),
             models.Index(fields=["current_unit", "next_due_at"], name="casework_case_unit_due"),
             models.Index(fields=["owner", "next_due_at"], name="casework_case_owner_due"),
             models.Index(
