@@ -158,6 +158,57 @@ def _copy_returning_pks(
     write_rows(meta.db_table, [meta.pk.column, *(f.column for f in fields)], rows)
 
 
+def reserve_pks(model: Any, count: int) -> list[int]:
+    """PostgreSQL: ``count`` new keys of ``model``'s table, drawn from its sequence (a row
+    written later with one of them, by any connection, takes it)."""
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def insert_rows_returning_pks(
+    model: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """Insert prepared rows (values in the order of ``columns``, the primary key left out) into
+    ``model``'s table and return their new keys, in row order: :func:`insert_returning_pks`
+    for rows that are not model instances (keys from the sequence and ``COPY`` on PostgreSQL,
+    multi-row ``INSERT ... RETURNING`` on SQLite)."""
+    if not rows:
+        return []
+    meta = model._meta
+    if connection.vendor == "postgresql":
+        keys = reserve_pks(model, len(rows))
+        write_rows(
+            meta.db_table,
+            [meta.pk.column, *columns],
+            [[key, *row] for key, row in zip(keys, rows, strict=True)],
+        )
+        return keys
+    limit = connection.features.max_query_params or 999
+    batch = max(1, min(BATCH_SIZE, limit // max(1, len(columns))))
+    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - names from the model
+        connection.ops.quote_name(meta.db_table),
+        ", ".join(connection.ops.quote_name(column) for column in columns),
+    )
+    tail = f" RETURNING {connection.ops.quote_name(meta.pk.column)}"
+    placeholders = "({})".format(", ".join(["%s"] * len(columns)))
+    keys = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            params = [value for row in chunk for value in row]
+            cursor.execute(head + ", ".join([placeholders] * len(chunk)) + tail, params)
+            found = [row[0] for row in cursor.fetchall()]
+            if len(found) != len(chunk):  # pragma: no cover - a backend without RETURNING
+                raise RuntimeError("the database did not return the new primary keys")
+            keys += found
+    return keys
+
+
 def update_rows(model: Any, objs: Sequence[Any], names: Sequence[str]) -> None:
     """``UPDATE ... WHERE pk`` for each instance, one prepared ``executemany``.
 

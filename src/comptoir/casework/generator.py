@@ -12,17 +12,16 @@ some reopened, some still open, some confidential, some anonymous). Every log is
 ``comptoir.core.casework.derive_state`` accepts (a test checks it): events after the window's end
 are cut, and a prefix of a possible log is a possible log.
 
-:func:`write_generated` writes them through the one bulk writer (``comptoir.bulk``: ``COPY`` on
-PostgreSQL), in batches, with each case's projection from ``derive_state`` (the projection
-function of ``casework.actions``) and the search entries of the new cases and clients (the search
-app's own entry builders).
+:func:`write_generated` writes them through the one bulk case writer (``casework.bulk_cases``,
+which the history import shares: ``COPY`` on PostgreSQL), in batches, with each case's
+projection from ``derive_state`` (the projection function of ``casework.actions``), the due
+instant of an open case, and the search entries of the new cases and clients (the search app's
+own entry builders).
 """
 
 from __future__ import annotations
 
-import hashlib
 import random
-import secrets
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -602,98 +601,57 @@ def write_generated(
     batch_size: int = WRITE_BATCH,
     reason: str = "generated",
 ) -> WriteCounts:
-    """Write the clients (with an email, a phone and a mailing address each, and their history),
-    then the cases (reference, a fresh status token, the projection of ``derive_state``, every
-    event) and the search entries of both, through ``comptoir.bulk``, ``batch_size`` cases per
-    transaction. Returns what was written."""
-    from django.db import connection, transaction
+    """Write the clients (with an email, a phone and a mailing address each, their history and
+    search entries), then the cases (reference, a fresh status token, the projection of
+    ``derive_state``, the due instant of an open one, every event, the search entries) through
+    the one bulk case writer (``casework.bulk_cases``), ``batch_size`` cases per transaction
+    (on PostgreSQL written by the writer's thread while the next batch is drawn, unless the
+    caller holds a transaction); then the units holding each client. Both are read as
+    streams: what is kept of a client once written is its key and name. Returns what was
+    written."""
+    from django.db import transaction
 
-    from comptoir.bulk import BulkWriter, insert_returning_pks, write_rows
-    from comptoir.casework.models import Case, CaseEvent
-    from comptoir.clients.models import Client, ContactPoint
-
-    db_time = connection.ops.adapt_datetimefield_value
-
-    def db_json(value: object) -> Any:
-        return connection.ops.adapt_json_value(value, None)
+    from comptoir.bulk import BulkWriter
+    from comptoir.casework.bulk_cases import CaseWriter, write_clients
+    from comptoir.casework.models import Case
+    from comptoir.search.indexing import client_name
 
     writer = BulkWriter(now=now, actor_id=getattr(actor, "pk", None), reason=reason)
     counts = WriteCounts()
-    written: dict[int, Any] = {}
-    points: dict[int, list[Any]] = {}
-    client_units: dict[int, set[int]] = {}
+    #: A written client's key and the name its cases are found by, by its spec's index.
+    written: dict[int, tuple[int, str]] = {}
     specs = iter(clients)
     while chunk := list(islice(specs, batch_size * 2)):
         with transaction.atomic():
             objs = [_client(spec, actor) for spec in chunk]
-            writer.create(Client, objs)
-            new_points = []
-            for spec, obj in zip(chunk, objs, strict=True):
-                written[spec.index] = obj
-                mine = _contact_points(spec, obj)
-                points[obj.pk] = mine
-                new_points += mine
-            writer.create(ContactPoint, new_points)
+            counts.contact_points += write_clients(
+                writer, objs, [_contact_points(spec) for spec in chunk]
+            )
+        for spec, obj in zip(chunk, objs, strict=True):
+            written[spec.index] = (obj.pk, client_name(obj))
         counts.clients += len(objs)
-        counts.contact_points += len(new_points)
     context = _CaseContext.load()
-    stream = iter(cases)
-    while chunk_cases := list(islice(stream, batch_size)):
-        with transaction.atomic():
-            _avoid_taken_references(Case, chunk_cases)
-            objs = []
-            for case_spec in chunk_cases:
-                client = None if case_spec.client is None else written.get(case_spec.client)
-                objs.append(context.case(case_spec, client, now))
-            insert_returning_pks(Case, objs)
-            events: list[list[Any]] = []
-            texts: dict[int, list[Any]] = {}
-            for case_spec, case in zip(chunk_cases, objs, strict=True):
-                for sequence, event in enumerate(case_spec.events, start=1):
-                    when = db_time(event.at)
-                    events.append(
-                        [
-                            case.pk,
-                            sequence,
-                            event.kind.value,
-                            when,
-                            when,
-                            event.actor,
-                            event.unit,
-                            event.reason,
-                            db_json(dict(event.payload)),
-                        ]
-                    )
-                    if event.kind.value in _TEXT_KINDS:
-                        texts.setdefault(case.pk, []).append(
-                            CaseEvent(reason=event.reason, payload=dict(event.payload))
-                        )
-                if case.client_id is not None:
-                    held = client_units.setdefault(case.client_id, set())
-                    held.update((case.current_unit_id, case.entry_unit_id))
-            write_rows(CaseEvent._meta.db_table, _EVENT_COLUMNS, events)
-            _index_cases(objs, texts)
-        counts.cases += len(objs)
-        counts.events += len(events)
+
+    def batches() -> Iterator[list[Any]]:
+        stream = iter(cases)
+        while chunk := list(islice(stream, batch_size)):
+            _avoid_taken_references(Case, chunk)
+            yield [
+                context.case(spec, None if spec.client is None else written.get(spec.client))
+                for spec in chunk
+            ]
+
+    cases_writer = CaseWriter()
+    cases_writer.write_batches(batches())
     with transaction.atomic():
-        _index_clients(list(written.values()), points, client_units)
+        cases_writer.finish()
+    counts.cases = cases_writer.cases
+    counts.events = cases_writer.events
     return counts
 
 
-_TEXT_KINDS = ("note", "message_in", "message_out")
-#: The columns of the rows of events and search entries written as plain rows (``write_rows``:
-#: ``COPY`` on PostgreSQL, the keys from the tables' own sequences; no model instance is made).
-_EVENT_COLUMNS = (
-    "case_id", "sequence", "kind", "at", "recorded_at", "actor_id", "unit_id", "reason", "payload",
-)  # fmt: skip
-_ENTRY_COLUMNS = (
-    "kind", "key", "title", "body", "text", "unit_id", "entry_unit_id", "unit_ids", "owner_id",
-    "organization_id", "is_confidential", "status", "category",
-)  # fmt: skip
-
-
 class _CaseContext:
-    """The services, units and request types that cases point to (read once)."""
+    """The services and request types that cases point to (read once)."""
 
     def __init__(self, services: dict[int, Any], request_types: dict[int, Any]) -> None:
         self.services = services
@@ -709,13 +667,13 @@ class _CaseContext:
             {item.pk: item for item in RequestType.objects.all()},
         )
 
-    def case(self, spec: CaseSpec, client: Any, now: datetime) -> Any:
-        from comptoir.casework.actions import project_state
-        from comptoir.casework.models import Case
+    def case(self, spec: CaseSpec, client: tuple[int, str] | None) -> Any:
+        """What the bulk case writer is given of ``spec`` (``client``: the written client's key
+        and name)."""
+        from comptoir.casework.bulk_cases import NewCase, NewEvent
 
-        case = Case(
+        return NewCase(
             reference=spec.reference,
-            status_token_hash=hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest(),
             service=self.services[spec.service],
             kind=spec.kind,
             channel=spec.channel,
@@ -726,12 +684,14 @@ class _CaseContext:
             language=spec.language,
             priority=spec.priority,
             is_confidential=spec.is_confidential,
-            client=client,
-            is_anonymous=client is None,
-            created_at=spec.events[0].at if spec.events else now,
+            client_id=None if client is None else client[0],
+            client_name="" if client is None else client[1],
+            created_at=spec.events[0].at,
+            events=[
+                NewEvent(fact, event.reason)
+                for fact, event in zip(spec.facts(), spec.events, strict=True)
+            ],
         )
-        project_state(case, derive_state(spec.facts()))
-        return case
 
 
 def _avoid_taken_references(case_model: Any, specs: list[CaseSpec]) -> None:
@@ -765,10 +725,11 @@ def _client(spec: ClientSpec, actor: Any) -> Any:
     return client
 
 
-def _contact_points(spec: ClientSpec, client: Any) -> list[Any]:
+def _contact_points(spec: ClientSpec) -> list[Any]:
+    """The client's email, phone and mailing address (their client is set when it is written)."""
     from comptoir.clients.models import ContactPoint
 
-    common = {"client": client, "is_primary": True, "created_at": spec.created_at, "country": "CA"}
+    common = {"is_primary": True, "created_at": spec.created_at, "country": "CA"}
     address = f"{spec.street}, {spec.city} {spec.province} {spec.postal_code}"
     return [
         ContactPoint(kind="email", value=spec.email, normalized=spec.email.lower(), **common),
@@ -786,42 +747,3 @@ def _contact_points(spec: ClientSpec, client: Any) -> list[Any]:
             **common,
         ),
     ]
-
-
-def _write_entries(entries: Iterable[Any]) -> None:
-    """Search entries (made by the search app's own builders and ``backends.prepare``) as plain
-    rows: the database's triggers fill their full-text part as for any insert."""
-    from django.db import connection
-
-    from comptoir.bulk import write_rows
-    from comptoir.search import backends
-    from comptoir.search.models import SearchEntry
-
-    db_time = connection.ops.adapt_datetimefield_value
-    rows = []
-    for entry in entries:
-        backends.prepare(entry)
-        rows.append(
-            [getattr(entry, name) for name in _ENTRY_COLUMNS]
-            + [db_time(entry.created_at), db_time(entry.updated_at)]
-        )
-    write_rows(SearchEntry._meta.db_table, [*_ENTRY_COLUMNS, "created_at", "updated_at"], rows)
-
-
-def _index_cases(cases: Sequence[Any], texts: Mapping[int, Sequence[Any]]) -> None:
-    """The search entries of new cases, built by the search app's own entry builder."""
-    from comptoir.search.indexing import case_entry
-
-    _write_entries(case_entry(case, texts.get(case.pk, ())) for case in cases)
-
-
-def _index_clients(
-    clients: Sequence[Any], points: Mapping[int, Sequence[Any]], units: Mapping[int, set[int]]
-) -> None:
-    from comptoir.search.indexing import client_entry
-
-    for start in range(0, len(clients), WRITE_BATCH):
-        _write_entries(
-            client_entry(client, points.get(client.pk, ()), (), units.get(client.pk, ()))
-            for client in clients[start : start + WRITE_BATCH]
-        )

@@ -21,10 +21,8 @@ written (actor ``None``: the system), so its clocks are measured like a native c
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir import bulk
 from comptoir.casework import actions
-from comptoir.casework.models import Case, CaseEvent, RequestType
+from comptoir.casework.models import Case, RequestType
 from comptoir.clients.models import Client, ContactPoint, ContactPointKind
 from comptoir.clients.normalization import NormalizationError, normalize_email
 from comptoir.core.casework import (
@@ -56,7 +54,7 @@ from comptoir.core.casework import (
 )
 from comptoir.core.opendata.csvio import CsvFormatError, CsvRow, ReadLimits, open_csv
 from comptoir.core.opendata.schema import Channel
-from comptoir.inventory.models import Service, ServiceStandard, Unit
+from comptoir.inventory.models import Service, Unit
 
 FileSource = str | Path | IO[bytes]
 
@@ -80,6 +78,8 @@ MAX_EMAIL = 254
 MAX_REFERENCE = 100
 #: Lists of keys looked up in one statement (JSON on SQLite, an array on PostgreSQL).
 _LOOKUP_CHUNK = 50_000
+#: Cases given to the bulk case writer at a time (all in the import's one transaction).
+WRITE_BATCH = 2000
 
 CASES_FILE = "cases"
 EVENTS_FILE = "events"
@@ -918,81 +918,74 @@ def import_history(
 
 
 def _write(ready: Sequence[_CaseRow], report: Report, result: HistoryImportResult) -> None:
+    """Clients, then cases, events and search entries through the one bulk case writer
+    (``casework.bulk_cases``), in the caller's transaction."""
+    from comptoir.casework.bulk_cases import CaseWriter, NewCase, NewEvent
+
     now = timezone.now()
     writer = bulk.BulkWriter(
         now=now, actor_id=None, reason=f"history-import:{report.files.get(CASES_FILE, '')}"[:100]
     )
-    client_of = _write_clients(ready, writer, now, result)
+    client_of, matched = _write_clients(ready, writer, now, result)
     _draw_references(ready)
-    new_cases: list[Case] = []
-    events: list[CaseEvent] = []
-    logs = []
-    # Services with a measured standard: only their open cases have a due instant to compute.
-    measured = set(
-        ServiceStandard.objects.filter(
-            service_id__in={case.service.pk for case in ready}, rule__isnull=False
-        ).values_list("service_id", flat=True)
+    cases = CaseWriter(recorded_at=now)
+    # What a case's search entry names of its request type.
+    request_types = RequestType.objects.in_bulk(
+        {case.request_type_id for case in ready if case.request_type_id is not None}
     )
+    new_cases: list[NewCase] = []
     for case in ready:
-        log = _log(case)
-        state = derive_state([fact for _draft, fact in log])
-        client_id = client_of(case)
-        record = Case(
-            reference=case.reference,
-            legacy_reference=case.legacy_reference,
-            status_token_hash=hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
-            service=case.service,
-            kind=case.kind,
-            channel=case.channel,
-            entry_unit=case.entry_unit,
-            tier=case.tier,
-            request_type_id=case.request_type_id,
-            description=case.subject,
-            language=case.language,
-            client_id=client_id,
-            is_anonymous=client_id is None,
-            created_at=now,
-        )
-        facts = [fact for _draft, fact in log]
-        due = None
-        if state.resolved_at is None and case.service.pk in measured:
-            due = actions.next_due_at(record, facts, state)  # the queues' own due instant
-        actions.project_state(record, state, next_due_at=due)  # the event writer's own projection
-        new_cases.append(record)
-        logs.append(log)
-        if client_id is None:
-            result.anonymous += 1
-    writer.create(Case, new_cases)
-    for record, log in zip(new_cases, logs, strict=True):
-        for draft, fact in log:
-            events.append(
-                CaseEvent(
-                    case_id=record.pk,
-                    sequence=fact.sequence,
-                    kind=fact.kind.value,
-                    at=fact.at,
-                    recorded_at=now,
-                    actor=None,
-                    unit_id=draft.unit_id,
-                    reason=draft.reason,
-                    payload=dict(fact.payload),
-                )
+        client = client_of(case)
+        new_cases.append(
+            NewCase(
+                reference=case.reference,
+                legacy_reference=case.legacy_reference,
+                service=case.service,
+                kind=case.kind,
+                channel=case.channel,
+                entry_unit_id=case.entry_unit.pk,
+                tier=case.tier,
+                request_type=None
+                if case.request_type_id is None
+                else request_types[case.request_type_id],
+                description=case.subject,
+                language=case.language,
+                client_id=None if client is None else client[0],
+                client_name="" if client is None else client[1],
+                created_at=now,
+                events=[NewEvent(fact, draft.reason) for draft, fact in _log(case)],
             )
-    writer.create(CaseEvent, events)
-    result.case_ids = [record.pk for record in new_cases]
-    _index(result.case_ids, {record.client_id for record in new_cases} - {None})
+        )
+        if client is None:
+            result.anonymous += 1
+    for start in range(0, len(new_cases), WRITE_BATCH):
+        cases.write(new_cases[start : start + WRITE_BATCH])
+    cases.finish()
+    result.case_ids = [int(case.pk) for case in new_cases if case.pk is not None]
+    _index_matched(matched)
 
 
 def _write_clients(
     ready: Sequence[_CaseRow], writer: bulk.BulkWriter, now: datetime, result: HistoryImportResult
-) -> Any:
-    """Match clients by normalized email, create the others; answers each case's client key."""
+) -> tuple[Any, set[int]]:
+    """Match clients by normalized email, create the others (with their search entries);
+    answers each case's client (key and the name its case is found by) and the keys of the
+    clients matched."""
+    from comptoir.casework.bulk_cases import write_clients
+    from comptoir.search.indexing import client_name
+
     emails = sorted({case.email for case in ready if case.email})
     matched = _clients_by_email(emails)
     result.clients_matched = len({matched[email] for email in emails if email in matched})
+    names = {
+        client.pk: client_name(client)
+        for client in Client.objects.filter(pk__in=set(matched.values())).only(
+            "kind", "given_name", "family_name", "organization_name", "is_anonymous"
+        )
+    }
     new_by_email: dict[str, Client] = {}
     new_by_row: dict[int, Client] = {}
-    points: list[tuple[Client, _CaseRow]] = []
+    points: dict[int, list[ContactPoint]] = {}
     for case in ready:
         if case.email and (case.email in matched or case.email in new_by_email):
             continue
@@ -1010,47 +1003,43 @@ def _write_clients(
         client.search_name = client.folded_names()
         if case.email:
             new_by_email[case.email] = client
-            points.append((client, case))
+            points[id(client)] = [
+                ContactPoint(
+                    kind=ContactPointKind.EMAIL,
+                    value=case.email_as_given,
+                    normalized=case.email,
+                    is_primary=True,
+                    created_at=now,
+                )
+            ]
         else:
             new_by_row[case.row] = client
     created = [*new_by_email.values(), *new_by_row.values()]
-    writer.create(Client, created)
+    write_clients(writer, created, [points.get(id(client), []) for client in created])
     result.clients_created = len(created)
-    writer.create(
-        ContactPoint,
-        [
-            ContactPoint(
-                client_id=client.pk,
-                kind=ContactPointKind.EMAIL,
-                value=case.email_as_given,
-                normalized=case.email,
-                is_primary=True,
-                created_at=now,
-            )
-            for client, case in points
-        ],
-    )
 
-    def client_of(case: _CaseRow) -> int | None:
+    def client_of(case: _CaseRow) -> tuple[int, str] | None:
         if case.email:
             if case.email in matched:
-                return matched[case.email]
-            return new_by_email[case.email].pk
-        client = new_by_row.get(case.row)
-        return None if client is None else client.pk
+                key = matched[case.email]
+                return key, names.get(key, "")
+            client = new_by_email[case.email]
+        else:
+            found = new_by_row.get(case.row)
+            if found is None:
+                return None
+            client = found
+        return int(client.pk), client_name(client)
 
-    return client_of
+    return client_of, set(matched.values())
 
 
-def _index(case_ids: Sequence[int], client_ids: Iterable[int | None]) -> None:
-    """The search entries of the imported cases and of their clients (the search app's own
-    batch rebuild, by key range: an interleaved case is only indexed again)."""
+def _index_matched(client_ids: Iterable[int]) -> None:
+    """The search entries of the clients the import matched, made again (the search app's own
+    batch builder): an existing client's entry, or one made now if it had none."""
     from comptoir.search import backends, indexing
 
-    if not case_ids:
-        return
-    indexing.rebuild_cases(Case.objects.filter(pk__range=(min(case_ids), max(case_ids))))
-    keys = sorted(key for key in client_ids if key is not None)
+    keys = sorted(client_ids)
     for start in range(0, len(keys), indexing.BATCH_SIZE):
         chunk = keys[start : start + indexing.BATCH_SIZE]
         clients = list(indexing.client_query().filter(pk__in=chunk))

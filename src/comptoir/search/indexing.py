@@ -51,7 +51,8 @@ def _joined(parts: Iterable[str]) -> str:
     return "\n".join(part.strip() for part in parts if part and part.strip())[:MAX_BODY]
 
 
-def _client_name(client: Client | None) -> str:
+def client_name(client: Client | None) -> str:
+    """The name a search finds a client (and their cases) by: "" for an anonymous client."""
     if client is None or client.is_anonymous:
         return ""
     return client.display_name
@@ -60,7 +61,7 @@ def _client_name(client: Client | None) -> str:
 def case_entry(case: Case, events: Sequence[Any]) -> SearchEntry:
     """The entry of ``case`` (its service, client, request type and subject loaded or loadable),
     from its text events (``events``: anything with a ``reason`` and a ``payload``)."""
-    return SearchEntry(**case_entry_values(case, events, client_name=_client_name(case.client)))
+    return SearchEntry(**case_entry_values(case, events, client_name=client_name(case.client)))
 
 
 def case_entry_values(case: Any, events: Iterable[Any], *, client_name: str) -> dict[str, Any]:
@@ -123,7 +124,7 @@ def client_entry(
     return SearchEntry(
         kind=EntryKind.CLIENT,
         key=client.pk,
-        title=_client_name(client),
+        title=client_name(client),
         body=_joined([client.given_name, client.family_name, client.organization_name, *parts]),
         unit_ids=SearchEntry.units_text(units),
         owner_id=client.account_manager_id,
@@ -217,6 +218,58 @@ def client_entries(clients: Sequence[Client]) -> list[SearchEntry]:
         )
         for client in clients
     ]
+
+
+#: Clients whose units :func:`index_client_units` writes per statement.
+UNITS_CHUNK = 50_000
+
+
+def index_client_units(client_ids: Iterable[int]) -> None:
+    """Write again the units holding each of these clients (``unit_ids`` of their entries: the
+    current and entry units of every case of theirs, as :func:`client_entries` computes them),
+    after cases were written in bulk. An entry that does not exist is not made. On PostgreSQL
+    one set-based ``UPDATE`` per :data:`UNITS_CHUNK` clients; elsewhere the units are read and
+    the changed entries updated."""
+    from django.db import connection
+
+    keys = sorted({int(key) for key in client_ids})
+    size = UNITS_CHUNK
+    if connection.vendor != "postgresql":  # a list of keys is that many parameters
+        size = min(size, (connection.features.max_query_params or 999) - 10)
+    for start in range(0, len(keys), size):
+        chunk = keys[start : start + size]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # '|3|7|': each unit once, in increasing order, between bars (units_text).
+                cursor.execute(
+                    "UPDATE search_searchentry AS entry SET unit_ids = held.ids FROM ("
+                    " SELECT client_id, '|' || string_agg(unit::text, '|' ORDER BY unit) || '|'"
+                    " AS ids FROM ("
+                    "  SELECT client_id, current_unit_id AS unit FROM casework_case"
+                    "  WHERE client_id = ANY(%s)"
+                    "  UNION SELECT client_id, entry_unit_id FROM casework_case"
+                    "  WHERE client_id = ANY(%s)) AS units GROUP BY client_id) AS held"
+                    " WHERE entry.kind = %s AND entry.key = held.client_id"
+                    " AND entry.unit_ids <> held.ids",
+                    [chunk, chunk, EntryKind.CLIENT.value],
+                )
+            continue
+        units = _units_of_clients(chunk)
+        current = dict(
+            SearchEntry.objects.filter(kind=EntryKind.CLIENT, key__in=chunk).values_list(
+                "key", "unit_ids"
+            )
+        )
+        changed = [
+            [text, key]
+            for key, held in units.items()
+            if key in current and current[key] != (text := SearchEntry.units_text(held))
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE search_searchentry SET unit_ids = %s WHERE kind = 'client' AND key = %s",
+                changed,
+            )
 
 
 def index_client(client: Client) -> None:
