@@ -499,3 +499,30 @@ def test_our_reference_typed_twice_in_two_cases_is_a_duplicate(files):
     cases, _ = files([case_row(reference=ours), case_row(reference=ours.lower())])
     output, _error = refused_output(cases)
     assert "cases.csv, row 3, column reference [duplicate_reference]" in output
+
+
+def test_an_imported_open_case_gets_the_due_instant_of_its_clocks(files, units, service):
+    """Its next_due_at is the one the event writer would store (the queues sort by it)."""
+    rule = StandardRule(
+        "S5",
+        Within.parse("5 business days"),
+        calendar=CalendarChoice(CalendarScope.RECEIVING_UNIT),
+        pause_start=("awaiting_client",),
+        pause_end=("resumed",),
+    )
+    ServiceStandard.objects.create(service=service, service_standard_id="S5", rule=rule.to_dict())
+    cases, events = files(
+        [
+            case_row(acknowledged_at="", resolved_at="", outcome=""),
+            case_row(reference="OLD-2", client_email="other@example.ca"),
+        ],
+        [{"reference": "OLD-1", "event": "awaiting_client", "at": "2026-03-03T17:00:00+00:00"}],
+    )
+    run(cases, events)
+    still_open = Case.objects.select_related("service").get(legacy_reference="OLD-1")
+    facts = actions.facts_of(still_open.events.order_by("sequence"))
+    state = actions.derive(facts)
+    assert still_open.status == "awaiting_client"
+    assert still_open.next_due_at is not None
+    assert still_open.next_due_at == actions.next_due_at(still_open, facts, state)
+    assert Case.objects.get(legacy_reference="OLD-2").next_due_at is None  # resolved
