@@ -220,7 +220,7 @@ class CaseWriter:
                     self.write(batch)
             return
         meta = Case._meta
-        columns = [meta.pk.column, *_case_columns()]
+        columns: list[str] = [str(meta.pk.column), *_case_columns()]
         with _Background() as background:
             for batch in batches:
                 if not batch:
@@ -312,7 +312,8 @@ class CaseWriter:
 def _case_columns() -> list[str]:
     from comptoir.casework.models import Case
 
-    return [Case._meta.get_field(name).column for name in CASE_COLUMNS]
+    fields = {field.attname: str(field.column) for field in Case._meta.concrete_fields}
+    return [fields[name] for name in CASE_COLUMNS]
 
 
 class _Background:

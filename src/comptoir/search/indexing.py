@@ -260,8 +260,8 @@ def index_client_units(client_ids: Iterable[int]) -> None:
                 "key", "unit_ids"
             )
         )
-        changed = [
-            [text, key]
+        changed: list[tuple[str, int]] = [
+            (text, key)
             for key, held in units.items()
             if key in current and current[key] != (text := SearchEntry.units_text(held))
         ]
