@@ -414,7 +414,7 @@ DIRECTIONS: Mapping[str, str] = {
 }
 #: Words that mark a unit: apartment, suite, unit, office.
 _UNIT = re.compile(
-    r"(?:^|[\s,])(?:app|appt|apt|appartement|apartment|suite|unit|unite|bureau|local|#)"
+    r"(?:^|[\s,])(?:appartement|apartment|appt|app|apt|suite|unite|unit|bureau|local|#)"
     r"\s*\.?\s*#?\s*([a-z0-9]+)(?=$|[\s,])"
 )
 _UNIT_CIVIC = re.compile(r"^\s*([a-z0-9]+)\s*-\s*(\d+[a-z]?)(?=\s)")
@@ -457,6 +457,14 @@ def _street_word(word: str) -> str:
     return _ORDINAL_WORDS.get(word, _saint(word))
 
 
+def _direction(tokens: list[str]) -> str:
+    """Take the direction at the end of ``tokens``, if any (not after a small word: ``rue de
+    l'Est`` is a name)."""
+    if len(tokens) > 1 and tokens[-1] in DIRECTIONS and tokens[-2] not in _STREET_PARTICLES:
+        return DIRECTIONS[tokens.pop()]
+    return ""
+
+
 def normalize_street(text: str) -> Street:
     value = _ELISION.sub(r"\1 ", fold(text)).replace("'", "")
     unit = ""
@@ -472,16 +480,14 @@ def normalize_street(text: str) -> Street:
     civic = ""
     if len(tokens) > 1 and _CIVIC.match(tokens[0]):
         civic = tokens.pop(0)
-    direction = ""
-    if len(tokens) > 1 and tokens[-1] in DIRECTIONS and tokens[-2] not in _STREET_PARTICLES:
-        direction = DIRECTIONS[tokens.pop()]
+    direction = _direction(tokens)
     street_type = ""
     if len(tokens) > 1 and tokens[0] in LEADING_STREET_TYPES:
         street_type = STREET_TYPES[tokens.pop(0)]
     elif len(tokens) > 1 and tokens[-1] in STREET_TYPES:
         street_type = STREET_TYPES[tokens.pop()]
-    if not direction and len(tokens) > 1 and tokens[-1] in DIRECTIONS:
-        direction = DIRECTIONS[tokens.pop()]  # "123 rue Sherbrooke Ouest": type, name, direction
+    # "123 Main St W" had its direction last, "123 Main West St" has it before the type.
+    direction = direction or _direction(tokens)
     name = [_street_word(token) for token in tokens]
     kept = [word for word in name if word not in _STREET_PARTICLES] or name
     return Street(
