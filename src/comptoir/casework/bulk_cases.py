@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import queue
 import secrets
 import threading
@@ -64,9 +65,12 @@ ENTRY_COLUMNS = (
     "kind", "key", "title", "body", "text", "unit_id", "entry_unit_id", "unit_ids", "owner_id",
     "organization_id", "is_confidential", "status", "category", "created_at", "updated_at",
 )  # fmt: skip
-_DATES_OF_CASE = frozenset(
-    {"created_at", "received_at", "resolved_at", "last_event_at", "next_due_at", "awaiting_since"}
-)
+_DATE_POSITIONS = [
+    CASE_COLUMNS.index(name)
+    for name in (
+        "created_at", "received_at", "resolved_at", "last_event_at", "next_due_at", "awaiting_since"
+    )
+]  # fmt: skip
 
 
 def new_status_token_hash() -> str:
@@ -243,6 +247,8 @@ class CaseWriter:
         """Each case's row, its projection set (and on ``cases``)."""
         from comptoir.casework import actions
 
+        columns = operator.attrgetter(*CASE_COLUMNS)
+        dates = [] if connection.vendor == "postgresql" else _DATE_POSITIONS
         db_time = _db_time()
         rows = []
         for new in cases:
@@ -253,12 +259,10 @@ class CaseWriter:
                 due = actions.next_due_at(new.as_case(), facts, state)  # the queues' own
             # The event writer's own projection (it only sets the projection's attributes).
             actions.project_state(cast("Case", new), state, next_due_at=due)
-            rows.append(
-                [
-                    db_time(getattr(new, name)) if name in _DATES_OF_CASE else getattr(new, name)
-                    for name in CASE_COLUMNS
-                ]
-            )
+            row = list(columns(new))
+            for position in dates:
+                row[position] = db_time(row[position])
+            rows.append(row)
         return rows
 
     def _dependent_rows(
