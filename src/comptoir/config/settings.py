@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "comptoir.casework",
     "comptoir.search",
     "comptoir.measurement",
+    "comptoir.insight",
     "ninja",  # the API docs page and its assets, served from this site (no CDN)
     "comptoir.api",
 ]
