@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 from itertools import combinations
 
 import pytest
@@ -120,6 +121,16 @@ def test_an_oversized_block_is_split_by_its_second_key() -> None:
     assert [(b.key, b.value, b.size, b.reason) for b in candidates.skipped] == [
         ("phone", "+16135550100|gagn", 20, "over_cap")
     ]
+
+
+def test_a_date_of_birth_block_is_split_by_the_family_name() -> None:
+    born = date(1980, 3, 2)
+    records = _people(4, given_name="Luc", family_name="Roy", date_of_birth=born)
+    records += _people(3, given_name="Luc", family_name="Gagnon", date_of_birth=born)
+    keys = [key for key in DEFAULT_KEYS if key.name == "dob_initial"]
+    candidates = candidate_pairs(records, keys=keys, cap=3)
+    assert len(candidates.pairs) == 3  # the three Gagnon
+    assert [(b.value, b.size) for b in candidates.skipped] == [("1980-03-02|l|r", 4)]
 
 
 def test_an_oversized_block_without_a_second_key_is_skipped() -> None:

@@ -264,6 +264,12 @@ def test_em_may_learn_the_household_level_but_it_stays_against() -> None:
     fitted = estimate([agreeing] * 50 + [different] * 500, fixed=())
     assert fitted.converged
     assert fitted.weights().weight("household", "conflict") < -20
+    # Where conflicts are among the non-matches, EM learns the weight itself.
+    matching = (*agreeing[:-1], "none")
+    others = (*different[:-1], "conflict")
+    fitted = estimate([matching] * 50 + [different] * 500 + [others] * 40, fixed=())
+    learnt = fitted.weights().weight("household", "conflict")
+    assert -20 < learnt < 0
 
 
 def test_em_stops_after_max_iterations() -> None:

@@ -52,14 +52,17 @@ _NOT_WORD = re.compile(r"[\W_]+")
 def fold(text: str) -> str:
     """Lower case, no accents (NFKD then combining marks dropped), ``œ`` → ``oe``, spaces
     collapsed: ``"  Gagné  Émilie"`` → ``"gagne emilie"``; punctuation is kept."""
-    value = text
-    for _ in range(4):  # casefolding can give marks, and NFKD capitals ("ℌ"): to a fixed point
-        decomposed = unicodedata.normalize("NFKD", value.casefold().translate(_LETTERS))
-        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-        if folded == value:
-            break
-        value = folded
-    return _SPACES.sub(" ", value).strip()
+    value = _fold_once(text)
+    while True:  # casefolding can give marks, and NFKD capitals ("ℌ"): to a fixed point
+        again = _fold_once(value)
+        if again == value:
+            return _SPACES.sub(" ", value).strip()
+        value = again
+
+
+def _fold_once(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words(text: str) -> tuple[str, ...]:
