@@ -247,6 +247,11 @@ PAGE_DATA: dict[str, Callable[[dict[str, Any]], list[Target]]] = {
     "inventory:public_service_standards": lambda w: [
         Target({"owner_org": w["record"].service.organization.owner_org})
     ],
+    # The organization's heat map shows its fiscal years; the service's, its yearly records.
+    "insight:organization": lambda w: [
+        Target({"owner_org": w["record"].service.organization.owner_org}, w["record"].fiscal_year)
+    ],
+    "insight:service": lambda w: _each([w["record"]]),
     "clients:client_detail": lambda w: _each(w["clients"]),
     "clients:client_edit": lambda w: _each(w["clients"]),
     "clients:contact_point_add": lambda w: _each(w["clients"]),
