@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "comptoir.insight",
     "ninja",  # the API docs page and its assets, served from this site (no CDN)
     "comptoir.api",
+    "comptoir.operations",  # comptoir backup and restore (docs/operator-guide.md)
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,75 @@
+"""``comptoir backup --out DIR|FILE.tar``: one archive of the database and of the uploaded files
+(``comptoir.operations.archive``; docs/operator-guide.md, "Backups and restore")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from comptoir.config.commands import BilingualCommand
+from comptoir.operations.archive import BackupError, make_backup
+
+
+class Command(BilingualCommand):
+    help = gettext_lazy(  # type: ignore[assignment]  # lazy: translated in create_parser
+        "Write one archive of the database and of the uploaded files (MEDIA_ROOT), with a "
+        "manifest of their SHA-256; the site may keep running."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=None,
+            help=_(
+                "Language of messages (default: the language of the environment, LANGUAGE, "
+                "LC_ALL or LANG, else the site's language)."
+            ),
+        )
+        parser.add_argument(
+            "--out",
+            type=Path,
+            required=True,
+            help=_(
+                "A folder (the archive is named comptoir-backup-<UTC time>.tar in it) or a file "
+                "name ending in .tar; an existing file is never replaced."
+            ),
+        )
+        parser.add_argument(
+            "--database",
+            default=DEFAULT_DB_ALIAS,
+            help=_("The database to back up, by its name in the settings (default: default)."),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(self.output_language(options)):
+            try:
+                result = make_backup(options["out"], now=timezone.now(), using=options["database"])
+            except BackupError as error:
+                raise CommandError(str(error), returncode=error.exit_status) from error
+            self.stdout.write(
+                ngettext(
+                    "Backup written: %(path)s (%(size)s bytes; a %(vendor)s database and "
+                    "%(count)s media file).",
+                    "Backup written: %(path)s (%(size)s bytes; a %(vendor)s database and "
+                    "%(count)s media files).",
+                    result.media_files,
+                )
+                % {
+                    "path": result.path,
+                    "size": result.size,
+                    "vendor": {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[result.vendor],
+                    "count": result.media_files,
+                }
+            )
+            self.stdout.write(
+                _("Check it at any time with: comptoir restore --verify-only %(path)s")
+                % {"path": result.path}
+            )

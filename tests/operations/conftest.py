@@ -1,0 +1,118 @@
+"""Fixtures of the backup tests: committed data (a backup reads what other connections see), the
+casework builders, a media folder, and an empty scratch database to restore into."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from django.db.utils import load_backend
+
+# The casework builders (units, members, cases through the actions); a subdirectory's fixtures
+# are not visible elsewhere, so they are imported here.
+from tests.casework.conftest import (  # noqa: F401
+    make_case,
+    make_member,
+    make_unit,
+    organization,
+    service,
+)
+
+RESTORED = "restored"
+
+
+@pytest.fixture
+def append_only_log_can_be_emptied() -> Iterator[None]:
+    """Transactional tests empty every table after each test; on SQLite the append-only triggers
+    refuse that DELETE. They are dropped for the flush and created again before the next test
+    (PostgreSQL empties tables with TRUNCATE, which its trigger allows). As in
+    tests/browser/test_casework_pages.py."""
+    append_only = import_module("comptoir.casework.migrations.0002_append_only")
+    if connection.vendor == "sqlite":
+        with connection.schema_editor() as editor:
+            append_only.drop_triggers(None, editor)
+            append_only.create_triggers(None, editor)
+    yield
+    if connection.vendor == "sqlite":
+        with connection.schema_editor() as editor:
+            append_only.drop_triggers(None, editor)
+
+
+@pytest.fixture
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return Path(settings.MEDIA_ROOT)
+
+
+def _add_alias(alias: str, database: dict[str, Any]) -> None:
+    """A connection under ``alias`` that the settings do not list: Django's test case allows
+    such dynamically created connections (one the settings listed would have to be a test
+    database of its own)."""
+    connections[alias] = load_backend(database["ENGINE"]).DatabaseWrapper(database, alias)
+
+
+def _remove_alias(alias: str) -> None:
+    if hasattr(connections._connections, alias):
+        getattr(connections._connections, alias).close()
+        delattr(connections._connections, alias)
+
+
+@pytest.fixture
+def scratch_database(tmp_path: Path) -> Iterator[str]:
+    """The alias of an empty database beside the test one: a new SQLite file, or on PostgreSQL
+    ``comptoir_restore_<random>`` created on the same server, dropped afterwards."""
+    default = dict(connection.settings_dict)
+    if connection.vendor == "sqlite":
+        _add_alias(RESTORED, {**default, "NAME": str(tmp_path / "restored.sqlite3")})
+        try:
+            yield RESTORED
+        finally:
+            _remove_alias(RESTORED)
+        return
+    import psycopg
+
+    name = f"comptoir_restore_{secrets.token_hex(4)}"
+    params = {
+        "host": default.get("HOST") or None,
+        "port": default.get("PORT") or None,
+        "user": default.get("USER") or None,
+        "password": default.get("PASSWORD") or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    _add_alias(RESTORED, {**default, "NAME": name})
+    try:
+        yield RESTORED
+    finally:
+        _remove_alias(RESTORED)
+        with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def snapshot() -> Callable[[str], dict[str, tuple[int, str]]]:
+    """``snapshot(alias)`` → for every table of that database, its row count and a SHA-256 of its
+    rows in order (each row's repr, sorted: the same driver reads both databases)."""
+    import hashlib
+
+    def take(alias: str) -> dict[str, tuple[int, str]]:
+        db = connections[alias]
+        quote = db.ops.quote_name
+        tables = {}
+        with db.cursor() as cursor:
+            for table in sorted(db.introspection.table_names(cursor)):
+                cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608
+                rows = sorted(repr(row) for row in cursor.fetchall())
+                digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+                tables[table] = (len(rows), digest)
+        return tables
+
+    return take
