@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     start = now - timedelta(days=3 * 365)
     rng = random.Random(args.seed)
     started = time.perf_counter()
-    clients = list(generator.generate_clients(rng, args.clients, start=start, end=now))
+    clients = generator.generate_clients(rng, args.clients, start=start, end=now)
     cases = generator.generate_cases(
         rng,
         args.cases,
@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         services=list(Service.objects.values_list("pk", "organization_id")),
         request_types=list(RequestType.objects.values_list("pk", flat=True)),
         staff=staff,
-        clients=len(clients),
+        clients=args.clients,
         start=start,
         end=now,
         taken=Case.objects.values_list("reference", flat=True),
