@@ -137,10 +137,6 @@ class Probabilities:
         return Weights(self.prior, table)
 
 
-def _levels(field: str) -> tuple[str, ...]:
-    return tuple(level for level in LEVELS[field] if level != MISSING)
-
-
 def _with_household_correction(m: dict[str, dict[str, float]], u: Table) -> None:
     """Set the household conflict's *m* so that its weight takes back the weights of a shared
     phone, street address, postal code and city, and counts ``HOUSEHOLD_MARGIN`` bits against.
@@ -290,10 +286,13 @@ def _patterns(vectors: Iterable[Sequence[str]]) -> Counter[LevelVector]:
     return counts
 
 
-def _frequencies(counts: Mapping[str, float], field: str, smoothing: float) -> dict[str, float]:
-    levels = _levels(field)
-    total = sum(counts.get(level, 0.0) for level in levels) + smoothing * len(levels)
-    return {level: (counts.get(level, 0.0) + smoothing) / total for level in levels}
+def _frequencies(
+    counts: Mapping[str, float], prior: Mapping[str, float], strength: float
+) -> dict[str, float]:
+    """Level frequencies, with ``strength`` pseudo-pairs spread as ``prior``: a level seen in
+    no pair keeps a share of its prior probability instead of falling to 0."""
+    total = sum(counts.get(level, 0.0) for level in prior) + strength
+    return {level: (counts.get(level, 0.0) + strength * p) / total for level, p in prior.items()}
 
 
 def _bounded(table: Mapping[str, float]) -> dict[str, float]:
@@ -310,19 +309,24 @@ def estimate(
     fixed: Iterable[str] = (HOUSEHOLD,),
     max_iterations: int = 200,
     tolerance: float = 1e-6,
-    smoothing: float = 0.5,
+    strength: float = 10.0,
 ) -> Estimate:
     """The prior and the *m* (and *u*) probabilities that best explain the candidate pairs'
     levels, by expectation–maximisation (unsupervised: no labelled pair).
 
     ``random_levels``: the levels of random pairs, nearly all non-matches: when given, each *u*
-    is their level frequencies (with ``smoothing`` added to each count) and stays fixed; else
-    *u* is estimated with *m*. ``fixed``: comparisons whose *m* and *u* stay as in ``start``;
-    by default the household comparison, whose conflict's *m* is then set again from the new
-    phone and address weights so that it still takes them back (a household pair is rarely in
-    a random sample, and Fellegi–Sunter's independence does not hold there). A household
-    conflict that EM does not find to be evidence against gets that rule too. Stops when no
-    probability moves by more than ``tolerance`` or after ``max_iterations``."""
+    is their level frequencies and stays fixed; else *u* is estimated with *m*.
+
+    Every frequency counts ``strength`` pseudo-pairs spread as in ``start``, so that a level no
+    pair reached keeps a share of its starting probability (and its sign).
+
+    ``fixed``: comparisons whose *m* and *u* stay as in ``start``. By default the household
+    comparison, whose conflict's *m* is then set again from the new phone and address weights
+    so that it still takes them back (a household pair is rarely in a random sample, and
+    Fellegi–Sunter's independence does not hold there). A household conflict that EM learns
+    but does not find to be evidence against gets that rule too.
+
+    Stops when no probability moves by more than ``tolerance``, or after ``max_iterations``."""
     counts = _patterns(pairs_levels)
     if not counts:
         raise WeightsError("no_pairs", "")
@@ -344,7 +348,7 @@ def estimate(
             for vector, count in random_counts.items():
                 if vector[position] != MISSING:
                     seen[vector[position]] += count
-            u[field] = _bounded(_frequencies(seen, field, smoothing))
+            u[field] = _bounded(_frequencies(seen, start.u[field], strength))
             fix_u.add(field)
     prior = start.prior
     patterns = list(counts.items())
@@ -375,11 +379,11 @@ def estimate(
         for field in learnt:
             if not matched[field] and not unmatched[field]:
                 continue  # missing in every pair: nothing to learn
-            new_m = _bounded(_frequencies(matched[field], field, smoothing * 1e-3))
+            new_m = _bounded(_frequencies(matched[field], start.m[field], strength))
             change = max(change, *(abs(new_m[lv] - m[field][lv]) for lv in new_m))
             m[field] = new_m
             if field not in fix_u:
-                new_u = _bounded(_frequencies(unmatched[field], field, smoothing * 1e-3))
+                new_u = _bounded(_frequencies(unmatched[field], start.u[field], strength))
                 change = max(change, *(abs(new_u[lv] - u[field][lv]) for lv in new_u))
                 u[field] = new_u
         if change < tolerance:
