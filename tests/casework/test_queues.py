@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from comptoir.casework import actions
-from comptoir.casework.models import Case
+from comptoir.casework.models import Case, CaseEvent
 from comptoir.core.businesstime import Within
 from comptoir.core.standards import StandardRule
 
@@ -69,6 +69,41 @@ def test_the_next_due_instant_is_the_clocks_and_is_cleared_when_resolved(
     assert fresh(case).next_due_at == clocks[0].due_at
     actions.do_resolve_case(case, "delivered", actor=officer)
     assert fresh(case).next_due_at is None
+
+
+def test_a_revised_due_date_is_the_one_the_queues_work_to(
+    client, make_case, unit, officer, manager, standard
+):
+    """The rule's due date has passed; the client was given a later one: the case leaves the
+    overdue list and is due at the revised date, while the clock still says missed."""
+    from comptoir.casework.queries import case_page
+
+    case = make_case(unit, officer, at=timezone.now() - timedelta(days=30))
+    rule_due = fresh(case).next_due_at
+    assert rule_due is not None and rule_due < timezone.now()
+    client.force_login(manager)
+    assert (
+        case.reference in client.get(url("unit_queue", "front") + "?show=overdue").content.decode()
+    )
+    promised = timezone.now() + timedelta(days=3)
+    actions.do_revise_due_date(case, "S5", promised, "Data released next week.", actor=officer)
+    assert fresh(case).next_due_at == promised
+    overdue = client.get(url("unit_queue", "front") + "?show=overdue").content.decode()
+    assert case.reference not in overdue
+    assert case_page(officer, fresh(case)).clocks[0].outcome.value == "missed"
+    # Corrected back to a past date, it is overdue again.
+    revision = CaseEvent.objects.get(case=case, kind="due_date_revised")
+    actions.do_correct_event(
+        case,
+        revision.sequence,
+        {"due_at": timezone.now() - timedelta(days=1)},
+        actor=officer,
+        reason="Typed the wrong week.",
+    )
+    assert fresh(case).next_due_at < timezone.now()
+    assert (
+        case.reference in client.get(url("unit_queue", "front") + "?show=overdue").content.decode()
+    )
 
 
 def test_a_case_without_a_rule_has_no_due_instant(make_case, unit, officer):

@@ -111,10 +111,10 @@ def project_state(case: Case, state: CaseState, *, next_due_at: datetime | None 
 
 def next_due_at(case: Case, facts: Sequence[EventFact], state: CaseState) -> datetime | None:
     """The earliest due instant among the case's clocks that have not stopped (pending or
-    already missed), as of its last event; ``None`` when it has none or is resolved. The clocks
-    are those of the case page (``measurement.clocks.clocks_for``), so the queues and the page
-    agree. A unit whose calendar cannot be read gives no due instant rather than refusing the
-    event."""
+    already missed), as of its last event, a revised due date counting instead of its rule's;
+    ``None`` when it has none or is resolved. The clocks are those of the case page
+    (``measurement.clocks.clocks_for``), so the queues and the page agree. A unit whose calendar
+    cannot be read gives no due instant rather than refusing the event."""
     from comptoir.core.businesstime import BusinessTimeError
     from comptoir.core.casework import Status, standards_timeline
     from comptoir.measurement.clocks import next_due
@@ -130,7 +130,9 @@ def next_due_at(case: Case, facts: Sequence[EventFact], state: CaseState) -> dat
         events=facts,
     )
     try:
-        return next_due(timeline, service=case.service, as_of=state.last_event_at)
+        return next_due(
+            timeline, service=case.service, as_of=state.last_event_at, revised=state.revised_due
+        )
     except BusinessTimeError:
         return None
 

@@ -21,7 +21,7 @@ without a suffix answer in the active language.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -169,15 +169,24 @@ def clocks_for(timeline: CaseTimeline, *, service: Service, as_of: datetime) -> 
     ]
 
 
-def next_due(timeline: CaseTimeline, *, service: Service, as_of: datetime) -> datetime | None:
+def next_due(
+    timeline: CaseTimeline,
+    *,
+    service: Service,
+    as_of: datetime,
+    revised: Mapping[str, datetime] | None = None,
+) -> datetime | None:
     """The earliest due instant among the clocks of :func:`clocks_for` that have not stopped
     (pending, at risk or already missed; not excluded), without their words: what the event
-    writer stores on the case for the queues (``Case.next_due_at``). ``None`` when no clock is
-    running."""
+    writer stores on the case for the queues (``Case.next_due_at``). A clock whose due date a
+    person revised (``revised``: standard ID → the latest revised instant) counts at the revised
+    date — the date the client was given is the one the office works to — while the standard
+    itself is still measured against the rule's. ``None`` when no clock is running."""
     evaluations, _calendars = _evaluations(timeline, service=service, as_of=as_of, with_names=False)
+    revised = revised or {}
     pending = [
-        evaluation.due_at
-        for _standard, _rule, evaluation in evaluations
+        revised.get(standard.service_standard_id, evaluation.due_at)
+        for standard, _rule, evaluation in evaluations
         if evaluation.due_at is not None
         and not evaluation.is_completed
         and evaluation.outcome is not Outcome.EXCLUDED
