@@ -1,2 +1,2 @@
 """Operations: what an operator runs beside the application (``comptoir backup``, ``comptoir
-restore``); no models, no pages (docs/decisions/0011-operations-package.md)."""
+restore``); no models, no pages (docs/decisions/0012-operations-package.md)."""
