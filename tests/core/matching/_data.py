@@ -6,7 +6,8 @@ postal codes); a share of them is entered a second time the way staff and client
 again: a nickname or the French form of the given name, initials, accents dropped, a typo in the
 family name, the phone written another way or with a typo, the postal code without its space,
 street types abbreviated, the city in its other language, a missing email, the day and month of
-the date of birth swapped. Some clients get a household member: same family name, phone and
+the date of birth swapped, the given and family names typed in each other's boxes.
+Some clients get a household member: same family name, phone and
 address, another given name and email.
 """
 
@@ -82,7 +83,7 @@ def _again(rng: random.Random, record: ClientRecord, new_id: int) -> ClientRecor
     emails, phones = record.emails, record.phones
     address = record.addresses[0]
     dob = record.date_of_birth
-    changes = rng.sample(range(9), 3)
+    changes = rng.sample(range(10), 3)
     if 0 in changes:
         given = NICKNAMES.get(given, _strip_accents(given))
     if 1 in changes:
@@ -108,6 +109,8 @@ def _again(rng: random.Random, record: ClientRecord, new_id: int) -> ClientRecor
         dob = date(dob.year, dob.day, dob.month)
     if 8 in changes:
         phones = () if rng.random() < 0.5 else phones
+    if 9 in changes and given and family:
+        given, family = family, given
     return replace(
         record,
         id=new_id,

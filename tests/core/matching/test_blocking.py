@@ -64,8 +64,11 @@ def _sharing(records: list[NormalizedRecord]) -> set[tuple[int, int]]:
     return {
         (i, j)
         for i, j in combinations(range(len(records)), 2)
-        if set(records[i].emails) & set(records[j].emails)
-        or set(records[i].phones) & set(records[j].phones)
+        if records[i].kind == records[j].kind
+        and (
+            set(records[i].emails) & set(records[j].emails)
+            or set(records[i].phones) & set(records[j].phones)
+        )
     }
 
 
@@ -98,7 +101,7 @@ def test_a_shared_email_or_phone_is_a_candidate_when_few_records_hold_it(
     holders: dict[str, list[int]] = {}
     for index, record in enumerate(records):
         for value in (*record.emails, *record.phones):
-            holders.setdefault(value, []).append(index)
+            holders.setdefault(f"{record.kind}:{value}", []).append(index)
     for members in holders.values():
         if len(members) <= cap and not candidates.over_budget:
             assert set(combinations(members, 2)) <= set(candidates.pairs)
@@ -119,7 +122,7 @@ def test_an_oversized_block_is_split_by_its_second_key() -> None:
     candidates = candidate_pairs(records, keys=keys, cap=15)
     assert len(candidates.pairs) == 45  # the Tremblay part only
     assert [(b.key, b.value, b.size, b.reason) for b in candidates.skipped] == [
-        ("phone", "+16135550100|gagn", 20, "over_cap")
+        ("phone", "person:+16135550100|gagn", 20, "over_cap")
     ]
 
 
@@ -130,7 +133,7 @@ def test_a_date_of_birth_block_is_split_by_the_family_name() -> None:
     keys = [key for key in DEFAULT_KEYS if key.name == "dob_initial"]
     candidates = candidate_pairs(records, keys=keys, cap=3)
     assert len(candidates.pairs) == 3  # the three Gagnon
-    assert [(b.value, b.size) for b in candidates.skipped] == [("1980-03-02|l|r", 4)]
+    assert [(b.value, b.size) for b in candidates.skipped] == [("person:1980-03-02|l|r", 4)]
 
 
 def test_an_oversized_block_without_a_second_key_is_skipped() -> None:

@@ -1,8 +1,9 @@
 """Blocking: which pairs of records are worth comparing at all.
 
-Each blocking key gives a record zero or more values; records that share a value form a block,
-and the pairs inside a block are candidates. Pairs found by several keys are kept once. Two caps
-keep the work near-linear in the number of records:
+Each blocking key gives a record zero or more values; records of the same kind (person or
+organization) that share a value form a block, and the pairs inside a block are candidates.
+Pairs found by several keys are kept once. Two caps keep the work near-linear in the number of
+records:
 
 - a block larger than ``cap`` records is split by the key's second key (``refine``), and a part
   still larger than ``cap`` is skipped and reported (:class:`SkippedBlock`): a switchboard
@@ -172,7 +173,9 @@ def _blocks(
     found: dict[str, list[int]] = {}
     for index, record in enumerate(records):
         for value in dict.fromkeys(key.values(record)):
-            found.setdefault(value, []).append(index)
+            # A person is never a duplicate of an organization (a person who works for one is
+            # its contact): each kind is blocked on its own.
+            found.setdefault(f"{record.kind}:{value}", []).append(index)
     blocks: list[tuple[str, list[int]]] = []
     skipped: list[SkippedBlock] = []
     for value, members in found.items():

@@ -109,6 +109,7 @@ def compare_given_names(left: GivenName, right: GivenName) -> str:
 GIVEN_NAME_LEVELS = (
     "exact",
     "nickname",
+    "swapped",
     "partial",
     "similar_high",
     "similar",
@@ -138,15 +139,49 @@ def compare_family_names(left: FamilyName, right: FamilyName) -> str:
     )
 
 
-FAMILY_NAME_LEVELS = ("exact", "equivalent", "similar_high", "similar", "different", MISSING)
+FAMILY_NAME_LEVELS = (
+    "exact",
+    "equivalent",
+    "swapped",
+    "similar_high",
+    "similar",
+    "different",
+    MISSING,
+)
+#: Levels below which a name may have been typed in the other name's box.
+_NOT_THE_SAME_NAME = frozenset({"similar", "different"})
+
+
+def names_swapped(left: NormalizedRecord, right: NormalizedRecord) -> bool:
+    """Whether one record's given name is the other's family name and the other way round
+    (``Tremblay Marie`` / ``Marie Tremblay``, ``Anderson Bill`` / ``William Anderson``): the
+    names typed in each other's boxes, give or take a nickname or a typo."""
+    a, b = left.given.compact, right.given.compact
+    c, d = left.family.compact, right.family.compact
+    if not (a and b and c and d) or _close(a, c) or _close(b, d):
+        return False
+    return _close(a, d) and _close(c, b)
+
+
+def _close(left: str, right: str) -> bool:
+    """Two names that may be one name: equal, nicknames, or a typo apart."""
+    return names_equivalent(left, right) or jaro_winkler(left, right) >= SIMILARITY
 
 
 def _compare_given(left: NormalizedRecord, right: NormalizedRecord) -> str:
-    return compare_given_names(left.given, right.given)
+    """``compare_given_names``, or ``swapped`` when the two names were typed in each other's
+    boxes."""
+    level = compare_given_names(left.given, right.given)
+    if level in _NOT_THE_SAME_NAME and names_swapped(left, right):
+        return "swapped"
+    return level
 
 
 def _compare_family(left: NormalizedRecord, right: NormalizedRecord) -> str:
-    return compare_family_names(left.family, right.family)
+    level = compare_family_names(left.family, right.family)
+    if level in _NOT_THE_SAME_NAME and names_swapped(left, right):
+        return "swapped"
+    return level
 
 
 def _compare_organization(left: NormalizedRecord, right: NormalizedRecord) -> str:
@@ -373,6 +408,8 @@ def _compare_household(left: NormalizedRecord, right: NormalizedRecord) -> str:
     if not (left.is_person and right.is_person):
         return "none"
     if compare_given_names(left.given, right.given) not in _OTHER_PERSON:
+        return "none"
+    if names_swapped(left, right):
         return "none"
     if compare_phones(left.phones, right.phones) == "exact" or shares_dwelling(left, right):
         return "conflict"

@@ -156,6 +156,7 @@ def _default_probabilities() -> Probabilities:
         "given_name": {
             "exact": (0.80, 0.03),
             "nickname": (0.05, 0.002),
+            "swapped": (0.01, 0.0005),
             "partial": (0.05, 0.008),
             "similar_high": (0.04, 0.008),
             "similar": (0.02, 0.012),
@@ -163,6 +164,7 @@ def _default_probabilities() -> Probabilities:
         "family_name": {
             "exact": (0.85, 0.03),
             "equivalent": (0.05, 0.003),
+            "swapped": (0.01, 0.0008),
             "similar_high": (0.04, 0.004),
             "similar": (0.02, 0.01),
         },
