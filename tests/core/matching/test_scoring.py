@@ -21,6 +21,8 @@ from comptoir.core.matching import (
     ClientRecord,
     Estimate,
     LevelVector,
+    NameFrequencies,
+    RecordKind,
     WeightsError,
     candidate_pairs,
     compare_records,
@@ -31,6 +33,7 @@ from comptoir.core.matching import (
     score_pair,
     weights_from_dict,
 )
+from comptoir.core.matching.frequencies import MAX_ADJUSTMENT
 from comptoir.core.matching.scoring import bits, probability_of
 
 from ._data import Generated, generate
@@ -329,3 +332,54 @@ def test_two_members_of_a_household_are_not_a_match_but_one_person_twice_is() ->
     assert household.probability < 0.001
     assert ("household", "conflict") in [(line.field, line.level) for line in household.explanation]
     assert score_pair(a, c).probability > 0.99
+
+
+# --- Name frequencies -------------------------------------------------------------------------
+
+
+def _named(id: int, given_name: str, family_name: str) -> ClientRecord:
+    return ClientRecord(id=id, given_name=given_name, family_name=family_name)
+
+
+def test_a_common_name_counts_for_less_and_a_rare_one_for_more() -> None:
+    population = [_named(n, "Marie", "Tremblay") for n in range(60)]
+    population += [_named(100 + n, f"Name{n}", f"Family{n}") for n in range(40)]
+    population.append(_named(200, "Zénon", "Thériault-Desrosiers"))
+    records = [normalize_record(record) for record in population]
+    frequencies = NameFrequencies.from_records(records)
+    tremblay = score_pair(records[0], records[1], DEFAULT_WEIGHTS, frequencies)
+    plain = score_pair(records[0], records[1])
+    rare = score_pair(records[-1], records[-1], DEFAULT_WEIGHTS, frequencies)
+    lines = {line.field: line.weight for line in tremblay.explanation}
+    assert lines["family_name"] < DEFAULT_WEIGHTS.weight("family_name", "exact")
+    assert lines["given_name"] < DEFAULT_WEIGHTS.weight("given_name", "exact")
+    assert tremblay.log_odds < plain.log_odds
+    rare_lines = {line.field: line.weight for line in rare.explanation}
+    assert rare_lines["family_name"] > DEFAULT_WEIGHTS.weight("family_name", "exact")
+    # The explanation still sums to the log-odds.
+    total = tremblay.prior_weight + math.fsum(line.weight for line in tremblay.explanation)
+    assert total == pytest.approx(tremblay.log_odds)
+
+
+def test_name_frequency_adjustments_are_bounded() -> None:
+    population = [_named(n, "Marie", "Tremblay") for n in range(10_000)]
+    population.append(_named(10_001, "Zénon", "Desrosiers"))
+    records = [normalize_record(record) for record in population]
+    frequencies = NameFrequencies.from_records(records)
+    stranger = normalize_record(_named(1, "Ulysse", "Xavier"))
+    levels = {"given_name": "exact", "family_name": "exact"}
+    unseen = frequencies.adjustments(stranger, levels)
+    assert unseen == {"given_name": MAX_ADJUSTMENT, "family_name": MAX_ADJUSTMENT}
+    assert frequencies.adjustments(stranger, {"given_name": "nickname"}) == {}
+    common = frequencies.adjustments(records[0], levels)
+    assert -MAX_ADJUSTMENT <= common["family_name"] < 0
+
+
+def test_no_names_no_adjustment() -> None:
+    organization = normalize_record(
+        ClientRecord(id=1, kind=RecordKind.ORGANIZATION, organization_name="Boréal inc.")
+    )
+    frequencies = NameFrequencies.from_records([organization])
+    person = normalize_record(_named(2, "Luc", "Roy"))
+    levels = {"given_name": "exact", "family_name": "exact"}
+    assert frequencies.adjustments(person, levels) == {"given_name": 0.0, "family_name": 0.0}

@@ -32,6 +32,7 @@ from comptoir.core.matching.compare import (
     jaro,
     jaro_winkler,
 )
+from comptoir.core.matching.frequencies import NameFrequencies
 from comptoir.core.matching.model import (
     Address,
     ClientRecord,
@@ -76,6 +77,7 @@ __all__ = [
     "Estimate",
     "FieldWeight",
     "LevelVector",
+    "NameFrequencies",
     "NormalizedAddress",
     "NormalizedRecord",
     "Probabilities",

@@ -22,6 +22,7 @@ from comptoir.core.matching.compare import (
     LevelVector,
     compare_records,
 )
+from comptoir.core.matching.frequencies import NameFrequencies
 from comptoir.core.matching.model import NormalizedRecord
 
 #: The probability that a candidate pair is a match, before its levels are read.
@@ -101,12 +102,14 @@ class Weights:
         except KeyError:
             raise WeightsError("unknown_level", f"{field}.{level}") from None
 
-    def score(self, levels: LevelVector) -> Score:
-        """The score of a pair's levels (in the order of ``compare.COMPARISONS``)."""
+    def score(self, levels: LevelVector, adjustments: Mapping[str, float] | None = None) -> Score:
+        """The score of a pair's levels (in the order of ``compare.COMPARISONS``).
+        ``adjustments``: bits added to a comparison's weight (the name frequencies')."""
         if len(levels) != len(FIELDS):
             raise WeightsError("wrong_length", str(len(levels)))
+        extra = adjustments or {}
         explanation = tuple(
-            FieldWeight(field, level, self.weight(field, level))
+            FieldWeight(field, level, self.weight(field, level) + extra.get(field, 0.0))
             for field, level in zip(FIELDS, levels, strict=True)
         )
         prior_weight = bits(self.prior)
@@ -207,9 +210,19 @@ DEFAULT_WEIGHTS = DEFAULT_PROBABILITIES.weights()
 
 
 def score_pair(
-    left: NormalizedRecord, right: NormalizedRecord, weights: Weights = DEFAULT_WEIGHTS
+    left: NormalizedRecord,
+    right: NormalizedRecord,
+    weights: Weights = DEFAULT_WEIGHTS,
+    frequencies: NameFrequencies | None = None,
 ) -> Score:
-    return weights.score(compare_records(left, right))
+    """The score of a pair; with ``frequencies``, an exact given or family name weighs less
+    when the name is common and more when it is rare (its line of the explanation says so)."""
+    levels = compare_records(left, right)
+    if frequencies is None:
+        return weights.score(levels)
+    return weights.score(
+        levels, frequencies.adjustments(left, dict(zip(FIELDS, levels, strict=True)))
+    )
 
 
 # --- Weights set by an administrator ----------------------------------------------------------
