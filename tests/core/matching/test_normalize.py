@@ -403,3 +403,33 @@ def test_postal_codes_are_idempotent(text: str) -> None:
     if once is not None:
         assert normalize_postal_code(once) == once
         assert len(once) == 7 and once[3] == " "
+
+
+STREET_FORMS = [
+    "123 Main Street West, Apt 4",
+    "4-123 boul. René-Lévesque O.",
+    "100 rue de l'Est",
+    "12 chemin du Lac",
+    "45 1re Avenue",
+    "#12 - 500 King St E",
+    "7 croissant Maple",
+    "9 Place Ville-Marie",
+    "1 promenade Sussex",
+    "200 Elgin St., Suite 300",
+    "3 rue Sainte-Catherine",
+    "8 Montée du Moulin",
+    "5 rang Saint-Joseph Nord",
+]
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(STREET_FORMS) | st.text(max_size=30))
+def test_a_street_read_again_from_its_parts_is_the_same(text: str) -> None:
+    street = normalize_street(text)
+    if not street.name or not street.street_type:
+        return
+    parts = [street.civic, street.name, street.street_type, street.direction]
+    written = " ".join(part for part in parts if part)
+    if street.unit:
+        written += f", unit {street.unit}"
+    assert normalize_street(written) == street
