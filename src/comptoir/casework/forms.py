@@ -105,7 +105,7 @@ class CaseEntryForm(forms.Form):
             (3, _("Tier 3: needs a subject-matter expert")),
         ],
         coerce=int,
-        empty_value=1,
+        empty_value=None,
         initial=1,
         required=False,
     )

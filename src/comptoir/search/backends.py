@@ -144,16 +144,17 @@ def _tsquery(text: str) -> str | None:
 
 
 def query(
-    text: str, entries: Any, *, limit: int, offset: int = 0, newest: int | None = None
+    text: str, entries: Any, *, limit: int, offset: int = 0, band: int | None = None
 ) -> list[int]:
     """The ids of the entries among ``entries`` (a queryset of :class:`SearchEntry`, filters
     only) that match ``text``, best first: at most ``limit`` of them, after ``offset``.
 
-    With ``newest``, only the ``newest`` most recently updated matches are ranked (on
-    PostgreSQL, where ranking every match of a common word among a million entries would read
-    every one of them; the index on ``updated_at`` finds the newest matches in a few
-    milliseconds). The search page asks for as many as it counts and pages
-    (``search.queries.MAX_RESULTS``), so the two agree; see docs/search.md.
+    With ``band`` (PostgreSQL only), the matches are taken newest first in bands of ``band``
+    (the ``band`` most recently updated, then the next ``band``...) and ranked within their
+    band: ranking every match of a common word among a million entries would read every one of
+    them, while the index on ``updated_at`` finds a band of the newest matches in a few
+    milliseconds. A page never straddles two bands (``band`` is a multiple of ``limit``, and
+    ``offset`` of ``limit``). See docs/search.md, "Ranking at scale".
     """
     matching = _matching(text, entries)
     if matching is None:
@@ -163,13 +164,16 @@ def query(
     if _vendor() == "postgresql":
         # The rank's own parameter: the same query.
         order_params = params[:1]
-        if newest is not None:
+        if band is not None:
+            if band % limit or offset % limit:
+                raise ValueError("a page must fall within one band")
+            block, within = divmod(int(offset), int(band))
             statement = (
                 f"SELECT newest.id FROM (SELECT {table}.id, {table}.document {sql} "  # noqa: S608 - compiled filters, parameters only
-                f"ORDER BY {table}.updated_at DESC, {table}.id DESC LIMIT %s) AS newest "
-                f"ORDER BY {order.replace(table, 'newest')} LIMIT %s OFFSET %s"
+                f"ORDER BY {table}.updated_at DESC, {table}.id DESC LIMIT %s OFFSET %s) "
+                f"AS newest ORDER BY {order.replace(table, 'newest')} LIMIT %s OFFSET %s"
             )
-            arguments = [*params, int(newest), *order_params, int(limit), int(offset)]
+            arguments = [*params, int(band), block * int(band), *order_params, int(limit), within]
         else:
             statement = f"SELECT {table}.id {sql} ORDER BY {order} LIMIT %s OFFSET %s"
             arguments = [*params, *order_params, int(limit), int(offset)]

@@ -15,6 +15,7 @@ What is indexed (docs/search.md):
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import phonenumbers
@@ -112,7 +113,12 @@ def client_entry(
     points: Sequence[ContactPoint],
     organizations: Sequence[str],
     units: Iterable[int | None],
+    *,
+    updated_at: datetime | None = None,
 ) -> SearchEntry:
+    """The entry of a client. Its ``updated_at`` (what "newest first" reads, docs/search.md) is
+    ``updated_at`` when the caller writes it for a change made now (:func:`index_client`), else
+    the client's creation: a rebuild or a bulk write does not make every client look new."""
     parts: list[str] = [*organizations]
     for point in points:
         if point.kind == ContactPointKind.PHONE:
@@ -131,7 +137,7 @@ def client_entry(
         is_confidential=client.is_confidential,
         category=client.kind,
         created_at=client.created_at,
-        updated_at=timezone.now(),
+        updated_at=updated_at or client.created_at,
     )
 
 
@@ -279,6 +285,7 @@ def index_client(client: Client) -> None:
     with transaction.atomic():
         fresh = client_query().get(pk=client.pk)
         (entry,) = client_entries([fresh])
+        entry.updated_at = timezone.now()  # a change made now: the client is among the newest
         previous = (
             SearchEntry.objects.filter(kind=EntryKind.CLIENT, key=fresh.pk)
             .values_list("title", flat=True)

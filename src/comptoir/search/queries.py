@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 
 #: Results a page.
 PAGE_SIZE = 20
+#: On PostgreSQL, a search with more matches than this ranks them within bands of this many,
+#: newest first (``backends.query``): ten pages of the newest matches, best first, then the next
+#: ten pages. A multiple of :data:`PAGE_SIZE`.
+RANK_BAND = 200
 #: Results are counted, and paged, up to this many: a search finding more asks for more words
 #: or a filter (the count says "more than 1,000").
 MAX_RESULTS = 1000
@@ -251,13 +255,14 @@ def search_page(user: AnyUser, filters: SearchFilters, page: Any) -> SearchPage:
     count = backends.count(filters.text, entries, bound=MAX_RESULTS + 1)
     if count == 0:
         return SearchPage(filters=filters, searched=True)
-    # Ranked among the newest matches it counts and pages (docs/search.md, "Ranking").
+    # More matches than a band: ranked within bands of the newest; fewer: all of them ranked
+    # (docs/search.md, "Ranking at scale").
     ids = backends.query(
         filters.text,
         entries,
         limit=PAGE_SIZE,
         offset=(number - 1) * PAGE_SIZE,
-        newest=MAX_RESULTS + 1,
+        band=RANK_BAND if count > RANK_BAND else None,
     )
     rows = {entry.pk: entry for entry in SearchEntry.objects.filter(pk__in=ids).defer("text")}
     page_entries = _confirmed(user, [rows[pk] for pk in ids if pk in rows])
