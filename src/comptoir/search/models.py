@@ -75,7 +75,7 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(fields=["kind", "status", "created_at"], name="search_entry_filters"),
             models.Index(fields=["unit_id", "status"], name="search_entry_unit"),
-            # The newest matches first (``backends.query(newest=...)`` on PostgreSQL).
+            # The newest matches first (``backends.query(band=...)`` on PostgreSQL).
             models.Index(fields=["-updated_at", "-id"], name="search_entry_newest"),
         ]
 
