@@ -64,20 +64,13 @@ def _remove_alias(alias: str) -> None:
 
 
 @pytest.fixture
-def scratch_database(tmp_path: Path) -> Iterator[str]:
-    """The alias of an empty database beside the test one: a new SQLite file, or on PostgreSQL
-    ``comptoir_restore_<random>`` created on the same server, dropped afterwards."""
-    default = dict(connection.settings_dict)
-    if connection.vendor == "sqlite":
-        _add_alias(RESTORED, {**default, "NAME": str(tmp_path / "restored.sqlite3")})
-        try:
-            yield RESTORED
-        finally:
-            _remove_alias(RESTORED)
-        return
+def make_scratch_database(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """``make_scratch_database(alias)`` → ``alias``, now naming an empty database beside the test
+    one: a new SQLite file, or on PostgreSQL ``comptoir_restore_<random>`` created on the same
+    server; each is dropped after the test."""
     import psycopg
 
-    name = f"comptoir_restore_{secrets.token_hex(4)}"
+    default = dict(connection.settings_dict)
     params = {
         "host": default.get("HOST") or None,
         "port": default.get("PORT") or None,
@@ -86,15 +79,32 @@ def scratch_database(tmp_path: Path) -> Iterator[str]:
         "dbname": "postgres",
         "autocommit": True,
     }
-    with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    _add_alias(RESTORED, {**default, "NAME": name})
-    try:
-        yield RESTORED
-    finally:
-        _remove_alias(RESTORED)
-        with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    params = {key: value for key, value in params.items() if value is not None}
+    made: list[tuple[str, str]] = []
+
+    def make(alias: str) -> str:
+        if connection.vendor == "sqlite":
+            _add_alias(alias, {**default, "NAME": str(tmp_path / f"{alias}.sqlite3")})
+        else:
+            name = f"comptoir_restore_{secrets.token_hex(4)}"
+            with psycopg.connect(**params) as admin:
+                admin.execute(f'CREATE DATABASE "{name}"')
+            _add_alias(alias, {**default, "NAME": name})
+        made.append((alias, connections[alias].settings_dict["NAME"]))
+        return alias
+
+    yield make
+    for alias, name in made:
+        _remove_alias(alias)
+        if connection.vendor == "postgresql":
+            with psycopg.connect(**params) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def scratch_database(make_scratch_database: Callable[[str], str]) -> str:
+    """The alias of an empty database to restore into (see ``make_scratch_database``)."""
+    return make_scratch_database(RESTORED)
 
 
 @pytest.fixture
