@@ -40,6 +40,20 @@ CASES = [
     ("0.8", "000090", "0100", ""),
     ("-0", "90", "100", "Y"),
     ("0.8", "2147483647", "2147483647", ""),
+    ("0.8", "2147483648", "2147483648", "N"),  # one beyond the count maximum: stored
+    ("0.8", "00000000000090", "100", ""),  # leading zeros do not count as digits
+    ("1.", "90", "100", "Y"),
+    ("0.", "90", "100", "Y"),
+    (".85", "90", "100", ""),
+    ("00.80", "90", "100", ""),
+    ("01", "100", "100", ""),
+    ("0000", "90", "100", "Y"),
+    ("1.0001", "90", "100", "Y"),
+    ("1e-1", "90", "100", "N"),
+    ("0.8.1", "90", "100", "N"),
+    ("0.8", "9 0", "100", "Y"),
+    ("0.8", "+90", "100", "Y"),
+    ("0.8", "-5", "100", "Y"),
 ]
 
 
@@ -79,8 +93,9 @@ def test_hand_made_edge_cases_match_the_official_rules(make_service_year):
         if got[pk] != expected[pk]
     }
     assert not mismatches
-    assert got[list(expected)[11]] == "N"  # 643/800 against 0.8038
-    assert got[list(expected)[13]] == "Y"  # 23/32 against 0.7188
+    keys = list(expected)
+    assert got[keys[11]] == "N"  # 643/800 against 0.8038
+    assert got[keys[13]] == "Y"  # 23/32 against 0.7188
 
 
 def test_every_half_way_target_is_settled_like_the_official_rules():

@@ -18,8 +18,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BigIntegerField, Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When
-from django.db.models.functions import Cast, Trim
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When
+from django.db.models.functions import Trim
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +34,7 @@ from comptoir.core.opendata.schema import (
     STANDARD_TYPE_CHOICES,
 )
 from comptoir.core.performance.official import TargetMet
-from comptoir.insight.target_met import COUNT_PATTERN, annotate_status, settled
+from comptoir.insight.target_met import annotate_status, count_value, settled
 from comptoir.inventory.exporting import official_cells
 from comptoir.inventory.models import (
     FiscalYear,
@@ -245,8 +245,7 @@ def heat_map(
         cells = []
         for column in columns:
             tally = tallies.get((organization.pk, column.code), Tally())
-            year = column.code if mode == BY_YEAR else fiscal_year
-            cells.append(Cell(tally, f"{url}?fiscal_year={year}" if tally.total else ""))
+            cells.append(Cell(tally, url if tally.total else ""))
         label = i18n.pick(organization.title_en, organization.title_fr) or organization.owner_org
         rows.append(HeatRow(organization.owner_org, label, url, cells))
     return HeatMap(mode, fiscal_year, years, columns, rows, page, legend())
@@ -270,11 +269,11 @@ def organization_map(user: AnyUser, owner_org: str, *, page_number: Any = 1) -> 
     """The services of ``owner_org`` × its fiscal years (404 when the user may see none of its
     years). Six queries whatever the number of services."""
     years_seen = FiscalYear.objects.visible_to(user).filter(organization__owner_org=owner_org)
-    found = list(years_seen.select_related("organization").order_by("code")[: YEAR_COLUMNS * 5])
+    found = list(years_seen.select_related("organization").order_by("-code")[:YEAR_COLUMNS])
     if not found:
         raise Http404(_("No such organization."))
     organization = found[0].organization
-    codes = [year.code for year in found][-YEAR_COLUMNS:]
+    codes = sorted(year.code for year in found)
     columns = [Column(code, code) for code in codes]
     service_years = ServiceYear.objects.visible_to(user).filter(
         fiscal_year__organization=organization, fiscal_year__code__in=codes
@@ -310,8 +309,8 @@ def organization_map(user: AnyUser, owner_org: str, *, page_number: Any = 1) -> 
         cells = []
         for column in columns:
             tally = tallies.get((service.pk, column.code), Tally())
-            pk = year_pks.get((service.pk, column.code))
-            url = reverse("insight:service", args=[pk]) if pk and tally.total else ""
+            record_pk = year_pks.get((service.pk, column.code))
+            url = reverse("insight:service", args=[record_pk]) if record_pk and tally.total else ""
             cells.append(Cell(tally, url))
         label = i18n.pick(name_en, name_fr) or service.service_id
         url = reverse("insight:service", args=[latest_pk]) if latest_pk else ""
@@ -387,16 +386,20 @@ def service_results(user: AnyUser, record: ServiceYear) -> ServiceResults:
             break
         by_standard.setdefault(sty.standard_id, {})[sty.fiscal_year.code] = sty
         standard_ids[sty.standard_id] = sty.standard.service_standard_id
-    truncated = standard_years.values("standard_id").distinct().count() > len(by_standard)
+    truncated = (
+        len(by_standard) == STANDARDS_LIMIT
+        and standard_years.order_by().values("standard_id").distinct().count() > STANDARDS_LIMIT
+    )
     rows = []
     for standard_pk, by_year in by_standard.items():
         latest = by_year[max(by_year)]
         results: list[StandardResult | None] = []
         for code in codes:
-            sty = by_year.get(code)
-            if sty is None:
+            found = by_year.get(code)
+            if found is None:
                 results.append(None)
                 continue
+            sty = found
             row = {
                 "target": sty.target,
                 "volume_meeting_target": sty.volume_meeting_target,
@@ -503,19 +506,6 @@ def _share(numerator: int, denominator: int) -> Decimal | None:
     return rounded_share(Fraction(numerator, denominator)) if denominator else None
 
 
-def _counted(field_path: str) -> Case:
-    """A count cell of the service resource as a number (null unless a count in bounds)."""
-    trimmed = Trim(field_path)
-    return Case(
-        When(
-            Q(**{f"{field_path}__regex": COUNT_PATTERN}),
-            then=Cast(trimmed, BigIntegerField()),
-        ),
-        default=None,
-        output_field=BigIntegerField(),
-    )
-
-
 def _in_scope() -> Q:
     condition = Q(pk__in=[])
     for code in sorted(IN_SCOPE):
@@ -545,10 +535,9 @@ def panels(user: AnyUser, fiscal_year: str = "") -> Panels:
             standard__service_id=OuterRef("service_id"), fiscal_year_id=OuterRef("fiscal_year_id")
         )
     )
-    annotated = service_years.annotate(
-        _has_standard=has_standard,
-        **{f"_n_{name}": _counted(name) for name in (*_VOLUME_FIELDS, "num_applications_total")},
-    )
+    annotated: QuerySet[Any] = service_years.annotate(_has_standard=has_standard)
+    for name in (*_VOLUME_FIELDS, "num_applications_total"):
+        annotated = count_value(annotated, name, f"_n_{name}")
     in_scope = _in_scope()
     applicable = Q(pk__in=[])
     all_online = Q()
@@ -579,9 +568,8 @@ def panels(user: AnyUser, fiscal_year: str = "") -> Panels:
         aggregates[f"{name}__services"] = Count("pk", filter=bounded)
     figures = annotated.aggregate(**aggregates)
 
-    high_volume_total = _counted("service_year__num_applications_total")
     standard_rows = _grouped(
-        standards_of_year.alias(_i_hv=high_volume_total).annotate(
+        count_value(standards_of_year, "service_year__num_applications_total", "_i_hv").annotate(
             _i_high=Case(
                 When(Q(_i_hv__gte=HIGH_VOLUME, _i_hv__lte=COUNT_MAXIMUM), then=True),
                 default=False,
@@ -597,7 +585,7 @@ def panels(user: AnyUser, fiscal_year: str = "") -> Panels:
             high.add(settled(status, k), count)
 
     def field_label(name: str) -> str:
-        return str(ServiceYear._meta.get_field(name).verbose_name)
+        return str(getattr(ServiceYear._meta.get_field(name), "verbose_name", name))
 
     points = [
         PointStatus(

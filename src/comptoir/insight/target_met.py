@@ -40,12 +40,13 @@ from django.db.models import (
     CharField,
     DecimalField,
     F,
+    Func,
     Q,
     QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Round, Trim, Upper
+from django.db.models.functions import Cast, Length, Round, Substr, Trim, Upper
 from django.db.models.lookups import GreaterThan, LessThan
 
 from comptoir.core.opendata.schema import COUNT_MAXIMUM
@@ -53,35 +54,69 @@ from comptoir.core.performance.official import TargetMet, compute_performance, t
 
 #: The status of a record whose ratio is exactly half-way (see the module documentation).
 MIDPOINT = "MID"
-#: A count: digits only, at most 10 once leading zeros are dropped (bounds checked after).
-COUNT_PATTERN = r"^0*[0-9]{1,10}$"
-#: A target the rules compute on: 0 or 1 as integer part, at most 4 decimals (≤ 1 checked after).
-TARGET_PATTERN = r"^0*([01](\.[0-9]{1,4})?|\.[0-9]{1,4})$"
 SCALE = 10_000
+DIGITS = "0123456789"
+#: Significant digits of a count (2,147,483,647 has 10; the bound is checked after).
+COUNT_DIGITS = 10
 
 
-def _count(trimmed: str) -> Case:
-    return Case(
-        When(Q(**{f"{trimmed}__regex": COUNT_PATTERN}), then=Cast(trimmed, BigIntegerField())),
-        default=None,
-        output_field=BigIntegerField(),
-    )
+def strip_left(expression: Any, characters: str) -> Func:
+    """``LTRIM(expression, characters)``: SQLite and PostgreSQL both take a set of characters.
+    The tests below use it rather than ``__regex``, which SQLite runs as a Python callback."""
+    return Func(expression, Value(characters), function="LTRIM", output_field=CharField())
 
 
-def annotate_status(records: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
-    """``records`` (yearly standard records, or a model reaching them through ``prefix``, e.g.
-    ``"standard_years__"``) annotated with ``met_status`` (``Y``, ``N``, ``NA``, :data:`MIDPOINT`
-    or the stored cell) and ``met_k`` (the target × 10,000 of a :data:`MIDPOINT` row, else
-    null)."""
+def count_value(records: QuerySet[Any], cell: str, name: str) -> QuerySet[Any]:
+    """``records`` annotated with ``name``: the count in ``cell`` (trimmed of spaces) as a
+    number when it is digits only with at most 10 significant digits, else null. The bound
+    (2,147,483,647) is left to the caller."""
+    trimmed = f"{name}_cell"
     records = records.annotate(
-        _i_target=Trim(f"{prefix}target"),
-        _i_meeting=Trim(f"{prefix}volume_meeting_target"),
-        _i_total=Trim(f"{prefix}total_volume"),
+        **{
+            trimmed: Trim(cell),
+            f"{name}_rest": strip_left(Trim(cell), DIGITS),
+            f"{name}_significant": Length(strip_left(Trim(cell), "0")),
+        }
+    )
+    is_count = Q(**{f"{name}_rest": ""}) & ~Q(**{trimmed: ""})
+    is_count &= Q(**{f"{name}_significant__lte": COUNT_DIGITS})
+    counted: QuerySet[Any] = records.annotate(
+        **{
+            name: Case(
+                When(is_count, then=Cast(trimmed, BigIntegerField())),
+                default=None,
+                output_field=BigIntegerField(),
+            )
+        }
+    )
+    return counted
+
+
+def _target_value(records: QuerySet[Any], cell: str) -> QuerySet[Any]:
+    """``_i_k``: the target × 10,000 when the target is a decimal with 0 or 1 as integer part
+    (leading zeros allowed) and 1 to 4 decimals, or a bare 0 or 1; else null (≤ 1 is checked
+    after)."""
+    records = records.annotate(
+        _i_target=Trim(cell), _i_target_significant=strip_left(Trim(cell), "0")
     )
     records = records.annotate(
+        _i_fraction=Case(
+            When(_i_target_significant__startswith=".", then=Substr("_i_target_significant", 2)),
+            When(_i_target_significant__startswith="1.", then=Substr("_i_target_significant", 3)),
+            default=None,
+            output_field=CharField(),
+        ),
+    )
+    records = records.annotate(
+        _i_fraction_rest=strip_left("_i_fraction", DIGITS),
+        _i_fraction_length=Length("_i_fraction"),
+    )
+    decimal = Q(_i_fraction_rest="") & Q(_i_fraction_length__gte=1) & Q(_i_fraction_length__lte=4)
+    whole = Q(_i_target_significant__in=["", "1"]) & ~Q(_i_target="")
+    valued: QuerySet[Any] = records.annotate(
         _i_k=Case(
             When(
-                _i_target__regex=TARGET_PATTERN,
+                decimal | whole,
                 then=Cast(
                     Round(Cast("_i_target", DecimalField(max_digits=9, decimal_places=4)) * SCALE),
                     BigIntegerField(),
@@ -89,11 +124,21 @@ def annotate_status(records: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
             ),
             default=None,
             output_field=BigIntegerField(),
-        ),
-        _i_m=_count("_i_meeting"),
-        _i_t=_count("_i_total"),
-        _i_meeting_marker=Upper("_i_meeting"),
-        _i_total_marker=Upper("_i_total"),
+        )
+    )
+    return valued
+
+
+def annotate_status(records: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+    """``records`` (yearly standard records, or a model reaching them through ``prefix``, e.g.
+    ``"standard_years__"``) annotated with ``met_status`` (``Y``, ``N``, ``NA``, :data:`MIDPOINT`
+    or the stored cell) and ``met_k`` (the target × 10,000 of a :data:`MIDPOINT` row, else
+    null)."""
+    records = _target_value(records, f"{prefix}target")
+    records = count_value(records, f"{prefix}volume_meeting_target", "_i_m")
+    records = count_value(records, f"{prefix}total_volume", "_i_t")
+    records = records.annotate(
+        _i_meeting_marker=Upper("_i_m_cell"), _i_total_marker=Upper("_i_t_cell")
     )
     no_data = ["", "NA", "ND"]
     computable = (
@@ -113,7 +158,7 @@ def annotate_status(records: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
         default=Value(MIDPOINT),
         output_field=CharField(),
     )
-    return records.annotate(
+    annotated: QuerySet[Any] = records.annotate(
         met_status=Case(
             When(computable, then=official),
             default=Trim(f"{prefix}target_met"),
@@ -122,6 +167,7 @@ def annotate_status(records: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
     ).annotate(
         met_k=Case(When(met_status=MIDPOINT, then="_i_k"), default=None),
     )
+    return annotated
 
 
 @lru_cache(maxsize=1024)
