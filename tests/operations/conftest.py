@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, connections
 from django.db.utils import load_backend
 
@@ -29,11 +30,12 @@ RESTORED = "restored"
 @pytest.fixture
 def append_only_log_can_be_emptied() -> Iterator[None]:
     """Transactional tests empty every table after each test; on SQLite the append-only triggers
-    refuse that DELETE. They are dropped for the flush and created again before the next test
-    (PostgreSQL empties tables with TRUNCATE, which its trigger allows). As in
-    tests/browser/test_casework_pages.py."""
+    refuse that DELETE (PostgreSQL empties tables with TRUNCATE, which its trigger allows). Here
+    they are dropped, the tables emptied and the triggers created again, so the test case's own
+    flush finds the logs empty and the tests after this one still have the triggers (the
+    browser tests' fixture, tests/browser/test_casework_pages.py, leaves them dropped)."""
     append_only = import_module("comptoir.casework.migrations.0002_append_only")
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":  # present, whatever a test before this one did
         with connection.schema_editor() as editor:
             append_only.drop_triggers(None, editor)
             append_only.create_triggers(None, editor)
@@ -41,6 +43,9 @@ def append_only_log_can_be_emptied() -> Iterator[None]:
     if connection.vendor == "sqlite":
         with connection.schema_editor() as editor:
             append_only.drop_triggers(None, editor)
+        call_command("flush", interactive=False, verbosity=0)
+        with connection.schema_editor() as editor:
+            append_only.create_triggers(None, editor)
 
 
 @pytest.fixture
