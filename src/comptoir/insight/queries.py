@@ -17,8 +17,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, When
+from django.db import connections
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.db.models.functions import Trim
 from django.http import Http404
 from django.urls import reverse
@@ -34,7 +36,7 @@ from comptoir.core.opendata.schema import (
     STANDARD_TYPE_CHOICES,
 )
 from comptoir.core.performance.official import TargetMet
-from comptoir.insight.target_met import annotate_status, count_value, settled
+from comptoir.insight.target_met import count_value, grouped_status, settled
 from comptoir.inventory.exporting import official_cells
 from comptoir.inventory.models import (
     FiscalYear,
@@ -143,13 +145,7 @@ def _tallies(rows: Iterable[tuple[Any, ...]]) -> dict[tuple[Any, ...], Tally]:
 
 def _grouped(records: QuerySet[StandardYear], *keys: str) -> list[tuple[Any, ...]]:
     """One ``GROUP BY keys, status`` query: ``(key..., status, k, count)`` rows."""
-    return list(
-        annotate_status(records)
-        .values(*keys, "met_status", "met_k")
-        .annotate(count=Count("pk"))
-        .values_list(*keys, "met_status", "met_k", "count")
-        .order_by()
-    )
+    return grouped_status(records, *keys)
 
 
 # --- the heat map ------------------------------------------------------------------------------
@@ -521,6 +517,57 @@ def _in_scope() -> Q:
 _VOLUME_FIELDS = (*APPLICATION_CHANNEL_FIELDS, "num_phone_enquiries", "num_website_visits")
 
 
+def _service_figures(service_years: QuerySet[ServiceYear], has_standard: Exists) -> dict[str, int]:
+    """The counts and sums of the panels over ``service_years``, in one query: the per-record
+    values (in scope, has a standard, the counts as numbers, the online points) in a derived
+    table, summed over it (an ORM aggregate copies each expression into every sum that names
+    it)."""
+    volumes = (*_VOLUME_FIELDS, "num_applications_total")
+    inner: QuerySet[Any] = service_years.annotate(
+        p_org=F("fiscal_year__organization_id"),
+        p_in=Case(When(_in_scope(), then=1), default=0),
+        p_std=Case(When(has_standard, then=1), default=0),
+    )
+    for name in volumes:
+        inner = count_value(inner, name, f"n_{name}")
+    inner = inner.order_by().values(
+        "p_org", "p_in", "p_std", *ONLINE_POINT_FIELDS, *(f"n_{name}" for name in volumes)
+    )
+    applicable = " OR ".join(f"t.{name} <> 'NA'" for name in ONLINE_POINT_FIELDS)
+    all_online = " AND ".join(f"t.{name} IN ('Y', 'NA')" for name in ONLINE_POINT_FIELDS)
+    total = "t.n_num_applications_total"
+
+    def counted(condition: str) -> str:
+        return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+    columns: dict[str, str] = {
+        "services_total": "COUNT(*)",
+        "organizations": "COUNT(DISTINCT t.p_org)",
+        "in_scope": "SUM(t.p_in)",
+        "with_standard": counted("t.p_in = 1 AND t.p_std = 1"),
+        "with_points": counted(f"t.p_in = 1 AND ({applicable})"),
+        "end_to_end": counted(f"t.p_in = 1 AND ({applicable}) AND {all_online}"),
+        "high_volume": counted(f"{total} >= {HIGH_VOLUME} AND {total} <= {COUNT_MAXIMUM}"),
+    }
+    for name in ONLINE_POINT_FIELDS:
+        for code in ("Y", "N", "NA"):
+            columns[f"{name}__{code}"] = counted(f"t.p_in = 1 AND t.{name} = '{code}'")
+    for name in _VOLUME_FIELDS:
+        bounded = f"t.p_in = 1 AND t.n_{name} <= {COUNT_MAXIMUM}"
+        columns[f"{name}__sum"] = f"SUM(CASE WHEN {bounded} THEN t.n_{name} ELSE 0 END)"
+        columns[f"{name}__services"] = counted(bounded)
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # nothing to read
+        return dict.fromkeys(columns, 0)
+    # Materialized: see ``target_met.grouped_status``.
+    query = f"WITH t AS MATERIALIZED ({sql}) SELECT {', '.join(columns.values())} FROM t"  # noqa: S608
+    with connections[inner.db].cursor() as cursor:
+        cursor.execute(query, params)
+        row = cursor.fetchone()
+    return {key: int(value or 0) for key, value in zip(columns, row, strict=True)}
+
+
 def panels(user: AnyUser, fiscal_year: str = "") -> Panels:
     """The panels of ``fiscal_year`` (the newest the user may see by default). Three queries:
     the fiscal years, one aggregate over the service records and one ``GROUP BY`` over the
@@ -535,44 +582,12 @@ def panels(user: AnyUser, fiscal_year: str = "") -> Panels:
             standard__service_id=OuterRef("service_id"), fiscal_year_id=OuterRef("fiscal_year_id")
         )
     )
-    annotated: QuerySet[Any] = service_years.annotate(_has_standard=has_standard)
-    for name in (*_VOLUME_FIELDS, "num_applications_total"):
-        annotated = count_value(annotated, name, f"_n_{name}")
-    in_scope = _in_scope()
-    applicable = Q(pk__in=[])
-    all_online = Q()
-    for name in ONLINE_POINT_FIELDS:
-        applicable |= ~Q(**{name: "NA"})
-        all_online &= Q(**{f"{name}__in": ["Y", "NA"]})
-    aggregates: dict[str, Any] = {
-        "services_total": Count("pk"),
-        "organizations": Count("fiscal_year__organization_id", distinct=True),
-        "in_scope": Count("pk", filter=in_scope),
-        "with_standard": Count("pk", filter=in_scope & Q(_has_standard=True)),
-        "with_points": Count("pk", filter=in_scope & applicable),
-        "end_to_end": Count("pk", filter=in_scope & applicable & all_online),
-        "high_volume": Count(
-            "pk",
-            filter=Q(
-                _n_num_applications_total__gte=HIGH_VOLUME,
-                _n_num_applications_total__lte=COUNT_MAXIMUM,
-            ),
-        ),
-    }
-    for name in ONLINE_POINT_FIELDS:
-        for code in ("Y", "N", "NA"):
-            aggregates[f"{name}__{code}"] = Count("pk", filter=in_scope & Q(**{name: code}))
-    for name in _VOLUME_FIELDS:
-        bounded = in_scope & Q(**{f"_n_{name}__lte": COUNT_MAXIMUM})
-        aggregates[f"{name}__sum"] = Sum(f"_n_{name}", filter=bounded)
-        aggregates[f"{name}__services"] = Count("pk", filter=bounded)
-    figures = annotated.aggregate(**aggregates)
-
+    figures = _service_figures(service_years, has_standard)
     standard_rows = _grouped(
         count_value(standards_of_year, "service_year__num_applications_total", "_i_hv").annotate(
             _i_high=Case(
-                When(Q(_i_hv__gte=HIGH_VOLUME, _i_hv__lte=COUNT_MAXIMUM), then=True),
-                default=False,
+                When(Q(_i_hv__gte=HIGH_VOLUME, _i_hv__lte=COUNT_MAXIMUM), then=1),
+                default=0,
             )
         ),
         "_i_high",
