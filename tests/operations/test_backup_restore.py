@@ -411,3 +411,33 @@ def test_a_backup_taken_while_the_site_writes_is_consistent(
         assert cursor.fetchall() == []
         cursor.execute("SELECT count(*) FROM ledger")
         assert cursor.fetchone()[0] == made.manifest["tables"]["ledger"]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_failed_pg_restore_leaves_the_database_empty_and_the_media_kept_for_a_second_try(
+    site: dict[str, Any],
+    tmp_path: Path,
+    scratch_database: str,
+    snapshot: Callable[[str], dict[str, tuple[int, str]]],
+    settings: Any,
+) -> None:
+    """A function of the same name already in the target (no table, so the emptiness check lets
+    it by) makes pg_restore stop: its single transaction leaves no table; the media files written
+    first are kept by the second try with --yes."""
+    (tmp_path / "backups").mkdir()
+    archive = _back_up(tmp_path / "backups")
+    settings.MEDIA_ROOT = tmp_path / "restored-media"
+    target = connections[scratch_database]
+    with target.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION casework_refuse_change() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN RETURN NEW; END; $$"
+        )
+    with pytest.raises(CommandError, match=r"pg_restore said.*media files were restored \(2\)"):
+        _restore(archive, scratch_database)
+    assert snapshot(scratch_database) == {}, "no table was left"
+    with target.cursor() as cursor:
+        cursor.execute("DROP FUNCTION casework_refuse_change()")
+    said = _restore(archive, scratch_database, "--yes")
+    assert "0 media files written (2 already there with the same content)" in said
+    assert snapshot(scratch_database) == snapshot("default")

@@ -570,8 +570,8 @@ def restore_backup(
         workdir = Path(tempfile.mkdtemp(prefix=".comptoir-restore-"))
         try:
             dump = workdir / manifest["database"]["member"]
-            _extract(tar, manifest["database"]["member"], dump)
             try:
+                _extract(tar, manifest["database"]["member"], dump)
                 if vendor == "sqlite":
                     _restore_sqlite(connection, dump)
                 else:
