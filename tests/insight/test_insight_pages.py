@@ -217,3 +217,12 @@ def test_a_page_takes_the_same_number_of_queries_for_more_organizations(
     _more_organizations(make_service_year, 4, 60)  # more than a page of rows
     assert _queries(client, url) == few
     assert few <= 12
+
+
+def test_the_default_year_is_the_newest_with_a_standard_record(
+    small_inventory, hidden_organization, viewer, make_service_year
+):
+    make_service_year(owner_org="aaa-aaa", service_id="A9", fiscal_year="2025-2026")
+    assert queries.panels(viewer).fiscal_year == "2024-2025"
+    assert queries.heat_map(viewer, mode=queries.BY_TYPE).fiscal_year == "2024-2025"
+    assert queries.panels(viewer, "2025-2026").services_total == 1

@@ -202,6 +202,18 @@ def fiscal_year_codes(user: AnyUser) -> list[str]:
     return sorted(codes, reverse=True)
 
 
+def default_fiscal_year(user: AnyUser, years: list[str]) -> str:
+    """The newest fiscal year with a standard record the user may see (a year only begun, such as
+    the real file's single 2024-2025 service, would show empty panels), else the newest."""
+    newest = (
+        StandardYear.objects.visible_to(user)
+        .order_by("-fiscal_year__code")
+        .values_list("fiscal_year__code", flat=True)
+        .first()
+    )
+    return newest or (years[0] if years else "")
+
+
 def _code_columns(mode: str) -> list[Column]:
     choices = STANDARD_TYPE_CHOICES if mode == BY_TYPE else CHANNEL_CHOICES
     return [Column(str(code), i18n.pick(*labels)) for code, labels in choices.items()]
@@ -210,16 +222,18 @@ def _code_columns(mode: str) -> list[Column]:
 def heat_map(
     user: AnyUser, *, mode: str = BY_YEAR, fiscal_year: str = "", page_number: Any = 1
 ) -> HeatMap:
-    """Organizations × fiscal years (or × standard types or channels of ``fiscal_year``, the
-    newest by default): the share of each organization's standards that met their target.
+    """Organizations × fiscal years (or × standard types or channels of ``fiscal_year``, by
+    default the newest with a standard record): the share of each organization's standards
+    that met their target.
 
-    Four queries: the fiscal years, the page of organizations (count and rows) and one
-    ``GROUP BY`` over the yearly standard records of those organizations.
+    At most five queries: the fiscal years (and the default one when none is asked for), the page
+    of organizations (count and rows) and one ``GROUP BY`` over the yearly standard records of
+    those organizations.
     """
     mode = mode if mode in MODES else BY_YEAR
     years = fiscal_year_codes(user)
     if fiscal_year not in years:
-        fiscal_year = years[0] if years else ""
+        fiscal_year = default_fiscal_year(user, years)
     page = Paginator(visible_organizations(user), ROWS_PER_PAGE).get_page(page_number)
     organizations: list[Organization] = list(page.object_list)
     records = StandardYear.objects.visible_to(user).filter(
@@ -569,12 +583,12 @@ def _service_figures(service_years: QuerySet[ServiceYear], has_standard: Exists)
 
 
 def panels(user: AnyUser, fiscal_year: str = "") -> Panels:
-    """The panels of ``fiscal_year`` (the newest the user may see by default). Three queries:
-    the fiscal years, one aggregate over the service records and one ``GROUP BY`` over the
-    standard records."""
+    """The panels of ``fiscal_year`` (by default the newest with a standard record). At most four
+    queries: the fiscal years (and the default one), one aggregate over the service records and
+    one ``GROUP BY`` over the standard records."""
     years = fiscal_year_codes(user)
     if fiscal_year not in years:
-        fiscal_year = years[0] if years else ""
+        fiscal_year = default_fiscal_year(user, years)
     service_years = ServiceYear.objects.visible_to(user).filter(fiscal_year__code=fiscal_year)
     standards_of_year = StandardYear.objects.visible_to(user).filter(fiscal_year__code=fiscal_year)
     has_standard = Exists(
