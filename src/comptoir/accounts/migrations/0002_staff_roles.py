@@ -57,9 +57,12 @@ ROLES = {
 def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations ran; create them now.
     for app_config in apps.get_app_configs():
+        # The previous value is put back (see 0004_casework_roles: a test calls these functions
+        # with the project's own registry).
+        previous = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = previous
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     by_name = {

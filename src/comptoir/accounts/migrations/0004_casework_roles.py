@@ -76,9 +76,13 @@ NEW_ROLES = ("client service officer", "unit manager")
 def _by_name(apps):
     # Permissions are normally created after all migrations ran; create them now.
     for app_config in apps.get_app_configs():
+        # create_permissions skips an app config without a models module (a migration state's
+        # have none); the previous value is put back, so that called with the project's own
+        # registry (a test does) this leaves every app as it was.
+        previous = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = previous
     Permission = apps.get_model("auth", "Permission")
     return {
         f"{p.content_type.app_label}.{p.codename}": p
