@@ -54,9 +54,11 @@ class EventOut(Schema):
     payload: dict[str, Any]
 
 
-class CaseOut(Schema):
+class _CaseFields(Schema):
+    """What a case says of itself, in its detail and in a list."""
+
     reference: str
-    service: int
+    service: int = Field(description="The service's key (id) in Comptoir.")
     kind: str
     channel: str
     tier: int
@@ -72,6 +74,9 @@ class CaseOut(Schema):
     received_at: datetime
     resolved_at: datetime | None
     last_event_at: datetime
+
+
+class CaseOut(_CaseFields):
     version: int = Field(description="The number of events: send it back to record the next.")
     allowed_next: list[str]
     events: list[EventOut]
@@ -113,25 +118,8 @@ class EventIn(Schema):
     data_gap: str | None = None
 
 
-class CaseSummary(Schema):
-    reference: str
-    service: int = Field(description="The service's key (id) in Comptoir.")
+class CaseSummary(_CaseFields):
     service_id: str = Field(description="The service's open-data ID (service_id).")
-    kind: str
-    channel: str
-    tier: int
-    language: str
-    priority: str
-    is_confidential: bool
-    is_anonymous: bool
-    client: int | None
-    status: str
-    entry_unit: str
-    current_unit: str
-    owner: int | None
-    received_at: datetime
-    resolved_at: datetime | None
-    last_event_at: datetime
     next_due_at: datetime | None = Field(
         description="The earliest due instant of the case's clocks still running (null: none)."
     )

@@ -77,6 +77,22 @@ def translate_parser(parser: argparse.ArgumentParser) -> None:
                 parsers.extend(action.choices.values())
 
 
+def add_language_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``--language`` option every command has: the language of its messages and help (run
+    in the user's language, like the rest of ``add_arguments``)."""
+    from django.conf import settings
+
+    parser.add_argument(
+        "--language",
+        choices=[code for code, _name in settings.LANGUAGES],
+        default=None,
+        help=gettext(
+            "Language of messages (default: the language of the environment, LANGUAGE, "
+            "LC_ALL or LANG, else the site's language)."
+        ),
+    )
+
+
 class BilingualCommand(BaseCommand):
     """A management command whose ``--help`` and messages speak the user's language.
 

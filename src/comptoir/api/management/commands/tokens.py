@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from comptoir.api.actions import do_create_token, do_revoke_token
 from comptoir.api.models import ApiToken, TokenScope
-from comptoir.config.commands import BilingualCommand
+from comptoir.config.commands import BilingualCommand, add_language_argument
 
 
 class Command(BilingualCommand):
@@ -23,15 +22,7 @@ class Command(BilingualCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
-            default=None,
-            help=_(
-                "Language of messages (default: the language of the environment, LANGUAGE, "
-                "LC_ALL or LANG, else the site's language)."
-            ),
-        )
+        add_language_argument(parser)
         sub = parser.add_subparsers(dest="action", required=True)
         text = _("Create a token for a user and print it (it is shown only once).")
         create = sub.add_parser("create", help=text, description=text)

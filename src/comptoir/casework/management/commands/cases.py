@@ -9,14 +9,13 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from comptoir.casework.history_import import HistoryImportRejected, Problem, import_history
-from comptoir.config.commands import BilingualCommand
+from comptoir.config.commands import BilingualCommand, add_language_argument
 
 EXIT_REJECTED = 2
 
@@ -28,15 +27,7 @@ class Command(BilingualCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         # Runs in the user's language (BilingualCommand): help strings use gettext.
-        parser.add_argument(
-            "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
-            default=None,
-            help=_(
-                "Language of messages (default: the language of the environment, LANGUAGE, "
-                "LC_ALL or LANG, else the site's language)."
-            ),
-        )
+        add_language_argument(parser)
         sub = parser.add_subparsers(dest="action", required=True)
         text = _(
             "Import a history of cases (one row per case) and, optionally, their further events "

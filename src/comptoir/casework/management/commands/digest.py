@@ -8,14 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from comptoir.casework.digest import do_send_digests
-from comptoir.config.commands import BilingualCommand
+from comptoir.config.commands import BilingualCommand, add_language_argument
 
 
 class Command(BilingualCommand):
@@ -24,15 +23,7 @@ class Command(BilingualCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
-            default=None,
-            help=_(
-                "Language of messages (default: the language of the environment, LANGUAGE, "
-                "LC_ALL or LANG, else the site's language)."
-            ),
-        )
+        add_language_argument(parser)
         parser.add_argument(
             "--as-of",
             default=None,

@@ -8,7 +8,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -16,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from comptoir.config.commands import BilingualCommand
+from comptoir.config.commands import BilingualCommand, add_language_argument
 from comptoir.operations.archive import (
     VENDOR_NAMES,
     BackupError,
@@ -33,15 +32,7 @@ class Command(BilingualCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
-            default=None,
-            help=_(
-                "Language of messages (default: the language of the environment, LANGUAGE, "
-                "LC_ALL or LANG, else the site's language)."
-            ),
-        )
+        add_language_argument(parser)
         parser.add_argument("archive", type=Path, help=_("The archive (.tar) to restore."))
         parser.add_argument(
             "--yes",

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from comptoir.config.commands import BilingualCommand
+from comptoir.config.commands import BilingualCommand, add_language_argument
 from comptoir.search.indexing import BATCH_SIZE, rebuild
 from comptoir.search.models import EntryKind
 
@@ -22,15 +21,7 @@ class Command(BilingualCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--language",
-            choices=[code for code, _name in settings.LANGUAGES],
-            default=None,
-            help=_(
-                "Language of messages (default: the language of the environment, LANGUAGE, "
-                "LC_ALL or LANG, else the site's language)."
-            ),
-        )
+        add_language_argument(parser)
         sub = parser.add_subparsers(dest="action", required=True)
         text = _(
             "Make the index entry of every case and client again from its current state, in "
