@@ -36,7 +36,17 @@ def make_user(db: None) -> Callable[..., Any]:
             username=name, email=f"{name}@example.gc.ca", password=password, **fields
         )
         if role is not None:
-            assign_role(user, Role(role))
+            from django.contrib.auth.models import Group
+
+            from comptoir.accounts.roles import sync_roles
+
+            try:
+                assign_role(user, Role(role))
+            except Group.DoesNotExist:
+                # A transactional test's flush (an earlier test's, in the same session) empties
+                # the groups the migrations made: make them again, as the migrations would.
+                sync_roles()
+                assign_role(user, Role(role))
         # A custodian acts for the organizations they are a member of: by default the test
         # organization that ``make_service_year`` uses.
         if organizations is None:
