@@ -163,7 +163,7 @@ def recompute_clocks(*, service_id: int | None = None, batch: int = 500) -> tupl
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """One event to append (what :func:`_record_all` is given); ``unit`` ``None`` means the
+    """One event to append (what :func:`_record_all` is given); ``unit_id`` ``None`` means the
     unit holding the case when the event is written."""
 
     kind: EventKind
