@@ -166,9 +166,8 @@ def _unit_code(unit: Unit | None) -> str:
     return unit.code if unit is not None else ""
 
 
-def _detail(case: Case) -> dict[str, Any]:
-    events = list(CaseEvent.objects.filter(case=case).select_related("unit").order_by("sequence"))
-    state = actions.derive(actions.facts_of(events))
+def _fields(case: Case) -> dict[str, Any]:
+    """What a case says of itself in its detail and in a list (``_CaseFields``)."""
     return {
         "reference": case.reference,
         "service": case.service_id,
@@ -187,6 +186,14 @@ def _detail(case: Case) -> dict[str, Any]:
         "received_at": case.received_at,
         "resolved_at": case.resolved_at,
         "last_event_at": case.last_event_at,
+    }
+
+
+def _detail(case: Case) -> dict[str, Any]:
+    events = list(CaseEvent.objects.filter(case=case).select_related("unit").order_by("sequence"))
+    state = actions.derive(actions.facts_of(events))
+    return {
+        **_fields(case),
         "version": len(events),
         "allowed_next": sorted(kind.value for kind in allowed_kinds(state)),
         "events": [
@@ -206,24 +213,8 @@ def _detail(case: Case) -> dict[str, Any]:
 
 def _summary(case: Case) -> dict[str, Any]:
     return {
-        "reference": case.reference,
-        "service": case.service_id,
+        **_fields(case),
         "service_id": case.service.service_id,
-        "kind": case.kind,
-        "channel": case.channel,
-        "tier": case.tier,
-        "language": case.language,
-        "priority": case.priority,
-        "is_confidential": case.is_confidential,
-        "is_anonymous": case.is_anonymous,
-        "client": case.client_id,
-        "status": case.status,
-        "entry_unit": _unit_code(case.entry_unit),
-        "current_unit": _unit_code(case.current_unit),
-        "owner": case.owner_id,
-        "received_at": case.received_at,
-        "resolved_at": case.resolved_at,
-        "last_event_at": case.last_event_at,
         "next_due_at": case.next_due_at,
     }
 
