@@ -372,15 +372,15 @@ def test_the_case_page_shows_each_standards_clock_in_both_languages(
 
     ServiceStandard.objects.create(
         service=service,
-        service_standard_id="S5",
-        rule=StandardRule("S5", Within.parse("5 business days")).to_dict(),
+        service_standard_id="S-5",
+        rule=StandardRule("S-5", Within.parse("5 business days")).to_dict(),
     )
     case = make_case(unit, officer, at=timezone.now() - timedelta(hours=1))
     page = body(signed_in.get(url("case_detail", case.reference, language=language)))
-    assert "S5" in page
+    assert "S-5" in page
     assert state in page
     assert due in page
     assert "<ol><li>" in page  # the explanation's steps
     ServiceStandard.objects.filter(service=service).update(rule=None)
     page = body(signed_in.get(url("case_detail", case.reference, language=language)))
-    assert "S5" not in page
+    assert "S-5" not in page

@@ -136,7 +136,15 @@ def test_impossible_events_are_refused(
 
 
 def test_allowed_kinds_table() -> None:
-    anywhere = {K.NOTE, K.MESSAGE_IN, K.MESSAGE_OUT, K.TIME_SPENT, K.DUE_DATE_REVISED, K.CORRECTED}
+    anywhere = {
+        K.NOTE,
+        K.MESSAGE_IN,
+        K.MESSAGE_OUT,
+        K.DELIVERY,
+        K.TIME_SPENT,
+        K.DUE_DATE_REVISED,
+        K.CORRECTED,
+    }
     opened = {K.ACKNOWLEDGED, K.ASSIGNED, K.REFERRED, K.AWAITING_CLIENT, K.RESOLVED}
     assert allowed_kinds(derive_state(log())) == anywhere | opened
     assert allowed_kinds(derive_state(log(K.ACKNOWLEDGED, K.ASSIGNED))) == (
@@ -468,6 +476,9 @@ def _payload(kind: EventKind, data: st.DataObject, sequences: dict[EventKind, li
         if outcome is Outcome.UNANSWERABLE and data.draw(st.booleans()):
             return {"outcome": outcome.value, "data_gap": data.draw(st.sampled_from(list(DataGap)))}
         return {"outcome": outcome.value}
+    if kind is K.DELIVERY:
+        status = data.draw(st.sampled_from(["delivered", "permanent-failure"]))
+        return {"message": data.draw(st.integers(1, 9)), "status": status}
     if kind is K.CORRECTED:
         targets = sequences[K.TIME_SPENT]
         if targets:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from comptoir.casework.errors import CaseError
 from comptoir.casework.models import Case, CaseAccessLog, CaseEvent
 from comptoir.casework.models.cases import ASSIGN_PERMISSION, Language, Priority
+from comptoir.casework.signals import events_recorded
 from comptoir.core.casework import (
     CORRECTABLE_FIELDS,
     MAX_ENTRY_MINUTES,
@@ -255,6 +256,7 @@ def _record_all(
         index_case(locked, events=[*events, *written])
         if locked is not case:
             project_state(case, state, next_due_at=due)
+        _after_commit(lambda: events_recorded.send(sender=Case, case=locked, events=written))
     return written
 
 
@@ -437,7 +439,7 @@ def do_receive_case(
     channel: str,
     entry_unit: Unit,
     language: str,
-    actor: User,
+    actor: User | None,
     description: str = "",
     answer: str = "",
     client: Any = None,
@@ -452,7 +454,8 @@ def do_receive_case(
     at: datetime | None = None,
 ) -> tuple[Case, str]:
     """Record a case received by ``actor`` at ``entry_unit``; returns it with the client's status
-    token (given once: only its SHA-256 is kept).
+    token (given once: only its SHA-256 is kept). ``actor`` is ``None`` when the client sent it
+    themselves (the portal, an email): no membership is asked of anyone then.
 
     Records ``received``; the answer given, if any, as a ``note``; the minutes spent as
     ``time_spent``; and, when the case was resolved on the spot, ``resolved`` (delivered).
@@ -465,7 +468,8 @@ def do_receive_case(
         raise CaseError(_("The tier is 1, 2 or 3."), code="invalid_tier", params={})
     if not entry_unit.is_active:
         raise CaseError(_("This unit is closed."), code="unit_inactive", params={})
-    _require_member(actor, entry_unit)
+    if actor is not None:
+        _require_member(actor, entry_unit)
     if service.organization_id != entry_unit.organization_id:
         raise CaseError(
             _("The service is not one of the unit's organization."),
@@ -809,3 +813,99 @@ def do_mark_notices_read(user: User, *, notice_id: int | None = None, actor: Use
     if notice_id is not None:
         notices = notices.filter(pk=notice_id)
     return notices.update(read_at=timezone.now())
+
+
+# --- the client's side (the portal, their emails) and what the mail system reports ------------
+
+
+def client_email(case: Case) -> str:
+    """The address mail to the case's client goes to: their primary active email, else their
+    first active one; ``""`` for an anonymous case or a client without one."""
+    if case.client_id is None:
+        return ""
+    from comptoir.clients.models import ContactPoint
+
+    point = (
+        ContactPoint.objects.filter(client_id=case.client_id, kind="email", is_active=True)
+        .order_by("-is_primary", "pk")
+        .values_list("value", flat=True)
+        .first()
+    )
+    return point or ""
+
+
+def do_client_message(
+    case: Case,
+    text: str,
+    *,
+    channel: str = Channel.ONL,
+    at: datetime | None = None,
+    payload: Mapping[str, object] | None = None,
+) -> list[CaseEvent]:
+    """What the client sent (from the status page, or by email): a ``message_in`` without an
+    actor; when the case was waiting for the client, ``resumed`` too, so the paused clocks run
+    again. ``payload`` keeps where it came from (an inbound message's key, its attachments)."""
+    _choice(channel, Channel, "invalid_channel")
+    text = _text(text, required=True, what="message")
+    at = at or timezone.now()
+    drafts = [
+        Draft(
+            EventKind.MESSAGE_IN,
+            at,
+            reason=text,
+            payload={"from": "client", "channel": str(channel), **dict(payload or {})},
+        )
+    ]
+    if case.status == "awaiting_client":
+        drafts.append(Draft(EventKind.RESUMED, at))
+    return _record_all(case, drafts, actor=None)
+
+
+def do_client_withdraw(case: Case, reason: str = "", *, at: datetime | None = None) -> CaseEvent:
+    """The client withdraws their request: resolved, outcome ``withdrawn``, without an actor."""
+    reason = _text(reason, required=False, what="reason")
+    return _record(
+        case,
+        EventKind.RESOLVED,
+        actor=None,
+        at=at,
+        reason=reason,
+        payload={"outcome": Outcome.WITHDRAWN.value, "by": "client"},
+    )
+
+
+def do_reply_to_client(
+    case: Case, text: str, *, actor: User, at: datetime | None = None
+) -> CaseEvent:
+    """A reply to the client written on the case page: a ``message_out`` event; the mail goes
+    once it is stored (``comptoir.notifications``). Refused when there is no address to send to."""
+    text = _text(text, required=True, what="reply")
+    if not client_email(case):
+        raise CaseError(
+            _("This client has no email address: record the reply as a note instead."),
+            code="no_client_email",
+            params={},
+        )
+    return _record(
+        case, EventKind.MESSAGE_OUT, actor=actor, at=at, reason=text, payload={"to": "client"}
+    )
+
+
+def do_record_delivery(
+    case: Case,
+    message_key: int,
+    status: str,
+    *,
+    detail: str = "",
+    at: datetime | None = None,
+) -> CaseEvent:
+    """What the mail system reported of the outbound message ``message_key`` (a ``delivery``
+    event without an actor: ``delivered``, ``permanent-failure``…)."""
+    return _record(
+        case,
+        EventKind.DELIVERY,
+        actor=None,
+        at=at,
+        reason=_text(detail, required=False, what="detail")[:500],
+        payload={"message": int(message_key), "status": str(status)},
+    )

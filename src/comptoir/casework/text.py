@@ -49,6 +49,7 @@ EVENT_KIND_LABELS: Mapping[EventKind, Promise] = {
     EventKind.NOTE: pgettext_lazy("case event", "Note"),
     EventKind.MESSAGE_IN: pgettext_lazy("case event", "Message received"),
     EventKind.MESSAGE_OUT: pgettext_lazy("case event", "Message sent"),
+    EventKind.DELIVERY: pgettext_lazy("case event", "Delivery report"),
     EventKind.TIME_SPENT: pgettext_lazy("case event", "Time spent"),
     EventKind.DUE_DATE_REVISED: pgettext_lazy("case event", "Due date revised"),
     EventKind.RESOLVED: pgettext_lazy("case event", "Resolved"),

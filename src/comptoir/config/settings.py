@@ -61,13 +61,24 @@ INSTALLED_APPS = [
     "comptoir.inventory",
     "comptoir.clients",
     "comptoir.casework",
+    "comptoir.notifications",
     "comptoir.search",
     "comptoir.measurement",
     "comptoir.insight",
     "ninja",  # the API docs page and its assets, served from this site (no CDN)
     "comptoir.api",
     "comptoir.operations",  # comptoir backup and restore (docs/operator-guide.md)
+    "django_tasks_db",  # the background tasks' queue, in the database (comptoir worker)
 ]
+
+# Background work (mail to clients, delivery reports, the mailbox): Django Tasks with the database
+# backend; ``comptoir worker`` runs them (docs/operator-guide.md).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

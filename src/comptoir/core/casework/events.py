@@ -44,6 +44,8 @@ class EventKind(enum.StrEnum):
     NOTE = "note"
     MESSAGE_IN = "message_in"
     MESSAGE_OUT = "message_out"
+    #: What the mail system said of a message sent to the client (delivered, bounced…).
+    DELIVERY = "delivery"
     TIME_SPENT = "time_spent"
     DUE_DATE_REVISED = "due_date_revised"
     RESOLVED = "resolved"
@@ -194,6 +196,11 @@ def _check_payload(kind: EventKind, payload: Mapping[str, object]) -> None:
         payload_instant(kind, payload, "due_at")
     elif kind is EventKind.RESOLVED:
         _check_resolution(kind, payload, required=True)
+    elif kind is EventKind.DELIVERY:
+        if not _is_int(payload.get("message")):
+            raise _bad(kind, "message", payload.get("message"))
+        if not _is_code(payload.get("status")):
+            raise _bad(kind, "status", payload.get("status"))
     elif kind is EventKind.CORRECTED:
         if not _is_int(payload.get("corrects")):
             raise _bad(kind, "corrects", payload.get("corrects"))
@@ -218,7 +225,8 @@ class EventFact:
     Payload keys by kind: ``assigned`` {"assignee": int}; ``referred`` {"to_unit": str};
     ``time_spent`` {"minutes": 1..MAX_ENTRY_MINUTES}; ``due_date_revised`` {"standard_id": str,
     "due_at": aware ISO 8601 str}; ``resolved`` {"outcome": Outcome, "data_gap": DataGap (only
-    with ``unanswerable``) or absent}; ``corrected`` {"corrects": sequence, and the corrected
+    with ``unanswerable``) or absent}; ``delivery`` {"message": the outbound message's key,
+    "status": str}; ``corrected`` {"corrects": sequence, and the corrected
     values among :data:`CORRECTABLE_FIELDS`}. Other keys are kept and ignored.
     """
 

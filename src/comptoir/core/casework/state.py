@@ -6,8 +6,8 @@ first must be ``received``. Each event must be possible in the state left by the
 the same table answers :func:`allowed_kinds` (what a page offers) and :func:`check_next` (what an
 action accepts), so the pages and the actions cannot disagree.
 
-Transitions (``*`` = any status; NOTE, MESSAGE_IN, MESSAGE_OUT, TIME_SPENT, DUE_DATE_REVISED and
-CORRECTED are allowed in every status and change no status):
+Transitions (``*`` = any status; NOTE, MESSAGE_IN, MESSAGE_OUT, DELIVERY, TIME_SPENT,
+DUE_DATE_REVISED and CORRECTED are allowed in every status and change no status):
 
 =================  ==========================================  ==============================
 event              allowed when                                status after
@@ -83,6 +83,7 @@ _ANY_STATUS = frozenset(
         EventKind.NOTE,
         EventKind.MESSAGE_IN,
         EventKind.MESSAGE_OUT,
+        EventKind.DELIVERY,
         EventKind.TIME_SPENT,
         EventKind.DUE_DATE_REVISED,
         EventKind.CORRECTED,
@@ -195,6 +196,7 @@ def derive_state(events: Sequence[EventFact]) -> CaseState:
     allowed = table[status, False, False]
     # Local names: this loop runs for every event of every case a page or a list shows.
     note, message_in, message_out = EventKind.NOTE, EventKind.MESSAGE_IN, EventKind.MESSAGE_OUT
+    delivery = EventKind.DELIVERY
     time_spent, revised, corrected = (
         EventKind.TIME_SPENT,
         EventKind.DUE_DATE_REVISED,
@@ -209,7 +211,7 @@ def derive_state(events: Sequence[EventFact]) -> CaseState:
             )
         payload = event.payload  # checked kind by kind when the EventFact was built
         # Events allowed in every status change no status: the allowed kinds stay the same.
-        if kind is note or kind is message_in or kind is message_out:
+        if kind is note or kind is message_in or kind is message_out or kind is delivery:
             continue
         if kind is time_spent:
             correctable[event.sequence] = kind
