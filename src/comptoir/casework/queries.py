@@ -760,3 +760,25 @@ def unread_notice_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return StaffNotice.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def intake_unit(service: Service) -> Unit | None:
+    """Where a case the client sent themselves (the portal, an email) enters: the service's
+    responsible unit in its latest fiscal year that names an active one, else the organization's
+    first active unit by code; ``None`` when the organization has no active unit. The routing
+    rules then send it on as they do any case."""
+    year = (
+        ServiceYear.objects.filter(
+            service=service, responsible_unit__isnull=False, responsible_unit__is_active=True
+        )
+        .select_related("responsible_unit")
+        .order_by("-fiscal_year__code")
+        .first()
+    )
+    if year is not None:
+        return year.responsible_unit
+    return (
+        Unit.objects.filter(organization_id=service.organization_id, is_active=True)
+        .order_by("code", "pk")
+        .first()
+    )
