@@ -265,3 +265,41 @@ COMPTOIR_IMPORT_MAX_BYTES = int(os.environ.get("COMPTOIR_IMPORT_MAX_BYTES", str(
 SHARED_DATA_DIR = Path(
     os.environ.get("COMPTOIR_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data")
 )
+
+# --- The public portal and mail with clients (docs/notifications.md, docs/portal.md) ----------
+# The address the site is reached at, for links in mail (the status page, the look-up page).
+COMPTOIR_SITE_URL = os.environ.get("COMPTOIR_SITE_URL", "http://localhost:8000").rstrip("/")
+# How notifications to clients are delivered: "smtp" (Django email, MAILERS above) or "gcnotify".
+COMPTOIR_NOTIFY_BACKEND = os.environ.get("COMPTOIR_NOTIFY_BACKEND", "smtp")
+COMPTOIR_GC_NOTIFY_API_KEY = os.environ.get("COMPTOIR_GC_NOTIFY_API_KEY", "")
+COMPTOIR_GC_NOTIFY_BASE_URL = os.environ.get(
+    "COMPTOIR_GC_NOTIFY_BASE_URL", "https://api.notification.canada.ca"
+)
+# The bearer token GC Notify sends with its delivery reports (its callback's "bearer token").
+COMPTOIR_GC_NOTIFY_CALLBACK_TOKEN = os.environ.get("COMPTOIR_GC_NOTIFY_CALLBACK_TOKEN", "")
+# GC Notify's limit is 1,000 requests a minute per service; stay under it.
+COMPTOIR_GC_NOTIFY_PER_MINUTE = int(os.environ.get("COMPTOIR_GC_NOTIFY_PER_MINUTE", "900"))
+# Replies from clients come back to this address (Reply-To of what Comptoir sends).
+COMPTOIR_REPLY_TO = os.environ.get("COMPTOIR_REPLY_TO", DEFAULT_FROM_EMAIL)
+# At most this many automatic messages (acknowledgements) to one address per window.
+COMPTOIR_AUTO_REPLY_LIMIT = int(os.environ.get("COMPTOIR_AUTO_REPLY_LIMIT", "3"))
+COMPTOIR_AUTO_REPLY_WINDOW_HOURS = int(os.environ.get("COMPTOIR_AUTO_REPLY_WINDOW_HOURS", "24"))
+# The mailbox the worker polls for clients' mail (empty host: no polling).
+COMPTOIR_IMAP_HOST = os.environ.get("COMPTOIR_IMAP_HOST", "")
+COMPTOIR_IMAP_PORT = int(os.environ.get("COMPTOIR_IMAP_PORT", "993"))
+COMPTOIR_IMAP_SSL = env_flag("COMPTOIR_IMAP_SSL", default=True)
+COMPTOIR_IMAP_USER = os.environ.get("COMPTOIR_IMAP_USER", "")
+COMPTOIR_IMAP_PASSWORD = os.environ.get("COMPTOIR_IMAP_PASSWORD", "")
+COMPTOIR_IMAP_FOLDER = os.environ.get("COMPTOIR_IMAP_FOLDER", "INBOX")
+COMPTOIR_IMAP_POLL_SECONDS = int(os.environ.get("COMPTOIR_IMAP_POLL_SECONDS", "60"))
+# The service (its primary key) a new case opened by an email from an unknown sender is for.
+COMPTOIR_MAIL_INTAKE_SERVICE = os.environ.get("COMPTOIR_MAIL_INTAKE_SERVICE", "")
+# Files clients send (the portal, email): stored here, outside the web root, served only to staff
+# who may see the case and to the client through their status link.
+COMPTOIR_PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("COMPTOIR_PRIVATE_MEDIA_ROOT", VAR_DIR / "private")
+)
+COMPTOIR_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("COMPTOIR_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
+COMPTOIR_ATTACHMENTS_PER_MESSAGE = int(os.environ.get("COMPTOIR_ATTACHMENTS_PER_MESSAGE", "5"))

@@ -13,3 +13,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Existing view tests sign in with force_login; tests of the MFA requirement turn it on.
 COMPTOIR_REQUIRE_MFA = False
+# Mail to clients goes to Django's outbox in tests that do not start a real SMTP server.
+COMPTOIR_SITE_URL = "http://testserver"
+COMPTOIR_PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"  # noqa: F405
