@@ -256,8 +256,13 @@ def _record_all(
         index_case(locked, events=[*events, *written])
         if locked is not case:
             project_state(case, state, next_due_at=due)
-        _after_commit(lambda: events_recorded.send(sender=Case, case=locked, events=written))
+        _after_commit(lambda: _announce(locked, written))
     return written
+
+
+def _announce(case: Case, events: list[CaseEvent]) -> None:
+    """Tell the other apps (``casework.signals``) what was written, once it is stored."""
+    events_recorded.send(sender=Case, case=case, events=events)
 
 
 def _after_commit(callback: Callable[[], None]) -> None:
@@ -337,7 +342,7 @@ def matching_rule(case: Case) -> Any:
 
 
 def _routing(
-    case: Case, *, actor: User, at: datetime
+    case: Case, *, actor: User | None, at: datetime
 ) -> tuple[list[Draft], list[Callable[[], None]]]:
     """What the first matching routing rule does to a case just received (see
     ``casework.models.routing``): refer it to the rule's unit, then assign it to the rule's

@@ -252,6 +252,10 @@ class NoteForm(forms.Form):
     text = _text_area(_("Note"), required=True)
 
 
+class ReplyForm(forms.Form):
+    text = _text_area(_("Message to the client"), required=True)
+
+
 class LogTimeForm(forms.Form):
     minutes = _minutes_field(required=True)
 

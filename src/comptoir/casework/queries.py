@@ -308,6 +308,8 @@ class DescribedEvent:
     corrected_by: tuple[int, ...] = ()
     #: What it said when it was recorded (only when corrected since).
     first_details: str = ""
+    #: Recorded for the client themselves (their message, their withdrawal): no staff actor.
+    by_client: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +345,8 @@ class CasePage:
     knowledge: Any = None
     #: The clocks with their revised due dates (the table and the explanations show these).
     clock_rows: tuple[ClockRow, ...] = ()
+    #: Where a reply to the client is emailed ("" when there is nowhere: no reply form then).
+    client_email: str = ""
     #: Standard ID → the time zone (IANA name) a revised due date of it is typed in: the zone of
     #: the unit whose calendar decides its clock.
     revision_zones: Mapping[str, str] = field(default_factory=dict)
@@ -461,6 +465,19 @@ def _details(
             "sequence": target,
             "value": _value_words(target_kind, payload, zone_of),
         }
+    if kind == EventKind.MESSAGE_IN and payload.get("from") == "client":
+        if payload.get("channel") == "EML":
+            return _("From the client, by email.")
+        return _("From the client, through the status page.")
+    if kind == EventKind.MESSAGE_OUT and payload.get("to") == "client":
+        return _("To the client, by email.")
+    if kind == EventKind.DELIVERY:
+        return _("Message %(message)s: %(status)s.") % {
+            "message": payload.get("message"),
+            "status": text.delivery_status_label(str(payload.get("status") or "")),
+        }
+    if kind == EventKind.RESOLVED and payload.get("by") == "client":
+        return _("Withdrawn by the client.")
     return ""
 
 
@@ -502,6 +519,9 @@ def describe_events(
                 is_correctable=event.kind in CORRECTABLE_KINDS,
                 corrected_by=corrected_by,
                 first_details=first,
+                by_client=event.actor_id is None
+                and "client"
+                in ((event.payload or {}).get("from"), (event.payload or {}).get("by")),
             )
         )
     return described
@@ -622,6 +642,7 @@ def case_page(user: User, case: Case, *, knowledge_text: str = "") -> CasePage:
         events_not_listed=len(events) - len(listed),
         knowledge=knowledge_queries.knowledge_panel(user, case, text=knowledge_text),
         clock_rows=_clock_rows(reading),
+        client_email=actions.client_email(case) if may_act else "",
         revision_zones=MappingProxyType(dict(reading.zones)),
     )
 

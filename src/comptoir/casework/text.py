@@ -231,3 +231,21 @@ def clocks_recomputed(read: int, changed: int) -> str:
     ) % {"count": changed}
     # Translators: e.g. "12 open cases were measured again; 3 next due dates changed."
     return gettext("%(cases)s; %(due)s") % {"cases": cases, "due": due}
+
+
+#: What a ``delivery`` event's status says (the codes of ``notifications.OutboundStatus``, which
+#: are GC Notify's own where it has them).
+DELIVERY_STATUS_LABELS: Mapping[str, Promise] = {
+    "sent": pgettext_lazy("delivery status", "sent"),
+    "delivered": pgettext_lazy("delivery status", "delivered"),
+    "temporary-failure": pgettext_lazy("delivery status", "not delivered yet (temporary failure)"),
+    "permanent-failure": pgettext_lazy("delivery status", "not delivered (permanent failure)"),
+    "technical-failure": pgettext_lazy("delivery status", "not delivered (technical failure)"),
+    "failed": pgettext_lazy("delivery status", "not delivered (no more attempts)"),
+}
+
+
+def delivery_status_label(code: str) -> str:
+    """The words of a delivery status; an unknown code is shown as it is."""
+    label = DELIVERY_STATUS_LABELS.get(code)
+    return str(label) if label is not None else code

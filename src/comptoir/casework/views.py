@@ -230,6 +230,7 @@ ACTS = (
     "await",
     "resume",
     "note",
+    "reply",
     "time",
     "revise",
     "resolve",
@@ -261,6 +262,7 @@ def _act_forms(page: queries.CasePage, data: Any = None, act: str = "") -> dict[
         "await": forms.ReasonForm(bound("await"), prefix="await"),
         "resume": forms.ReasonForm(bound("resume"), prefix="resume"),
         "note": forms.NoteForm(bound("note"), prefix="note"),
+        "reply": forms.ReplyForm(bound("reply"), prefix="reply"),
         "time": forms.LogTimeForm(bound("time"), prefix="time"),
         "revise": _revise_form(page, bound("revise")),
         "resolve": forms.ResolveForm(bound("resolve"), prefix="resolve"),
@@ -301,6 +303,8 @@ def _perform(request: StaffRequest, case: Any, act: str, form: Any, page: Any) -
         actions.do_resume_case(case, actor=user, reason=data["reason"])
     elif act == "note":
         actions.do_add_note(case, data["text"], actor=user)
+    elif act == "reply":
+        actions.do_reply_to_client(case, data["text"], actor=user)
     elif act == "time":
         actions.do_log_time(case, data["minutes"], actor=user)
     elif act == "revise":
@@ -325,6 +329,7 @@ def _done(act: str) -> str:
         "await": _("The case is waiting for the client."),
         "resume": _("Work on the case resumed."),
         "note": _("The note is added."),
+        "reply": _("The reply is recorded; it is emailed to the client now."),
         "time": _("The time is recorded."),
         "revise": _("The due date is revised."),
         "resolve": _("The case is resolved."),
