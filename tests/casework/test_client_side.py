@@ -162,3 +162,57 @@ def test_no_reply_form_without_an_address(client, make_case, unit, officer):
     page = client.get(reverse("casework:case_detail", args=[case.reference])).content.decode()
     assert "a reply cannot be emailed from here" in page
     assert 'name="reply-text"' not in page
+
+
+def test_only_a_complaint_is_escalated(make_case, make_unit, unit, officer):
+    enquiry = make_case(unit, officer)
+    with pytest.raises(CaseError) as caught:
+        actions.do_escalate_complaint(enquiry, unit, actor=officer, reason="Unhappy.")
+    assert caught.value.code == "not_a_complaint"
+    assert kinds(enquiry) == ["received"]
+
+
+def test_a_resolved_complaint_is_reopened_and_escalated(
+    make_case, make_unit, unit, officer, client_with_email
+):
+    review = make_unit("review")
+    case = make_case(unit, officer, kind="complaint", is_anonymous=False, client=client_with_email)
+    actions.do_assign_case(case, officer, actor=officer)
+    actions.do_resolve_case(case, "delivered", actor=officer)
+    with pytest.raises(CaseError):
+        actions.do_escalate_complaint(case, review, actor=officer, reason=" ")
+    written = actions.do_escalate_complaint(
+        case, review, actor=officer, reason="The client disputes the answer."
+    )
+    assert [e.kind for e in written] == ["reopened", "referred"]
+    assert written[1].payload == {"to_unit": str(review.pk), "escalated": True, "level": 1}
+    case.refresh_from_db()
+    assert case.status == "open" and case.current_unit_id == review.pk and case.owner_id is None
+    # Again, in the same unit: level 2.
+    again = actions.do_escalate_complaint(case, review, actor=officer, reason="Still disputed.")
+    assert [e.kind for e in again] == ["referred"] and again[0].payload["level"] == 2
+
+
+def test_the_case_page_escalates_a_complaint(client, make_case, make_unit, unit, officer):
+    review = make_unit("review")
+    case = make_case(unit, officer, kind="complaint")
+    enquiry = make_case(unit, officer)
+    client.force_login(officer)
+    with translation.override("fr"):
+        page = client.get(reverse("casework:case_detail", args=[case.reference])).content.decode()
+        other = client.get(reverse("casework:case_detail", args=[enquiry.reference])).content
+        act = reverse("casework:case_act", args=[case.reference, "escalate"])
+    assert "Escalader la plainte" in page
+    assert "Escalader la plainte" not in other.decode()
+    assert (
+        client.post(act, {"escalate-to_unit": review.pk, "escalate-reason": ""}).status_code == 400
+    )
+    assert kinds(case) == ["received"]
+    response = client.post(act, {"escalate-to_unit": review.pk, "escalate-reason": "Revue."})
+    assert response.status_code == 302
+    assert kinds(case) == ["received", "referred"]
+    with translation.override("fr"):
+        page = client.get(reverse("casework:case_detail", args=[case.reference]))
+    # The officer entered the case: they still read it, and see the escalation in words.
+    assert page.status_code == 200
+    assert "Escaladée (niveau 1)" in page.content.decode()

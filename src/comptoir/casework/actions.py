@@ -632,6 +632,53 @@ def do_refer_case(
     return event
 
 
+def escalation_count(case: Case) -> int:
+    """How many times the complaint was escalated (its ``referred`` events marked so)."""
+    return CaseEvent.objects.filter(
+        case=case, kind=EventKind.REFERRED.value, payload__escalated=True
+    ).count()
+
+
+def do_escalate_complaint(
+    case: Case, to_unit: Unit, *, actor: User, reason: str, at: datetime | None = None
+) -> list[CaseEvent]:
+    """Escalate a complaint (Guideline on Service Management §2.3): it goes to ``to_unit`` (the
+    same unit is allowed: it arrives unassigned for its managers to take) as a ``referred`` event
+    marked ``escalated`` with its level; a resolved complaint is reopened first, because the client
+    was not satisfied with the answer. The unit's members are told."""
+    if case.kind != CaseKind.COMPLAINT.value:
+        raise CaseError(_("Only a complaint can be escalated."), code="not_a_complaint", params={})
+    reason = _text(reason, required=True, what="reason")
+    if not to_unit.is_active:
+        raise CaseError(_("This unit is closed."), code="unit_inactive", params={})
+    if to_unit.organization_id != case.current_unit.organization_id:
+        raise CaseError(
+            _("The unit is not one of the case's organization."),
+            code="unit_elsewhere",
+            params={},
+        )
+    at = at or timezone.now()
+    drafts = []
+    if case.status == "resolved":
+        drafts.append(Draft(EventKind.REOPENED, at, reason=reason))
+    drafts.append(
+        Draft(
+            EventKind.REFERRED,
+            at,
+            reason=reason,
+            payload={
+                "to_unit": unit_key(to_unit.pk),
+                "escalated": True,
+                "level": escalation_count(case) + 1,
+            },
+        )
+    )
+    with transaction.atomic():
+        written = _record_all(case, drafts, actor=actor)
+        _notify_referred(case, to_unit.pk, actor=actor)
+    return written
+
+
 def do_await_client(
     case: Case, *, actor: User, reason: str = "", at: datetime | None = None
 ) -> CaseEvent:

@@ -3,7 +3,7 @@ shape the input; the actions check the rules and say why they refuse."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -230,6 +230,17 @@ class ReferForm(forms.Form):
     reason = _text_area(_("Why it is referred"), required=True, rows=2)
 
     def __init__(self, *args: Any, units: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "to_unit").choices = [
+            (unit.pk, i18n.pick_field(unit, "name")) for unit in units
+        ]
+
+
+class EscalateForm(forms.Form):
+    to_unit = forms.TypedChoiceField(label=_("Escalate to"), coerce=int)
+    reason = _text_area(_("Why it is escalated"), required=True, rows=2)
+
+    def __init__(self, *args: Any, units: Sequence[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice_field(self, "to_unit").choices = [
             (unit.pk, i18n.pick_field(unit, "name")) for unit in units

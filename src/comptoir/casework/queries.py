@@ -347,6 +347,8 @@ class CasePage:
     clock_rows: tuple[ClockRow, ...] = ()
     #: Where a reply to the client is emailed ("" when there is nowhere: no reply form then).
     client_email: str = ""
+    #: The units a complaint may be escalated to (its own included); empty for other kinds.
+    escalation_units: tuple[Unit, ...] = ()
     #: Standard ID → the time zone (IANA name) a revised due date of it is typed in: the zone of
     #: the unit whose calendar decides its clock.
     revision_zones: Mapping[str, str] = field(default_factory=dict)
@@ -448,6 +450,11 @@ def _details(
     if kind == EventKind.REFERRED:
         to_unit = units.get(int(str(payload.get("to_unit") or 0)))
         name = i18n.pick_field(to_unit, "name") if to_unit else "?"
+        if payload.get("escalated"):
+            return _("Escalated (level %(level)s) to %(unit)s.") % {
+                "level": payload.get("level") or 1,
+                "unit": name,
+            }
         return _("Referred to %(unit)s.") % {"unit": name}
     if kind in CORRECTABLE_KINDS:
         current = corrections.values.get(event.sequence, payload)
@@ -643,6 +650,13 @@ def case_page(user: User, case: Case, *, knowledge_text: str = "") -> CasePage:
         knowledge=knowledge_queries.knowledge_panel(user, case, text=knowledge_text),
         clock_rows=_clock_rows(reading),
         client_email=actions.client_email(case) if may_act else "",
+        escalation_units=tuple(
+            Unit.objects.filter(
+                organization_id=case.current_unit.organization_id, is_active=True
+            ).order_by("code")[:200]
+        )
+        if may_act and case.kind == "complaint"
+        else (),
         revision_zones=MappingProxyType(dict(reading.zones)),
     )
 

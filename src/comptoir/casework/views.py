@@ -227,6 +227,7 @@ ACTS = (
     "assign",
     "take",
     "refer",
+    "escalate",
     "await",
     "resume",
     "note",
@@ -259,6 +260,9 @@ def _act_forms(page: queries.CasePage, data: Any = None, act: str = "") -> dict[
     return {
         "assign": forms.AssignForm(bound("assign"), members=page.members, prefix="assign"),
         "refer": forms.ReferForm(bound("refer"), units=page.referral_units, prefix="refer"),
+        "escalate": forms.EscalateForm(
+            bound("escalate"), units=page.escalation_units, prefix="escalate"
+        ),
         "await": forms.ReasonForm(bound("await"), prefix="await"),
         "resume": forms.ReasonForm(bound("resume"), prefix="resume"),
         "note": forms.NoteForm(bound("note"), prefix="note"),
@@ -297,6 +301,11 @@ def _perform(request: StaffRequest, case: Any, act: str, form: Any, page: Any) -
         if to_unit is None:
             raise Http404(_("No such unit."))
         actions.do_refer_case(case, to_unit, actor=user, reason=data["reason"])
+    elif act == "escalate":
+        to_unit = next((u for u in page.escalation_units if u.pk == data["to_unit"]), None)
+        if to_unit is None:
+            raise Http404(_("No such unit."))
+        actions.do_escalate_complaint(case, to_unit, actor=user, reason=data["reason"])
     elif act == "await":
         actions.do_await_client(case, actor=user, reason=data["reason"])
     elif act == "resume":
@@ -326,6 +335,7 @@ def _done(act: str) -> str:
         "take": _("The case is yours."),
         "assign": _("The case is assigned."),
         "refer": _("The case is referred."),
+        "escalate": _("The complaint is escalated."),
         "await": _("The case is waiting for the client."),
         "resume": _("Work on the case resumed."),
         "note": _("The note is added."),
