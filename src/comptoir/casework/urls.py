@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from comptoir.casework import knowledge_views, views
+from comptoir.casework import attachment_views, knowledge_views, views
 
 app_name = "casework"
 
@@ -39,6 +39,11 @@ urlpatterns = [
         name="case_link_knowledge",
     ),
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),
+    path(
+        "cases/<str:reference>/files/<int:pk>/",
+        attachment_views.attachment_file,
+        name="attachment_file",
+    ),
     path(
         "cases/<str:reference>/events/<int:sequence>/correct/",
         views.event_correct,
