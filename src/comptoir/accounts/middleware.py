@@ -39,6 +39,8 @@ PUBLIC_URL_NAMES = frozenset(
     {
         "inventory:public_organizations",
         "inventory:public_service_standards",
+        "insight:feedback_public_list",
+        "insight:feedback_public_detail",
     }
 )
 #: allauth's pages (``account_*`` and ``mfa_*``) must stay reachable to sign in, sign out,

@@ -11,4 +11,10 @@ urlpatterns = [
     path("insight/organizations/<str:owner_org>/", views.organization, name="organization"),
     path("insight/services/<int:pk>/", views.service, name="service"),
     path("insight/panels/", views.panels, name="panels"),
+    path("insight/feedback/", views.feedback_reports, name="feedback_reports"),
+    path("insight/feedback/<int:pk>/", views.feedback_report, name="feedback_report"),
+    path("insight/feedback/<int:pk>/publish/", views.feedback_publish, name="feedback_publish"),
+    # Public (no sign-in): the published reports.
+    path("you-said-we-did/", views.feedback_public_list, name="feedback_public_list"),
+    path("you-said-we-did/<int:pk>/", views.feedback_public_detail, name="feedback_public_detail"),
 ]
