@@ -172,19 +172,29 @@ def safe_filename(name: str, content_type: str) -> str:
     return f"{stem}.{ending.lower()}"
 
 
-def check_attachment(filename: str, data: bytes) -> CheckedFile:
-    """Check one file (size, then type by content) without storing anything."""
+def _shown(filename: str) -> str:
+    return re.split(r"[/\\]", filename or "")[-1][:100]
+
+
+def check_size(filename: str, size: int) -> None:
+    """Refuse an empty file or one larger than ``COMPTOIR_ATTACHMENT_MAX_BYTES`` (a form checks
+    an upload's announced size before reading it)."""
     limit = max_bytes()
-    shown = (filename or "").rsplit("/", 1)[-1][:100]
-    if not data:
-        raise _refuse(_("The file %(name)s is empty."), "attachment_empty", name=shown)
-    if len(data) > limit:
+    if size <= 0:
+        raise _refuse(_("The file %(name)s is empty."), "attachment_empty", name=_shown(filename))
+    if size > limit:
         raise _refuse(
             _("The file %(name)s is larger than %(limit)s MB."),
             "attachment_too_large",
-            name=shown,
+            name=_shown(filename),
             limit=round(limit / (1024 * 1024), 1),
         )
+
+
+def check_attachment(filename: str, data: bytes) -> CheckedFile:
+    """Check one file (size, then type by content) without storing anything."""
+    check_size(filename, len(data))
+    shown = _shown(filename)
     content_type = detect_type(data, filename or "")
     if content_type is None:
         raise _refuse(

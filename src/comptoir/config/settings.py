@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "comptoir.inventory",
     "comptoir.clients",
     "comptoir.casework",
+    "comptoir.portal",  # the public pages clients use (docs/portal.md)
     "comptoir.notifications",
     "comptoir.search",
     "comptoir.measurement",

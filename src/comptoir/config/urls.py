@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", include("comptoir.casework.urls")),
     path("", include("comptoir.search.urls")),
     path("", include("comptoir.insight.urls")),
+    path("", include("comptoir.portal.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
