@@ -382,9 +382,11 @@ def write_clients(
     """Write new ``clients`` (their history through ``writer``), then their contact points
     (``points``: each client's, in the order of ``clients``; each point's ``client`` is set, so
     it gets the client's key) and the clients' search entries (``search.indexing``'s own
-    ``client_entry``; the units holding a client come with :meth:`CaseWriter.finish`). Returns
+    ``client_entry``; the units holding a client come with :meth:`CaseWriter.finish`) and their
+    blocking strings (``clients.matching``). Returns
     how many contact points were written."""
-    from comptoir.clients.models import Client, ContactPoint
+    from comptoir.clients.matching import match_key_rows
+    from comptoir.clients.models import Client, ClientMatchKey, ContactPoint
     from comptoir.search import backends, indexing
     from comptoir.search.models import SearchEntry
 
@@ -403,4 +405,8 @@ def write_clients(
         entry.updated_at = db_time(entry.updated_at)
         rows.append([getattr(entry, name) for name in ENTRY_COLUMNS])
     bulk.write_rows(SearchEntry._meta.db_table, ENTRY_COLUMNS, rows)
+    # The intake proposals' index (clients.matching), as the client actions keep it.
+    bulk.write_rows(
+        ClientMatchKey._meta.db_table, ("client_id", "value"), match_key_rows(clients, points)
+    )
     return len(every)

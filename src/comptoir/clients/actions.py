@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.clients.errors import ClientError
+from comptoir.clients.matching import refresh_match_keys
 from comptoir.clients.models import (
     CORRECTABLE_FIELDS,
     AlternateFormat,
@@ -130,6 +131,7 @@ def do_create_client(
     _with_history(client, actor)
     client.save()
     index_client(client)  # the search index, in this transaction (comptoir.search)
+    refresh_match_keys(client)  # the intake proposals' index (clients.matching)
     return client
 
 
@@ -173,6 +175,7 @@ def do_update_client(
     _with_history(record, actor, reason)
     record.save(update_fields=[*changed, "search_name"])
     index_client(record)  # the search index, in this transaction (comptoir.search)
+    refresh_match_keys(record)  # the intake proposals' index (clients.matching)
     return record
 
 
@@ -224,6 +227,7 @@ def do_add_contact_point(
     _with_history(contact_point, actor)
     contact_point.save()
     index_client(client)  # the search index, in this transaction (comptoir.search)
+    refresh_match_keys(client)  # the intake proposals' index (clients.matching)
     return contact_point
 
 
@@ -241,6 +245,7 @@ def do_end_contact_point(
     _with_history(record, actor, reason.strip())
     record.save(update_fields=["is_active", "is_primary", "ended_at"])
     index_client(record.client)  # the search index, in this transaction (comptoir.search)
+    refresh_match_keys(record.client)  # the intake proposals' index (clients.matching)
     return record
 
 

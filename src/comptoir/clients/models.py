@@ -616,3 +616,23 @@ class ClientAccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError(_("The access log cannot be changed."), code="append_only")
+
+
+class ClientMatchKey(models.Model):
+    """One blocking string of a client's record (``core.matching.blocking_values``): the index
+    the intake proposals look candidates up in (``clients.matching``). Derived data, rewritten
+    from the record whenever its names or contact points change; it holds nothing the record does
+    not, so rows are replaced, not kept."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="match_keys")
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["client", "value"], name="clients_matchkey_unique")
+        ]
+        indexes = [models.Index(fields=["value", "client"], name="clients_matchkey_value")]
+
+    def __str__(self) -> str:
+        return self.value

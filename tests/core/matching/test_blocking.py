@@ -17,6 +17,7 @@ from comptoir.core.matching import (
     ClientRecord,
     NormalizedRecord,
     RecordKind,
+    blocking_values,
     candidate_pairs,
     normalize_record,
     sample_pairs,
@@ -219,3 +220,19 @@ def test_sample_pairs() -> None:
     assert len(pairs) == len(set(pairs)) == 50
     assert all(0 <= i < j < 100 for i, j in pairs)
     assert sample_pairs(4, 50, rng) == list(combinations(range(4), 2))
+
+
+@settings(max_examples=60)
+@given(record_lists())
+def test_blocking_values_name_the_blocks_of_candidate_pairs(
+    records: list[NormalizedRecord],
+) -> None:
+    """Two records share a blocking string exactly when some key puts them in one block, so an
+    index of the strings finds every candidate a batch run (without caps) would pair."""
+    uncapped = candidate_pairs(records, cap=10_000).pairs
+    values = [set(blocking_values(record)) for record in records]
+    sharing = {(i, j) for i, j in combinations(range(len(records)), 2) if values[i] & values[j]}
+    assert sharing == set(uncapped)
+    for record, found in zip(records, values, strict=True):
+        assert all(value.count(":") >= 2 for value in found)
+        assert all(f":{record.kind}:" in value for value in found)

@@ -142,6 +142,25 @@ DEFAULT_KEYS: tuple[BlockingKey, ...] = (
 )
 
 
+def blocking_values(
+    record: NormalizedRecord, keys: Sequence[BlockingKey] = DEFAULT_KEYS
+) -> tuple[str, ...]:
+    """The record's values under each key as ``"<key>:<kind>:<value>"`` strings, each once, in
+    the order of ``keys``: what an index of records stores, so that the records sharing a string
+    with a new one are exactly those :func:`candidate_pairs` would put in a block with it
+    (before its caps). A value longer than ``MAX_VALUE`` characters is cut to that length."""
+    found: dict[str, None] = {}
+    for key in keys:
+        for value in key.values(record):
+            if value:
+                found[f"{key.name}:{record.kind}:{value}"[:MAX_VALUE]] = None
+    return tuple(found)
+
+
+#: The longest blocking string :func:`blocking_values` gives (an index column's width).
+MAX_VALUE = 200
+
+
 @dataclass(frozen=True)
 class SkippedBlock:
     """A block left out: ``over_cap`` (larger than the cap even after its second key) or
