@@ -127,6 +127,7 @@ def test_submit_in_french(client, named_service, unit, django_capture_on_commit_
     assert "Nous avons reçu votre demande" in text
     assert "http://testserver/fr/portal/status/" in text
     assert page["Cache-Control"].count("no-store") == 1
+    assert page["Referrer-Policy"] == "no-referrer"
     token = text.split("http://testserver/fr/portal/status/")[1].split("/")[0]
     assert casework.case_for_status_token(token) == case
     assert client.get(response["Location"]).status_code == 302  # not a second time
@@ -275,7 +276,9 @@ def test_the_status_page_shows_steps_due_date_and_messages_never_notes(
         or "no-store" in (response["Cache-Control"])
     )
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    # The page has forms: the site's same-origin policy (under no-referrer the browser would
+    # send "Origin: null" with them, which the CSRF check refuses); no address leaves the site.
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"] and 'content="noindex' in text
 
 
@@ -460,6 +463,7 @@ def test_files_only_through_the_token_and_never_inline(client, submitted, office
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
     assert client.get(url("portal_file", token="wrong", pk=file.pk)).status_code == 404
     # A file of staff's own (not sent to the client) is not the client's to download.
     internal = attachments.store_attachment(

@@ -1,9 +1,12 @@
 """The portal's pages: thin views that parse the form, check the limits, call one action or
 query, and render (``docs/portal.md``).
 
-Pages that show a case (the confirmation, the status page, its files) are ``private``: no cache
-may keep them (``Cache-Control: no-store``), no link leaks their address to another site
-(``Referrer-Policy: no-referrer``), and no search engine lists them (``noindex``).
+Pages that show a case (the confirmation, the status page, its files, the look-up) are
+``private``: no cache may keep them (``Cache-Control: no-store``) and no search engine lists them
+(``noindex``). No page gives its address to another site: those without a form send no referrer
+at all (``Referrer-Policy: no-referrer``); those with a form keep the site's ``same-origin``,
+because under ``no-referrer`` the browser sends ``Origin: null`` with the form, which Django's
+CSRF check rightly refuses (docs/portal.md).
 """
 
 from __future__ import annotations
@@ -29,19 +32,29 @@ from comptoir.portal import access, actions, forms, queries, ratelimit
 CONFIRMATION_SESSION_KEY = "portal_confirmation"
 
 
-def private(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Mark the response of a page showing a case (see the module docstring)."""
-
+def _private(
+    view: Callable[..., HttpResponseBase], *, has_form: bool
+) -> Callable[..., HttpResponseBase]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         add_never_cache_headers(response)
         patch_cache_control(response, private=True, no_store=True)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin" if has_form else "no-referrer"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
     return wrapped
+
+
+def private(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A page showing a case, without a form (see the module docstring)."""
+    return _private(view, has_form=False)
+
+
+def private_form(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A page showing a case, with a form (see the module docstring)."""
+    return _private(view, has_form=True)
 
 
 def _refused(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
@@ -154,7 +167,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@private
+@private_form
 def lookup(request: HttpRequest) -> HttpResponse:
     """Reference number and email address → the status page, only when both match; the same
     answer for any mismatch (see ``portal.access`` for the grant)."""
@@ -247,7 +260,7 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@private
+@private_form
 def status(request: HttpRequest, token: str) -> HttpResponse:
     case = access.case_for_token(token)
     if case is None:
@@ -256,7 +269,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@private
+@private_form
 def status_session(request: HttpRequest) -> HttpResponse:
     case = access.case_for_grant(request)
     if case is None:
