@@ -56,7 +56,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from comptoir.core.mail import (
     Classification,
@@ -547,10 +547,10 @@ def ingest(raw: bytes, *, source: str, at: datetime | None = None) -> InboundMes
 
 def _attachment_reason(code: str) -> str:
     reasons = {
-        "attachment_too_large": gettext("larger than the limit"),
-        "attachment_type": gettext("not a type we accept"),
-        "attachment_empty": gettext("empty"),
-        "attachment_count": gettext("more files than one message may bring"),
+        "attachment_too_large": pgettext("attachment refused", "larger than the limit"),
+        "attachment_type": pgettext("attachment refused", "not a type we accept"),
+        "attachment_empty": pgettext("attachment refused", "empty"),
+        "attachment_count": pgettext("attachment refused", "more files than one message may bring"),
     }
     return reasons.get(code, code)
 

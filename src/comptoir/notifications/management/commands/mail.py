@@ -37,7 +37,7 @@ def _maildir_entries(folder: Path) -> list[Path]:
     entries: list[Path] = []
     for part in parts:
         if part.is_dir():
-            entries.extend(sorted(p for p in part.iterdir() if p.is_file()))
+            entries.extend(sorted(p for p in part.iterdir() if not p.is_dir()))
     return entries
 
 
