@@ -28,6 +28,23 @@ class Organization(models.Model):
             "public,government)."
         ),
     )
+    class PerformanceAttribution(models.TextChoices):
+        """Which fiscal year a case's output counts in (``docs/measurement.md``)."""
+
+        OUTPUT = "output", _("By output date (the open data's volume definitions)")
+        RECEIPT = "receipt", _("By receipt date (the fiscal year the request was received in)")
+
+    # Owned by ``comptoir.measurement``: the standards performance reads it.
+    performance_attribution = models.CharField(
+        _("performance attribution"),
+        max_length=10,
+        choices=PerformanceAttribution.choices,
+        default=PerformanceAttribution.OUTPUT,
+        help_text=_(
+            "The fiscal year a case counts in for the standards performance: the year of its "
+            "output (the default) or the year it was received."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
