@@ -295,3 +295,39 @@ def test_unreadable_mail_is_recorded_not_raised(mail_service):
     record = ingest(b"\xff\xfe not a message at all \x00", source="file")
     assert record.verdict == "refused"
     assert InboundMessage.objects.count() == 1
+
+
+def acknowledgements(case=None) -> list[OutboundMessage]:
+    found = OutboundMessage.objects.filter(kind="acknowledgement").order_by("pk")
+    return list(found.filter(case=case) if case is not None else found)
+
+
+def test_a_new_case_gets_the_acknowledgement_with_its_status_link(mail_service):
+    record = ingest(
+        mail(
+            sender="Jean Roy <jean.roy@example.org>", body="Bonjour, je voudrais de l'aide. Merci"
+        ),
+        source="file",
+    )
+    [acknowledgement] = acknowledgements(record.case)
+    assert acknowledgement.to_address == "jean.roy@example.org"
+    assert acknowledgement.language == "fr"
+    assert acknowledgement.event == record.event
+    assert "http://testserver/fr/" in acknowledgement.body  # the private status link
+    assert "not_acknowledged" not in record.detail
+
+
+def test_no_more_than_a_few_acknowledgements_to_one_address(mail_service, settings):
+    settings.COMPTOIR_AUTO_REPLY_LIMIT = 2
+    records = [
+        ingest(mail(sender=STRANGER_ADDRESS, subject=f"Question {n}"), source="imap")
+        for n in range(3)
+    ]
+    assert [record.verdict for record in records] == ["new_case"] * 3
+    assert len(acknowledgements()) == 2
+    assert records[2].detail.splitlines() == ["not_acknowledged"]
+
+
+def test_a_threaded_reply_is_not_acknowledged(client_case, sent_message):
+    ingest(mail(headers=[("In-Reply-To", sent_message.message_id)]), source="imap")
+    assert acknowledgements() == []

@@ -341,9 +341,9 @@ def _status_url(token: str, language: str) -> str:
     return f"{settings.COMPTOIR_SITE_URL}{path}"
 
 
-def _acknowledge(case: Any, token: str) -> bool:
+def _acknowledge(case: Any, token: str, event: Any) -> bool:
     """Queue the acknowledgement with the status link (``notifications.actions.notify``, which
-    applies the automatic-reply limit per address), when that function exists."""
+    applies the automatic-reply limit per address); whether one was queued."""
     try:
         from comptoir.notifications.actions import (  # type: ignore[attr-defined,unused-ignore]
             notify,
@@ -351,8 +351,13 @@ def _acknowledge(case: Any, token: str) -> bool:
     except ImportError:
         logger.warning("inbound: no notifications.actions.notify; case %s not acknowledged", case)
         return False
-    notify(case, "acknowledgement", context={"status_url": _status_url(token, case.language)})
-    return True
+    queued = notify(
+        case,
+        "acknowledgement",
+        event=event,
+        context={"status_url": _status_url(token, case.language)},
+    )
+    return queued is not None
 
 
 def _text_of(parsed: ParsedMessage, *, is_reply: bool, stored_names: list[str]) -> str:
@@ -471,7 +476,7 @@ def _decide(parsed: ParsedMessage, *, at: datetime, stored: list[Any]) -> _Decis
     )
     received = CaseEvent.objects.get(case=case, sequence=1)
     _store_files(case, received, files, stored)
-    if not _acknowledge(case, token):
+    if not _acknowledge(case, token, received):
         detail.append(_line("not_acknowledged"))
     return _Decision(InboundVerdict.NEW_CASE, detail, case, received)
 
