@@ -115,6 +115,10 @@ class CaseEntryForm(forms.Form):
         label=_("Request type"), required=False, queryset=RequestType.objects.none()
     )
     is_confidential = forms.BooleanField(label=_("Confidential"), required=False)
+    # Shown with the existing clients proposed for a new client's name and contact.
+    create_anyway = forms.BooleanField(
+        label=_("None of these: record a new client"), required=False
+    )
 
     NEW_CLIENT_FIELDS = ("given_name", "family_name", "organization_name", "email", "phone")
     DEFAULT_FIELDS = (

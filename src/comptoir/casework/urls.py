@@ -9,6 +9,7 @@ app_name = "casework"
 urlpatterns = [
     path("cases/", views.my_queue, name="my_queue"),
     path("cases/new/", views.case_entry, name="case_entry"),
+    path("cases/new/proposals/", views.entry_proposals, name="entry_proposals"),
     path("cases/notices/", views.notices, name="notices"),
     path("cases/notices/read/", views.notices_read, name="notices_read"),
     path("cases/units/<slug:code>/", views.unit_queue, name="unit_queue"),

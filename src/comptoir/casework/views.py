@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comptoir import i18n
 from comptoir.accounts.models import User
@@ -202,7 +202,16 @@ def case_entry(request: StaffRequest) -> HttpResponse:
             search.fields["q"].widget.attrs["autofocus"] = True
         elif clients:
             form.fields["client"].widget.attrs["autofocus"] = True
+    proposals: list[Any] = []
     if request.method == "POST" and form.is_valid():
+        proposals = _proposals_to_ask(request, form)
+        if proposals:
+            # Is the caller one of them? They become choices of the client field.
+            clients += [p.client for p in proposals if all(c.pk != p.client.pk for c in clients)]
+            form = _entry_form(request, clients)
+            form.is_valid()
+            form.fields["client"].widget.attrs["autofocus"] = True
+    if request.method == "POST" and not proposals and form.is_valid():
         case = _record_entry(request, form)
         if case is not None:
             request.session[LAST_SERVICE_KEY] = form.cleaned_data["service"]
@@ -210,13 +219,59 @@ def case_entry(request: StaffRequest) -> HttpResponse:
                 request, _("Case %(reference)s is recorded.") % {"reference": case.reference}
             )
             return redirect("casework:case_detail", reference=case.reference)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" and not proposals else 200
     return render(
         request,
         "casework/case_entry.html",
-        {"form": form, "search": search, "query": query, "clients": clients},
+        {
+            "form": form,
+            "search": search,
+            "query": query,
+            "clients": clients,
+            "proposals": proposals,
+        },
         status=status,
     )
+
+
+def _typed_client(data: Any) -> Any:
+    from comptoir.clients.matching import typed_record
+
+    return typed_record(
+        given_name=data.get("given_name") or "",
+        family_name=data.get("family_name") or "",
+        organization_name=data.get("organization_name") or "",
+        email=data.get("email") or "",
+        phone=data.get("phone") or "",
+    )
+
+
+def _proposals_to_ask(request: StaffRequest, form: forms.CaseEntryForm) -> list[Any]:
+    """The existing clients to propose before a new one is recorded (none once the officer said
+    none of them is the caller, or chose a client)."""
+    from comptoir.clients.matching import propose_for_user
+
+    data = form.cleaned_data
+    if data.get("client") != forms.NEW_CLIENT or data.get("create_anyway"):
+        return []
+    return propose_for_user(request.user, _typed_client(data))
+
+
+@login_required
+@require_GET
+def entry_proposals(request: StaffRequest) -> HttpResponse:
+    """The proposals for what is typed so far in the new client's fields (an HTML fragment the
+    entry page's script puts in its live region; the page works without it)."""
+    from comptoir.clients.matching import propose_for_user
+
+    _require_caseworker(request)
+    typed = {
+        name: request.GET.get(name, "")[:320] for name in forms.CaseEntryForm.NEW_CLIENT_FIELDS
+    }
+    proposals = []
+    if any(value.strip() for value in typed.values()):
+        proposals = propose_for_user(request.user, _typed_client(typed))
+    return render(request, "casework/_proposals.html", {"proposals": proposals, "live": True})
 
 
 # --- the case page ------------------------------------------------------------------------------
