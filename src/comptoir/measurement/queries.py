@@ -212,7 +212,11 @@ class _Rows:
         self.rows[(period, key)] = StandardPerformance(
             period=period,
             standard_id=standard.standard_id if standard else "",
-            service_id=self.services.get(int(key.service_id), "") if key.service_id else "",
+            service_id=(
+                self.services.get(int(key.service_id), "")
+                if key.service_id
+                else (standard.service_id if standard else "")
+            ),
             channel=key.channel.value if key.channel else "",
             unit_id=int(key.unit) if key.unit else None,
             volume_meeting_target=meeting,
