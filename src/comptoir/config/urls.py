@@ -7,6 +7,7 @@ from comptoir.config import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("comptoir.api.urls")),
+    path("notifications/", include("comptoir.notifications.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

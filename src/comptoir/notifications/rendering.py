@@ -1,0 +1,84 @@
+"""Turning a notification's wording into the subject and body sent to one client.
+
+Placeholders are ``{name}`` with a name from :data:`PLACEHOLDERS`; nothing else in braces is
+interpreted (a template is edited by staff: ``str.format`` would let ``{reference.__class__}``
+reach Python attributes). A body line whose placeholders are all empty is left out, so that a
+message reads naturally without a link the portal cannot give yet, or without a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from comptoir import i18n
+from comptoir.notifications.defaults import DEFAULTS
+
+#: The values a template may use (see docs/notifications.md).
+PLACEHOLDERS = (
+    "reference",
+    "service",
+    "status_url",
+    "lookup_url",
+    "due_date",
+    "reason",
+    "reply",
+    "survey_url",
+)
+
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    subject: str
+    body: str
+    #: The GC Notify template of this kind in the language ("" when none is set).
+    gc_notify_template: str
+
+
+def wording(kind: str, language: str) -> tuple[str, str, str]:
+    """(subject, body, GC Notify template id) of ``kind`` in ``language``: the edited
+    ``MessageTemplate`` when there is one, else the default wording."""
+    from comptoir.notifications.models import MessageTemplate
+
+    edited = MessageTemplate.objects.filter(kind=kind).first()
+    if edited is not None:
+        return (
+            i18n.pick_field(edited, "subject", language),
+            i18n.pick_field(edited, "body", language),
+            i18n.pick_field(edited, "gc_notify_template", language),
+        )
+    default = DEFAULTS[kind]
+    return (
+        i18n.pick(default.subject_en, default.subject_fr, language),
+        i18n.pick(default.body_en, default.body_fr, language),
+        "",
+    )
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """``text`` with each known placeholder replaced (unknown braces are kept as typed)."""
+    return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), ""), text)
+
+
+def fill_body(text: str, values: Mapping[str, str]) -> str:
+    """Like :func:`fill`, dropping the lines whose placeholders are all empty."""
+    lines = []
+    for line in text.split("\n"):
+        names = _PLACEHOLDER.findall(line)
+        if names and not any(values.get(name, "") for name in names):
+            continue
+        lines.append(fill(line, values))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def render(kind: str, language: str, values: Mapping[str, str]) -> Rendered:
+    subject, body, template_id = wording(kind, language)
+    return Rendered(
+        subject=" ".join(fill(subject, values).split())[:300],
+        body=fill_body(body, values),
+        gc_notify_template=template_id,
+    )

@@ -1,0 +1,12 @@
+"""Notifications' pages, outside the language prefix: GC Notify posts to one fixed address."""
+
+from django.urls import URLPattern, path
+
+from comptoir.notifications import views
+
+app_name = "notifications"
+
+urlpatterns: list[URLPattern] = [
+    path("gc-notify/callback/", views.gc_notify_callback, name="gc_notify_callback"),
+    path("failed/", views.failed_messages, name="failed_messages"),
+]
