@@ -292,9 +292,10 @@ def test_a_message_of_files_only_says_so(client_case, sent_message):
 
 
 def test_unreadable_mail_is_recorded_not_raised(mail_service):
-    record = ingest(b"\xff\xfe not a message at all \x00", source="file")
+    record = ingest(b"Subject: \x00\xff\r\n\r\nnot a message at all \x00", source="file")
     assert record.verdict == "refused"
     assert InboundMessage.objects.count() == 1
+    assert record.body == "not a message at all" and record.detail.startswith("no_sender")
 
 
 def acknowledgements(case=None) -> list[OutboundMessage]:

@@ -118,6 +118,12 @@ class ParsedMessage:
     attachments: tuple[Attached, ...] = ()
 
 
+def _clean(text: str) -> str:
+    """``text`` without NUL characters, which PostgreSQL's text columns refuse (and no mail
+    needs)."""
+    return text.replace("\x00", "")
+
+
 def _header(message: EmailMessage, name: str) -> str:
     """A header's decoded value, or its raw text when the parser cannot read it."""
     try:
@@ -128,7 +134,7 @@ def _header(message: EmailMessage, name: str) -> str:
             if raw_name.lower() == name.lower():
                 value = raw_value
                 break
-    return " ".join(str(value).split()) if value is not None else ""
+    return _clean(" ".join(str(value).split())) if value is not None else ""
 
 
 def _part_text(part: EmailMessage) -> str:
@@ -147,7 +153,7 @@ def _body(message: EmailMessage) -> str:
     text = _part_text(part)  # type: ignore[arg-type]  # get_body returns an EmailMessage
     if part.get_content_subtype() == "html":
         text = html_to_text(text)
-    return text.replace("\r\n", "\n").strip()[:MAX_BODY]
+    return _clean(text.replace("\r\n", "\n")).strip()[:MAX_BODY]
 
 
 def _attachments(message: EmailMessage) -> tuple[Attached, ...]:
@@ -157,7 +163,9 @@ def _attachments(message: EmailMessage) -> tuple[Attached, ...]:
             continue
         payload = part.get_payload(decode=True)
         filename = part.get_filename() or gettext("attachment")
-        found.append(Attached(str(filename), payload if isinstance(payload, bytes) else None))
+        found.append(
+            Attached(_clean(str(filename)), payload if isinstance(payload, bytes) else None)
+        )
     return tuple(found)
 
 
@@ -165,7 +173,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     """Read ``raw`` with the standard library (``policy.default``); never raises on bad mail."""
     message = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)  # noqa: S101 - policy.default makes EmailMessage
-    display_name, address = parseaddr(_header(message, "From"))
+    display_name, address = parseaddr(_header(message, "From"))  # _header: no NUL left
     try:
         body = _body(message)
         attachments = _attachments(message) if message.is_multipart() else ()
