@@ -316,14 +316,14 @@ def performance(
                 str(service_pk),
                 Channel(channel),
                 str(unit),
-                _at_noon(day),
+                _at_noon(day),  # type: ignore[arg-type]  # met and missed facts have both dates
                 is_met=outcome == FactOutcome.MET,
             )
         )
-    for standard_pk, service_pk, count in _outside_counts(year, service):
+    for standard_pk, service_pk, outside in _outside_counts(year, service):
         standard_pks.add(standard_pk)
         service_pks.add(service_pk)
-        evaluated.append(count)
+        evaluated.append(outside)
     overdue: Counter[GroupKey] = Counter()
     for standard, service_pk, channel, unit in (
         StandardFact.objects.filter(_scope(service))
