@@ -33,7 +33,7 @@ class Recorder:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refused: set[str] = set()
 
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+    async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
     ) -> str:
         if address.lower() in self.refused:
@@ -41,7 +41,7 @@ class Recorder:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         self.messages.append(parsed)  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 send, in which language, with which headers; refusals, a server that is down, the limit on
 automatic replies, and ``comptoir worker --once``."""
 
+# ruff: noqa: F811 - the fixtures imported from the builders are the tests' arguments
+
 from __future__ import annotations
 
 import re
@@ -20,10 +22,10 @@ from tests.casework.conftest import T0
 from tests.notifications.outbound_builders import (
     CLIENT_ADDRESS,
     delivery_events,
-    french_case,  # noqa: F401 - a fixture
+    french_case,  # noqa: F401
     outbox,
 )
-from tests.notifications.smtp_server import smtp_server  # noqa: F401 - a fixture
+from tests.notifications.smtp_server import smtp_server  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -29,6 +29,8 @@ PLACEHOLDERS = (
 
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 _BLANK_LINES = re.compile(r"\n{3,}")
+#: A subject is one line (a line break in a header is an injection).
+_LINE_BREAKS = re.compile(r"[\r\n\t]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ def fill_body(text: str, values: Mapping[str, str]) -> str:
 def render(kind: str, language: str, values: Mapping[str, str]) -> Rendered:
     subject, body, template_id = wording(kind, language)
     return Rendered(
-        subject=" ".join(fill(subject, values).split())[:300],
+        subject=_LINE_BREAKS.sub(" ", fill(subject, values)).strip()[:300],
         body=fill_body(body, values),
         gc_notify_template=template_id,
     )
