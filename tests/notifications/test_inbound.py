@@ -332,3 +332,22 @@ def test_no_more_than_a_few_acknowledgements_to_one_address(mail_service, settin
 def test_a_threaded_reply_is_not_acknowledged(client_case, sent_message):
     ingest(mail(headers=[("In-Reply-To", sent_message.message_id)]), source="imap")
     assert acknowledgements() == []
+
+
+def test_a_reply_to_the_acknowledgement_threads_onto_the_new_case(mail_service):
+    # The whole loop: a stranger writes, the acknowledgement is queued with its Message-ID, the
+    # client answers it with a new subject: the answer lands on the case the first one opened.
+    first = ingest(mail(sender=STRANGER_ADDRESS, subject="Help"), source="imap")
+    [acknowledgement] = acknowledgements(first.case)
+    answer = ingest(
+        mail(
+            sender=STRANGER_ADDRESS,
+            subject="Something else entirely",
+            body="More details.",
+            headers=[("In-Reply-To", acknowledgement.message_id)],
+        ),
+        source="imap",
+    )
+    assert (answer.verdict, answer.case) == ("threaded", first.case)
+    assert [event.reason for event in messages_in(first.case)] == ["More details."]
+    assert len(acknowledgements()) == 1

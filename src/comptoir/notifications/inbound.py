@@ -54,8 +54,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
 from comptoir.core.mail import (
@@ -69,6 +68,7 @@ from comptoir.core.mail import (
     references_in_subject,
     trim_quoted_reply,
 )
+from comptoir.notifications.links import status_url
 from comptoir.notifications.models import (
     InboundMessage,
     InboundSource,
@@ -340,30 +340,16 @@ def _intake_service() -> Any:
     return Service.objects.filter(pk=int(key)).first()
 
 
-def _status_url(token: str, language: str) -> str:
-    try:
-        with translation.override(language):
-            path = reverse("portal_status", kwargs={"token": token})
-    except NoReverseMatch:
-        return ""
-    return f"{settings.COMPTOIR_SITE_URL}{path}"
-
-
 def _acknowledge(case: Any, token: str, event: Any) -> bool:
     """Queue the acknowledgement with the status link (``notifications.actions.notify``, which
     applies the automatic-reply limit per address); whether one was queued."""
-    try:
-        from comptoir.notifications.actions import (  # type: ignore[attr-defined,unused-ignore]
-            notify,
-        )
-    except ImportError:
-        logger.warning("inbound: no notifications.actions.notify; case %s not acknowledged", case)
-        return False
+    from comptoir.notifications.actions import notify
+
     queued = notify(
         case,
         "acknowledgement",
         event=event,
-        context={"status_url": _status_url(token, case.language)},
+        context={"status_url": status_url(token, case.language)},
     )
     return queued is not None
 
