@@ -28,6 +28,7 @@ class ErrorCode(enum.StrEnum):
     IDEMPOTENCY_KEY_TOO_LONG = "idempotency_key_too_long"
     THROTTLED = "throttled"
     SERVER_ERROR = "server_error"
+    CLIENT_PROPOSED = "client_proposed"
 
 
 MESSAGES: Mapping[ErrorCode, Any] = {
@@ -57,6 +58,10 @@ MESSAGES: Mapping[ErrorCode, Any] = {
         "The idempotency key is too long: use at most 200 characters."
     ),
     ErrorCode.THROTTLED: _("Too many requests. Wait a moment, then try again."),
+    ErrorCode.CLIENT_PROPOSED: _(
+        "Existing clients are close to the new client sent (see proposals): send the case "
+        "again with one of them as its client, or with create_anyway to record a new client."
+    ),
     ErrorCode.SERVER_ERROR: _(
         "Something went wrong on our side. The problem was recorded; try again later."
     ),
@@ -74,12 +79,15 @@ class ApiError(Exception):
         *,
         message: Any = None,
         fields: Mapping[str, Sequence[Any]] | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(code)
         self.status = status
         self.code = code
         self.message = message if message is not None else MESSAGES[code]
         self.fields = dict(fields or {})
+        #: More of the answer beside ``error`` (the proposals of a ``client_proposed``).
+        self.extra = dict(extra or {})
 
 
 def error_body(
@@ -97,4 +105,6 @@ def error_body(
 
 
 def error_response(error: ApiError) -> JsonResponse:
-    return JsonResponse(error_body(error.code, error.message, error.fields), status=error.status)
+    body = error_body(error.code, error.message, error.fields)
+    body.update(error.extra)
+    return JsonResponse(body, status=error.status)

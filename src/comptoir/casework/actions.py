@@ -457,6 +457,7 @@ def do_receive_case(
     resolved_on_the_spot: bool = False,
     minutes: int | None = None,
     at: datetime | None = None,
+    received_payload: Mapping[str, object] | None = None,
 ) -> tuple[Case, str]:
     """Record a case received by ``actor`` at ``entry_unit``; returns it with the client's status
     token (given once: only its SHA-256 is kept). ``actor`` is ``None`` when the client sent it
@@ -464,6 +465,7 @@ def do_receive_case(
 
     Records ``received``; the answer given, if any, as a ``note``; the minutes spent as
     ``time_spent``; and, when the case was resolved on the spot, ``resolved`` (delivered).
+    ``received_payload`` is kept on the ``received`` event (how the client was matched).
     """
     case_kind = _choice(kind, CaseKind, "invalid_kind")
     _choice(channel, Channel, "invalid_channel")
@@ -515,12 +517,15 @@ def do_receive_case(
         created_at=timezone.now(),
         status_token_hash=_token_hash(token),
     )
-    drafts = [Draft(EventKind.RECEIVED, at, unit_id=entry_unit.pk)]
+    received = Draft(
+        EventKind.RECEIVED, at, unit_id=entry_unit.pk, payload=dict(received_payload or {})
+    )
+    drafts = [received]
     notices: list[Callable[[], None]] = []
     with transaction.atomic():
         if not resolved_on_the_spot:
             drafts, notices = _routing(case, actor=actor, at=at)
-            drafts.insert(0, Draft(EventKind.RECEIVED, at, unit_id=entry_unit.pk))
+            drafts.insert(0, received)
         if answer:
             drafts.append(Draft(EventKind.NOTE, at, reason=answer))
         if minutes:

@@ -88,6 +88,27 @@ class CaseCreated(CaseOut):
     )
 
 
+class NewClientIn(Schema):
+    """A client not yet in Comptoir, as the sender knows them: existing clients close to it are
+    proposed first (``clients.matching``)."""
+
+    given_name: str = Field("", max_length=200)
+    family_name: str = Field("", max_length=200)
+    organization_name: str = Field("", max_length=300)
+    email: str = Field("", max_length=320)
+    phone: str = Field("", max_length=40)
+    create_anyway: bool = Field(
+        default=False, description="Record a new client even when existing ones are close."
+    )
+
+
+class ProposalOut(Schema):
+    client: int
+    probability: float
+    decision: str = Field(description="link (linked automatically) or ask")
+    explanation: list[dict[str, Any]]
+
+
 class CaseIn(Schema):
     service: int = Field(description="The service's key (id) in Comptoir.")
     entry_unit: int = Field(description="The unit (id) that received the case.")
@@ -97,6 +118,14 @@ class CaseIn(Schema):
     description: str = Field("", max_length=10000)
     answer: str = Field("", max_length=10000)
     client: int | None = None
+    new_client: NewClientIn | None = Field(
+        None,
+        description=(
+            "Instead of client: the client as the sender knows them. Above the automatic "
+            "threshold the case is linked to the existing client (client_match says so); "
+            "close but below it, 409 client_proposed lists the proposals."
+        ),
+    )
     is_anonymous: bool = False
     tier: int = 1
     priority: str = "normal"
@@ -327,13 +356,33 @@ def receive_case(
     if unit is None:
         raise _field_error("entry_unit", _("No such unit."))
     client = access_client(user, payload.client) if payload.client is not None else None
-    values = payload.dict(exclude={"service", "entry_unit", "client"})
+    new_client = payload.new_client
+    if new_client is not None and (client is not None or payload.is_anonymous):
+        raise _field_error("new_client", _("Send a client, a new client or anonymous: one."))
+    values = payload.dict(exclude={"service", "entry_unit", "client", "new_client"})
+    if new_client is not None:
+        values["is_anonymous"] = False
 
     def create() -> tuple[int, Any]:
-        case, token = actions.do_receive_case(
-            service=service, entry_unit=unit, client=client, actor=user, **values
-        )
+        match: dict[str, Any] | None = None
+        if new_client is None:
+            case, token = actions.do_receive_case(
+                service=service, entry_unit=unit, client=client, actor=user, **values
+            )
+        else:
+            linked, match = _matched_client(user, new_client)
+            case, token = actions.do_enter_case(
+                new_client=None if linked else new_client.dict(exclude={"create_anyway"}),
+                client=linked,
+                service=service,
+                entry_unit=unit,
+                actor=user,
+                received_payload={"client_match": match} if match else None,
+                **values,
+            )
         body = CaseCreated(**_detail(case), status_token=token).model_dump(mode="json")
+        if match is not None:
+            body["client_match"] = match
         return 201, body
 
     status, body = run_idempotent(
@@ -346,6 +395,41 @@ def receive_case(
         stored_as=lambda answer: {**answer, "status_token": None},
     )
     return JsonResponse(body, status=status)
+
+
+def _proposal(proposal: Any) -> dict[str, Any]:
+    return ProposalOut(
+        client=proposal.client.pk,
+        probability=round(proposal.probability, 6),
+        decision=proposal.decision,
+        explanation=[
+            {"field": line.field, "level": line.level, "weight": round(line.weight, 3)}
+            for line in proposal.explanation
+        ],
+    ).model_dump(mode="json")
+
+
+def _matched_client(user: Any, new_client: NewClientIn) -> tuple[Any, dict[str, Any] | None]:
+    """The existing client a new client sent is linked to automatically (with what the case
+    records of it), or ``(None, None)`` to record a new one; close proposals below the automatic
+    threshold refuse the case (409) unless ``create_anyway``."""
+    from comptoir.clients.matching import propose_for_user, typed_record
+
+    proposals = propose_for_user(user, typed_record(**new_client.dict(exclude={"create_anyway"})))
+    if proposals and proposals[0].decision == "link":
+        best = proposals[0]
+        return best.client, {
+            "client": best.client.pk,
+            "probability": round(best.probability, 6),
+            "automatic": True,
+        }
+    if proposals and not new_client.create_anyway:
+        raise ApiError(
+            409,
+            ErrorCode.CLIENT_PROPOSED,
+            extra={"proposals": [_proposal(proposal) for proposal in proposals]},
+        )
+    return None, None
 
 
 @router.get("{reference}", response=CaseOut, summary="One case, with its events")

@@ -483,6 +483,11 @@ def _details(
             "message": payload.get("message"),
             "status": text.delivery_status_label(str(payload.get("status") or "")),
         }
+    match = payload.get("client_match") if kind == EventKind.RECEIVED else None
+    if isinstance(match, dict) and match.get("automatic"):
+        return _("Linked to an existing client automatically (%(percent)s%% likely the same).") % {
+            "percent": min(99, round(float(match.get("probability") or 0) * 100))
+        }
     if kind == EventKind.RESOLVED and payload.get("by") == "client":
         return _("Withdrawn by the client.")
     return ""
