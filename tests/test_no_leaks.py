@@ -57,6 +57,11 @@ REFUSED_TO_ALL = {
     "mfa_deactivate_totp": "allauth: only with an authenticator app set up (none is here)",
     "mfa_view_recovery_codes": "allauth: only with an authenticator app set up (none is here)",
     "mfa_download_recovery_codes": "allauth: only with an authenticator app set up",
+    # The portal's status page and its files open with a client's secret token (or the grant a
+    # look-up gives one browser): whoever holds it sees the case, by design. The walk has none.
+    "portal_status": "opened by a client's token only; the walk's token names no case",
+    "portal_file": "opened by a client's token only; the walk's token names no case",
+    "portal_session_file": "opened by a look-up's grant in the session; the walk has none",
 }
 #: A value that names nothing, per parameter name (what "does not exist" answers).
 MISSING = {
@@ -93,6 +98,7 @@ def world(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from comptoir.casework import actions, knowledge
+    from comptoir.casework.attachments import store_attachment
     from comptoir.clients.actions import do_add_contact_point, do_create_client
     from comptoir.inventory.models import (
         Finding,
@@ -103,6 +109,7 @@ def world(
     )
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.COMPTOIR_PRIVATE_MEDIA_ROOT = tmp_path / "private"
     record = make_service_year(service_id="4242")
     organization = record.service.organization
     standard = StandardYear.objects.create(
@@ -140,7 +147,7 @@ def world(
         "viewer": make_user(Role.VIEWER),
         "administrator": make_user(Role.ADMINISTRATOR),
     }
-    cases, clients, points = [], [], []
+    cases, clients, points, files = [], [], [], []
     for letter, code in (("a", "leak-a"), ("b", "leak-b")):
         unit = units[code]
         worker = callers[f"manager of {letter.upper()}"]
@@ -175,6 +182,7 @@ def world(
             actions.do_log_time(case, 5, actor=worker)
             clients.append(client)
             cases.append(case)
+            files.append(store_attachment(case, filename="form.txt", data=b"Form", source="portal"))
     manager_a = callers["manager of A"]
     answer = knowledge.do_create_answer(
         question_en="Where are the tables?",
@@ -208,6 +216,7 @@ def world(
         "finding": finding,
         "units": list(units.values()),
         "cases": cases,
+        "files": files,
         "clients": clients,
         "points": points,
         "answer": answer,
@@ -269,6 +278,17 @@ PAGE_DATA: dict[str, Callable[[dict[str, Any]], list[Target]]] = {
     "casework:case_detail": _cases,
     "casework:case_act": lambda w: _cases(w, act="note"),
     "casework:event_correct": lambda w: _cases(w, sequence="2"),
+    # A case's file: the case decides who may download it.
+    "casework:attachment_file": lambda w: [
+        Target({"reference": file.case.reference, "pk": str(file.pk)}, file.case)
+        for file in w["files"]
+    ],
+    # The portal's token pages, with a token that names no case (see REFUSED_TO_ALL).
+    "portal_status": lambda w: [Target({"token": "no-such-token"})],
+    "portal_file": lambda w: [
+        Target({"token": "no-such-token", "pk": str(file.pk)}) for file in w["files"]
+    ],
+    "portal_session_file": lambda w: [Target({"pk": str(file.pk)}) for file in w["files"]],
     # allauth's links from emails: a key that was never issued (the page says the link is bad).
     "account_confirm_email": lambda w: [Target({"key": "never-issued"})],
     "account_reset_password_from_key": lambda w: [Target({"uidb36": "0", "key": "never-issued"})],

@@ -169,3 +169,16 @@ def test_staff_download_only_for_who_sees_the_case(
     assert "sandbox" in response["Content-Security-Policy"]
     other = reverse("casework:attachment_file", args=[case.reference, attachment.pk + 1])
     assert client.get(other).status_code == 404
+
+
+def test_the_case_page_lists_the_files_with_their_download(client, make_case, unit, officer):
+    case = make_case(unit, officer)
+    page = reverse("casework:case_detail", args=[case.reference])
+    client.force_login(officer)
+    assert 'id="files"' not in client.get(page).content.decode()  # no file, no section
+    attachment = attachments.store_attachment(case, filename="photo.png", data=PNG, source="portal")
+    with translation.override("fr"):
+        text = client.get(reverse("casework:case_detail", args=[case.reference])).content.decode()
+    assert '<h2 id="files">Fichiers</h2>' in text
+    assert reverse("casework:attachment_file", args=[case.reference, attachment.pk])[3:] in text
+    assert "photo.png" in text

@@ -119,7 +119,8 @@ def test_submit_in_french(client, named_service, unit, django_capture_on_commit_
         from comptoir.notifications.models import OutboundMessage
 
         message = OutboundMessage.objects.get(case=case, kind="acknowledgement")
-        assert message.language == "fr"
+        assert message.language == "fr" and message.event.kind == "received"
+        assert "http://testserver/fr/portal/status/" in message.body
     # The confirmation shows the reference and the private link once.
     page = client.get(response["Location"])
     text = page.content.decode()

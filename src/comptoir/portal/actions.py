@@ -141,17 +141,14 @@ def find_or_create_client(details: ClientDetails) -> Any:
     return client
 
 
-def _acknowledge(case: Case, url: str) -> bool:
-    """Queue the acknowledgement (``notifications.actions.notify``), when that app provides it
-    and the client gave an address."""
+def _acknowledge(case: Case, url: str, event: CaseEvent) -> bool:
+    """Queue the acknowledgement with the private link (``notifications.actions.notify``, which
+    writes nothing when the client has no address or the automatic-reply limit is reached)."""
     try:
-        from comptoir.notifications.actions import notify  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
+        from comptoir.notifications.actions import notify
+    except ImportError:  # pragma: no cover - the notifications app is part of the project
         return False
-    if not casework.client_email(case):
-        return False
-    notify(case, "acknowledgement", context={"status_url": url})
-    return True
+    return notify(case, "acknowledgement", event=event, context={"status_url": url}) is not None
 
 
 def do_submit_case(
@@ -199,7 +196,7 @@ def do_submit_case(
             received = CaseEvent.objects.get(case=case, sequence=1)
             _store_files(case, files, received, stored)
             url = status_url(token, details.language)
-            acknowledged = _acknowledge(case, url)
+            acknowledged = _acknowledge(case, url, received)
     except Exception:
         attachments.discard_files(stored)
         raise
