@@ -39,6 +39,7 @@ FEEDBACK_KIND_CHOICES = [
     (CaseKind.COMPLAINT.value, pgettext_lazy("feedback kind", "A complaint")),
     (CaseKind.SUGGESTION.value, pgettext_lazy("feedback kind", "A suggestion")),
 ]
+#: Each language named in itself, as the language toggle names it (not translated).
 LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
 
 
@@ -150,7 +151,6 @@ class ClientFields(forms.Form):
         self.fields["documents"] = files_field()
         self.fields["language"].initial = i18n.active_language()
         self.fields[HONEYPOT].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        # The language labels are in their own language (lang attribute in the template).
 
     def clean_email(self) -> str:
         value = self.cleaned_data.get("email", "").strip()
@@ -206,8 +206,6 @@ def _service_field(choices: list[tuple[int, str]], *, required: bool) -> forms.T
 
 class SubmitForm(ClientFields):
     """An enquiry or a request for one of the services of the inventory."""
-
-    field_order = ["kind", "service"]
 
     def __init__(self, *args: Any, services: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
