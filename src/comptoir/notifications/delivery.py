@@ -1,9 +1,9 @@
 """Handing one outbound message to the mail system: SMTP (Django email) or GC Notify.
 
 Each backend raises :class:`TemporaryDeliveryError` when trying again later may work (a 4xx
-SMTP reply, a server that refused the connection or went away, GC Notify's 5xx or 429) and
-:class:`PermanentDeliveryError` when it cannot (an SMTP 5xx for the recipient or the message, GC
-Notify's 400 or 403, no GC Notify template for the kind). Nothing here touches the database but
+SMTP reply, a server that refused the connection or went away, GC Notify's 5xx, 429, or 401/403
+for a key being fixed) and :class:`PermanentDeliveryError` when it cannot (an SMTP 5xx for the
+recipient or the message, GC Notify's 400 and other 4xx, no GC Notify template for the kind). Nothing here touches the database but
 reading the template ids: the caller claims the row before and records the outcome after, outside
 any transaction.
 
@@ -127,16 +127,18 @@ def send_gc_notify(message: OutboundMessage) -> str:
     from notifications_python_client.notifications import NotificationsAPIClient
 
     request = gc_notify_request(message)
-    client = NotificationsAPIClient(
+    client = NotificationsAPIClient(  # type: ignore[no-untyped-call]  # the library is untyped
         settings.COMPTOIR_GC_NOTIFY_API_KEY,
         base_url=settings.COMPTOIR_GC_NOTIFY_BASE_URL,
         timeout=30,
     )
     try:
-        response = client.send_email_notification(**request)
+        response = client.send_email_notification(**request)  # type: ignore[no-untyped-call]
     except APIError as error:
         detail = f"GC Notify {error.status_code}: {error.message}"[:ERROR_LIMIT]
-        if error.status_code == 429 or error.status_code >= 500:
+        # 429: over the rate limit; 5xx (503 also for a refused connection): GC Notify's
+        # trouble; 401/403: a key to fix in the settings, after which the message can go.
+        if error.status_code in {401, 403, 429} or error.status_code >= 500:
             raise TemporaryDeliveryError(detail) from error
         raise PermanentDeliveryError(detail) from error
     notification_id = str((response or {}).get("id") or "")

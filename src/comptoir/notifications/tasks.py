@@ -53,7 +53,7 @@ SWEEP_GRACE = timedelta(minutes=2)
 
 def backoff(attempts: int) -> timedelta:
     """How long to wait after the ``attempts``-th failed attempt: 1, 2, 4, 8… minutes."""
-    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
+    return min(FIRST_RETRY * (1 << max(attempts - 1, 0)), LONGEST_RETRY)
 
 
 def enqueue_send(message_pk: int, *, run_after: datetime | None = None) -> None:

@@ -22,7 +22,7 @@ from django.core.management.base import CommandParser
 from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from comptoir.config.commands import BilingualCommand, add_language_argument
 
@@ -42,7 +42,7 @@ def _poller() -> Callable[[], Any] | None:
 
 
 class Command(BilingualCommand):
-    help = gettext_lazy(
+    help = gettext_lazy(  # type: ignore[assignment]  # lazy: translated in create_parser
         "Run the background worker: send mail to clients, take delivery reports into account "
         "and read the clients' mailbox."
     )
@@ -95,7 +95,14 @@ class Command(BilingualCommand):
 
         queued = send_due() if grace is None else send_due(grace=grace)
         if queued:
-            self.stdout.write(_("%(count)s lost message(s) queued again.") % {"count": queued})
+            self.stdout.write(
+                ngettext(
+                    "%(count)s lost message queued again.",
+                    "%(count)s lost messages queued again.",
+                    queued,
+                )
+                % {"count": queued}
+            )
         poll = _poller()
         if poll is not None:
             try:
