@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptoir.casework.errors import CaseError
@@ -90,6 +90,12 @@ def max_bytes() -> int:
 
 def max_files() -> int:
     return int(settings.COMPTOIR_ATTACHMENTS_PER_MESSAGE)
+
+
+def megabytes(size: int) -> str:
+    """A size in MB for a sentence, in the reader's number format ("10", "2,5" in French)."""
+    value = round(size / (1024 * 1024), 1)
+    return formats.localize(int(value) if value.is_integer() else value)
 
 
 def _refuse(message: object, code: str, **params: object) -> CaseError:
@@ -187,7 +193,7 @@ def check_size(filename: str, size: int) -> None:
             _("The file %(name)s is larger than %(limit)s MB."),
             "attachment_too_large",
             name=_shown(filename),
-            limit=round(limit / (1024 * 1024), 1),
+            limit=megabytes(limit),
         )
 
 

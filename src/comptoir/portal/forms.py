@@ -97,7 +97,7 @@ def files_field() -> MultipleFileField:
         )
         % {
             "count": attachments.max_files(),
-            "size": round(attachments.max_bytes() / (1024 * 1024), 1),
+            "size": attachments.megabytes(attachments.max_bytes()),
         },
     )
 
@@ -105,13 +105,22 @@ def files_field() -> MultipleFileField:
 class ClientFields(forms.Form):
     """Who the client is and how to reach them (shared by the submit and feedback forms)."""
 
-    given_name = forms.CharField(label=_("Given name"), max_length=MAX_NAME, required=False)
-    family_name = forms.CharField(label=_("Family name"), max_length=MAX_NAME, required=False)
+    given_name = forms.CharField(
+        label=_("Given name (optional)"), max_length=MAX_NAME, required=False
+    )
+    family_name = forms.CharField(
+        label=_("Family name"),
+        max_length=MAX_NAME,
+        help_text=_("If you have only one name, write it here."),
+    )
     email = forms.CharField(
         label=_("Email address"),
         max_length=320,
         required=False,
-        help_text=_("We send the link to follow your request to this address."),
+        help_text=_(
+            "Needed to be contacted by email. We send the link to follow your request to "
+            "this address."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
@@ -172,8 +181,6 @@ class ClientFields(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not (data.get("given_name", "").strip() or data.get("family_name", "").strip()):
-            self.add_error("family_name", _("Give your family name or your given name."))
         preference = data.get("contact_preference")
         if preference == ContactPreference.EMAIL and "email" in data and not data["email"]:
             self.add_error("email", _("Give an email address to be contacted by email."))
