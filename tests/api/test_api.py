@@ -444,6 +444,7 @@ OPERATIONS = {
     ("post", "/api/cases/"),
     ("get", "/api/cases/{reference}"),
     ("post", "/api/cases/{reference}/events/"),
+    ("post", "/api/performance/outside-counts/"),
 }
 
 

@@ -153,10 +153,12 @@ def _add_routers() -> None:
     from comptoir.casework.api import router as cases_router
     from comptoir.clients.api import router as clients_router
     from comptoir.inventory.api import router as inventory_router
+    from comptoir.measurement.api import router as performance_router
 
     api.add_router("/services/", inventory_router)
     api.add_router("/clients/", clients_router)
     api.add_router("/cases/", cases_router)
+    api.add_router("/performance/", performance_router)
 
 
 _add_routers()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -27,6 +28,8 @@ from django.utils.translation import gettext as _
 from comptoir.measurement.models import OutsideCount
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from comptoir.accounts.models import User
     from comptoir.inventory.models import ServiceStandard
 
@@ -72,10 +75,14 @@ def _count(text: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() else None
 
 
-def _standards(owner_org: str | None) -> dict[tuple[str, str], list[ServiceStandard]]:
+def _standards(
+    owner_org: str | None, among: QuerySet[ServiceStandard] | None
+) -> dict[tuple[str, str], list[ServiceStandard]]:
     from comptoir.inventory.models import ServiceStandard
 
-    standards = ServiceStandard.objects.select_related("service")
+    standards = (among if among is not None else ServiceStandard.objects.all()).select_related(
+        "service"
+    )
     if owner_org:
         standards = standards.filter(service__organization__owner_org=owner_org)
     found: dict[tuple[str, str], list[ServiceStandard]] = {}
@@ -86,22 +93,37 @@ def _standards(owner_org: str | None) -> dict[tuple[str, str], list[ServiceStand
 
 
 def read_counts(text: str, *, owner_org: str | None) -> list[_Row]:
-    """The rows of the file, checked; :class:`CountsRefusedError` on any problem."""
+    """The rows of a CSV file, checked; :class:`CountsRefusedError` on any problem. Rows are
+    numbered as a spreadsheet shows them (the header is row 1)."""
     reader = csv.DictReader(io.StringIO(text))
     missing = [name for name in REQUIRED_COLUMNS if name not in (reader.fieldnames or [])]
     if missing:
         raise CountsRefusedError(
             [_("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)}]
         )
-    standards = _standards(owner_org)
+    return check_counts(reader, owner_org=owner_org, first_row=2)
+
+
+def check_counts(
+    cells_of_rows: Iterable[Mapping[str, str | None]],
+    *,
+    owner_org: str | None,
+    first_row: int = 1,
+    among: QuerySet[ServiceStandard] | None = None,
+) -> list[_Row]:
+    """Check counts given as text cells (a CSV row, or an API item with its values as text);
+    the standards are looked for ``among`` a queryset (the caller's editable standards), all of
+    them by default. :class:`CountsRefusedError` on any problem, naming each row by its number
+    from ``first_row``."""
+    standards = _standards(owner_org, among)
     problems: list[str] = []
     rows: list[_Row] = []
     seen: dict[tuple[int, date, date], int] = {}
-    for number, cells in enumerate(reader, start=2):
-        if number - 1 > MAX_ROWS:
+    for number, cells in enumerate(cells_of_rows, start=first_row):
+        if number - first_row >= MAX_ROWS:
             problems.append(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
             break
-        values = {key: (cells.get(key) or "") for key in (*REQUIRED_COLUMNS, "source")}
+        values = {key: str(cells.get(key) or "") for key in (*REQUIRED_COLUMNS, "source")}
         found = standards.get((values["service_id"].strip(), values["standard_id"].strip()), [])
         start, end = _date(values["period_start"]), _date(values["period_end"])
         meeting, total = _count(values["volume_meeting"]), _count(values["total_volume"])
@@ -157,7 +179,12 @@ def read_counts(text: str, *, owner_org: str | None) -> list[_Row]:
 
 def import_counts(text: str, *, owner_org: str | None, actor: User | None) -> int:
     """Check the whole file, then record its counts in one transaction; how many."""
-    rows = read_counts(text, owner_org=owner_org)
+    return do_record_counts(read_counts(text, owner_org=owner_org), actor=actor)
+
+
+def do_record_counts(rows: Iterable[_Row], *, actor: User | None) -> int:
+    """Record checked counts (:func:`check_counts`) in one transaction; how many."""
+    rows = list(rows)
     now = timezone.now()
     with transaction.atomic():
         for row in rows:
