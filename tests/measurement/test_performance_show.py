@@ -22,6 +22,7 @@ import json
 import pytest
 from django.core.management.base import CommandError
 
+from comptoir.accounts.roles import Role
 from comptoir.casework import actions
 from comptoir.measurement.models import OutsideCount
 from tests.measurement.perf_builders import EXCLUDED_WHILE_AWAITING, add_standard, et, run, ten_days
@@ -277,3 +278,39 @@ def test_the_database_counts_equal_the_core_aggregation_fact_by_fact(
     ]
     # One row only for one standard over the year; otherwise the groups or periods split.
     assert len(expected) >= (1 if (by, period) == (("standard",), "fiscal_year") else 2)
+
+
+def test_the_administration_edits_the_attribution_in_both_languages(client, make_user, service):
+    admin = make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    organization = service.organization
+    page = client.get(f"/en/admin/inventory/organization/{organization.pk}/change/").content
+    assert b'name="performance_attribution"' in page
+    assert b"By output date (the open data" in page
+    page = client.get(f"/fr/admin/inventory/organization/{organization.pk}/change/")
+    assert "Selon la date de réception" in page.content.decode()
+
+
+def test_a_paused_clock_is_not_overdue_and_an_open_one_counts_in_no_volume(
+    make_case, unit, officer, service
+):
+    from datetime import timedelta
+
+    from comptoir.measurement.queries import performance
+
+    add_standard(service, ten_days(pause_start=("awaiting_client",), pause_end=("resumed",)))
+    waiting = make_case(unit, officer, at=et(2025, 5, 1))
+    actions.do_await_client(waiting, actor=officer, at=et(2025, 5, 2))
+    late = make_case(unit, officer, at=et(2025, 5, 1))
+    run("recompute")
+    report = performance("2025-2026", as_of=et(2025, 5, 1) + timedelta(days=30))
+    [row] = report.rows
+    assert (row.standard_id, row.total_volume, row.overdue_backlog) == ("S10", 0, 1)
+    assert (row.performance, row.target_met) == ("", "NA")
+    actions.do_resume_case(waiting, actor=officer, at=et(2025, 6, 25))
+    actions.do_resolve_case(late, "delivered", actor=officer, at=et(2025, 6, 26))
+    run("recompute")
+    [row] = performance("2025-2026", as_of=et(2025, 7, 1)).rows
+    # The waiting case resumed after 54 days paused: due at the end of 4 July instead of 11 May,
+    # not overdue on 1 July; the late one was issued, missed.
+    assert (row.total_volume, row.volume_meeting_target, row.overdue_backlog) == (1, 0, 0)
