@@ -102,3 +102,23 @@ def test_an_edited_template_is_used(french_case, officer, django_capture_on_comm
 def test_a_line_is_kept_when_one_of_its_placeholders_has_a_value():
     text = "A {reason} B {reply}\nC {status_url}\nD"
     assert fill_body(text, {"reason": "x"}) == "A x B \nD\n"
+
+
+def test_the_acknowledgement_carries_the_private_link_and_the_lookup_page(french_case):
+    from comptoir.notifications.actions import notify
+
+    link = "http://testserver/fr/portal/status/secret-token/"
+    message = notify(french_case, "acknowledgement", context={"status_url": link})
+    assert message is not None
+    assert f"ici\u00a0: {link}\n" in message.body
+    assert "courriel\u00a0: http://testserver/fr/portal/lookup/\n" in message.body
+    assert message.subject == f"Nous avons reçu votre demande {french_case.reference}"
+
+
+def test_other_messages_link_to_the_lookup_page(
+    french_case, officer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        casework.do_resolve_case(french_case, "delivered", actor=officer)
+    [message] = outbox(french_case)
+    assert "ici\u00a0: http://testserver/fr/portal/lookup/\n" in message.body

@@ -82,17 +82,20 @@ def _due_date(case: Case, due_at: datetime | None, language: str) -> str:
         return format_day(moment.astimezone(ZoneInfo(zone)).date())
 
 
-def _values(case: Case, language: str, context: Mapping[str, Any]) -> dict[str, str]:
+def _values(case: Case, kind: str, language: str, context: Mapping[str, Any]) -> dict[str, str]:
     due_at = context.get("due_at")
     if isinstance(due_at, str):
         due_at = datetime.fromisoformat(due_at)
     lookup = str(context.get("lookup_url") or links.lookup_url(language))
+    status = str(context.get("status_url") or "")
+    if not status and kind != MessageKind.ACKNOWLEDGEMENT:
+        # Only the portal and the inbound mail hold the token; elsewhere the look-up page is
+        # the way back to the case (the acknowledgement has a line of its own for it).
+        status = lookup
     return {
         "reference": case.reference,
         "service": _service_name(case, language),
-        # Only the portal and the inbound mail hold the token; elsewhere the look-up page is the
-        # way back to the case.
-        "status_url": str(context.get("status_url") or lookup),
+        "status_url": status,
         "lookup_url": lookup,
         "due_date": _due_date(case, due_at, language),
         "reason": str(context.get("reason") or ""),
@@ -138,7 +141,7 @@ def notify(
         logger.info("notify: automatic-reply limit reached for case %s", case.reference)
         return None
     language = i18n.normalize(case.language)
-    rendered = render(kind, language, _values(case, language, context or {}))
+    rendered = render(kind, language, _values(case, kind, language, context or {}))
     backend = (
         Backend.GC_NOTIFY if settings.COMPTOIR_NOTIFY_BACKEND == Backend.GC_NOTIFY else Backend.SMTP
     )
