@@ -406,6 +406,10 @@ def test_look_up_grants_this_browser_the_status_page(client, submitted):
     page = client.get(response["Location"])
     assert page.status_code == 200 and submitted.case.reference in page.content.decode()
     assert submitted.token not in page.content.decode()
+    # The granted page takes a message too, and comes back to itself.
+    sent = client.post(url("portal_status_session"), {"act": "message", "text": "Merci!"})
+    assert sent.status_code == 302 and sent["Location"] == url("portal_status_session")
+    assert kinds(submitted.case)[-1] == "message_in"
     # The grant works for the files too, and only in this browser.
     file = Attachment.objects.get(case=submitted.case)
     assert client.get(url("portal_session_file", pk=file.pk)).status_code == 200
