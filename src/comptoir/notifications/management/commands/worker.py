@@ -124,7 +124,13 @@ class Command(BilingualCommand):
         while worker.running:
             if time.monotonic() >= next_sweep:
                 close_old_connections()
-                self._sweep()
+                # Marked as a task in hand, so that SIGTERM waits for the sweep and the
+                # mailbox poll to finish instead of leaving in the middle.
+                worker.running_task = True
+                try:
+                    self._sweep()
+                finally:
+                    worker.running_task = False
                 next_sweep = time.monotonic() + options["sweep_seconds"]
             worker.run()
             if worker.running:
