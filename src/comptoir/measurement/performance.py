@@ -72,6 +72,10 @@ UPDATED_FIELDS = (
     "computed_at",
 )
 
+#: Facts per INSERT statement (a batch of cases of a service with many standards stays under
+#: the databases' limits on parameters).
+WRITE_BATCH = 1000
+
 #: Stored outcome of each evaluation outcome that gives a fact (an open clock is pending).
 _OUTCOMES = {
     Outcome.MET: FactOutcome.MET,
@@ -250,6 +254,7 @@ def _write(case_ids: Sequence[int], facts: Sequence[StandardFact]) -> tuple[int,
             update_conflicts=True,
             unique_fields=["case", "standard"],
             update_fields=list(UPDATED_FIELDS),
+            batch_size=WRITE_BATCH,
         )
     return len(facts), deleted
 
