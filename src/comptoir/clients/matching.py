@@ -9,8 +9,9 @@ client actions and the bulk writer; ``comptoir clients index-keys`` rebuilds the
    ``BLOCK_CAP`` + 1 clients each: a string more than ``BLOCK_CAP`` clients share (a switchboard
    number, a very common family name in one postal area) says nothing about any of them and is
    left out, as the batch blocking leaves such a block out;
-3. the clients found by the most strings, at most ``MAX_CANDIDATES``, among those the reader may
-   see, are read with their active contact points and scored against the record
+3. of the clients found by the most strings (at most ``MAX_CANDIDATES``) among those the reader
+   may see, those sharing an identifier and the ``MAX_SCORED`` closest by folded name are read
+   with their active contact points and scored against the record
    (``core.matching.score_pair``);
 4. those at or above ``COMPTOIR_MATCH_PROPOSE`` are proposed, best first, each with its
    explanation (which fields agreed and how much each counted). At or above
@@ -41,17 +42,22 @@ from comptoir.core.matching import (
     NormalizedRecord,
     RecordKind,
     blocking_values,
+    jaro_winkler,
     normalize_record,
     score_pair,
 )
+from comptoir.core.matching.normalize import fold
 
 if TYPE_CHECKING:
     from comptoir.inventory.models.scope import AnyUser
 
 #: A blocking string shared by more clients than this is left out of a look-up.
 BLOCK_CAP = 200
-#: The most clients scored for one proposal (those sharing the most strings with the record).
+#: The most clients read for one proposal (those sharing the most strings with the record).
 MAX_CANDIDATES = 200
+#: Of those, how many are scored in full besides the ones sharing an identifier: the closest by
+#: name (a first, cheap pass on the folded names the record already keeps).
+MAX_SCORED = 40
 #: The most clients proposed.
 MAX_PROPOSALS = 5
 #: Blocking strings of identifiers, looked up first.
@@ -215,10 +221,12 @@ class Proposal:
         return [explain_line(line) for line in lines]
 
 
-def _candidate_ids(values: Sequence[str]) -> list[int]:
-    """The clients sharing the most strings with the record (oversized strings left out)."""
+def _candidate_ids(values: Sequence[str]) -> tuple[list[int], set[int]]:
+    """The clients sharing the most strings with the record (oversized strings left out), and
+    those among them that share an identifier (an email or a phone)."""
     ordered = sorted(values, key=lambda value: not value.startswith(_IDENTIFIER_PREFIXES))
     shared: Counter[int] = Counter()
+    identified: set[int] = set()
     for value in ordered:
         ids = list(
             ClientMatchKey.objects.filter(value=value)
@@ -228,7 +236,31 @@ def _candidate_ids(values: Sequence[str]) -> list[int]:
         if len(ids) > BLOCK_CAP:
             continue
         shared.update(ids)
-    return [key for key, _count in shared.most_common(MAX_CANDIDATES)]
+        if value.startswith(_IDENTIFIER_PREFIXES):
+            identified.update(ids)
+    return [key for key, _count in shared.most_common(MAX_CANDIDATES)], identified
+
+
+def _closest_by_name(
+    record: ClientRecord, keys: list[int], identified: set[int], queryset: QuerySet[Client]
+) -> list[int]:
+    """The candidates worth scoring in full: every one that shares an identifier, then the
+    :data:`MAX_SCORED` whose folded names are closest to the record's (Jaro–Winkler), among
+    those ``queryset`` holds. A large name block costs one narrow read instead of reading and
+    normalising every contact point of 200 records."""
+    rows = list(
+        queryset.filter(pk__in=keys, is_anonymous=False, merged_into__isnull=True).values_list(
+            "pk", "search_name"
+        )
+    )
+    if len(rows) <= MAX_SCORED:
+        return [key for key, _name in rows]
+    typed = fold(" ".join((record.given_name, record.family_name, record.organization_name)))
+    kept = [key for key, _name in rows if key in identified]
+    others = sorted(
+        ((-jaro_winkler(typed, name), key) for key, name in rows if key not in identified),
+    )
+    return kept + [key for _similarity, key in others[:MAX_SCORED]]
 
 
 def propose(
@@ -245,12 +277,13 @@ def propose(
     values = blocking_values(normalized)
     if not values:
         return []
-    keys = _candidate_ids(values)
+    keys, identified = _candidate_ids(values)
     if not keys:
         return []
     queryset = among if among is not None else Client.objects.all()
+    keys = _closest_by_name(record, keys, identified, queryset)
     candidates = list(
-        queryset.filter(pk__in=keys, is_anonymous=False, merged_into__isnull=True).prefetch_related(
+        Client.objects.filter(pk__in=keys).prefetch_related(
             Prefetch(
                 "contact_points",
                 queryset=ContactPoint.objects.filter(is_active=True),
