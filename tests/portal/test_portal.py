@@ -484,3 +484,14 @@ def test_files_only_through_the_token_and_never_inline(client, submitted, office
         description="Hello",
     )
     assert client.get(url("portal_file", token=other.token, pk=file.pk)).status_code == 404
+
+
+def test_staff_without_a_second_factor_may_use_the_portal(
+    client, named_service, unit, officer, settings
+):
+    settings.COMPTOIR_REQUIRE_MFA = True
+    client.force_login(officer)
+    assert client.get(url("portal_submit")).status_code == 200
+    assert client.post(url("portal_submit"), form_data(named_service)).status_code == 302
+    # A staff page still asks for the second factor.
+    assert client.get(reverse("casework:my_queue")).status_code == 302

@@ -41,6 +41,16 @@ PUBLIC_URL_NAMES = frozenset(
         "inventory:public_service_standards",
         "insight:feedback_public_list",
         "insight:feedback_public_detail",
+        # The client portal: it reads nothing of the signed-in account (docs/portal.md).
+        "portal_home",
+        "portal_submit",
+        "portal_feedback",
+        "portal_confirmation",
+        "portal_lookup",
+        "portal_status",
+        "portal_status_session",
+        "portal_file",
+        "portal_session_file",
     }
 )
 #: allauth's pages (``account_*`` and ``mfa_*``) must stay reachable to sign in, sign out,
