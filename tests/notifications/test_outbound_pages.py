@@ -34,7 +34,7 @@ def test_staff_see_the_failed_and_retrying_messages_of_their_cases(
     _fail(french_case, "sent", error="")
 
     client.force_login(officer)
-    page = client.get(reverse("notifications:failed_messages"))
+    page = client.get(reverse("mail:failed_messages"))
     assert page.status_code == 200
     rows = page.context["listing"].page.object_list
     assert sorted(m.status for m in rows) == ["permanent-failure", "queued"]
@@ -45,16 +45,16 @@ def test_staff_see_the_failed_and_retrying_messages_of_their_cases(
     # Someone in another unit does not see this unit's case.
     stranger = make_member(make_unit("elsewhere"))
     client.force_login(stranger)
-    page = client.get(reverse("notifications:failed_messages"))
+    page = client.get(reverse("mail:failed_messages"))
     assert list(page.context["listing"].page.object_list) == []
     assert french_case.reference not in page.content.decode()
 
 
 def test_the_page_needs_case_work(client, make_user):
     client.force_login(make_user(None))
-    assert client.get(reverse("notifications:failed_messages")).status_code == 403
+    assert client.get(reverse("mail:failed_messages")).status_code == 403
     client.logout()
-    assert client.get(reverse("notifications:failed_messages")).status_code == 302
+    assert client.get(reverse("mail:failed_messages")).status_code == 302
 
 
 def test_the_worker_speaks_french(capsys, monkeypatch):

@@ -110,6 +110,10 @@ _OFFICER = frozenset(
     | {f"casework.view_{model}" for model in CASEWORK_CATALOGUES}
 )
 _MANAGER = frozenset({"casework.assign_case"})
+#: Administrators edit what Comptoir writes to clients (``comptoir.notifications``).
+_NOTIFICATIONS_ADMIN = frozenset(
+    {f"notifications.{verb}_messagetemplate" for verb in ("view", "add", "change")}
+)
 _CASEWORK_ADMIN = frozenset(
     {f"casework.{verb}_{model}" for model in CASEWORK_CATALOGUES for verb in ("add", "change")}
     | {"casework.view_caseaccesslog", "clients.view_clientaccesslog"}
@@ -129,7 +133,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | _ADMIN
     | _OFFICER
     | _MANAGER
-    | _CASEWORK_ADMIN,
+    | _CASEWORK_ADMIN
+    | _NOTIFICATIONS_ADMIN,
 }
 
 

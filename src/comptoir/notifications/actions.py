@@ -219,3 +219,76 @@ def do_record_provider_report(
         do_record_delivery(message.case, message.pk, new_status, detail=detail, at=now)
     message.status = new_status
     return True
+
+
+# --- the wording of the notifications, edited by staff ----------------------------------------
+
+
+def do_save_template(
+    kind: str,
+    *,
+    subject_en: str,
+    subject_fr: str,
+    body_en: str,
+    body_fr: str,
+    gc_notify_template_en: str = "",
+    gc_notify_template_fr: str = "",
+    actor: Any,
+) -> Any:
+    """Write the wording of ``kind`` in both languages (its history keeps every earlier one).
+    Refused, changing nothing, when a text is empty, a subject holds a line break, a brace names
+    no placeholder, or a GC Notify template is not an identifier."""
+    import uuid
+
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from comptoir.notifications.models import MessageTemplate
+    from comptoir.notifications.rendering import unknown_placeholders
+
+    if kind not in MessageKind.values:
+        raise ValidationError(_("No such kind of message."), code="unknown_kind")
+    texts = {
+        "subject_en": subject_en.strip(),
+        "subject_fr": subject_fr.strip(),
+        "body_en": body_en.replace("\r\n", "\n").strip(),
+        "body_fr": body_fr.replace("\r\n", "\n").strip(),
+    }
+    errors: dict[str, list[str]] = {}
+    for name, value in texts.items():
+        if not value:
+            errors.setdefault(name, []).append(_("Write it in this language."))
+        unknown = unknown_placeholders(value)
+        if unknown:
+            errors.setdefault(name, []).append(
+                _("These are not placeholders: %(names)s.")
+                % {"names": ", ".join("{" + n + "}" for n in unknown)}
+            )
+    for name in ("subject_en", "subject_fr"):
+        if len(texts[name]) > 300:
+            errors.setdefault(name, []).append(_("A subject has at most 300 characters."))
+    ids = {
+        "gc_notify_template_en": gc_notify_template_en,
+        "gc_notify_template_fr": gc_notify_template_fr,
+    }
+    for name, value in ids.items():
+        value = value.strip()
+        ids[name] = value
+        if value:
+            try:
+                uuid.UUID(value)
+            except ValueError:
+                errors.setdefault(name, []).append(
+                    _("A GC Notify template is identified by its ID (a UUID).")
+                )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        template = MessageTemplate.objects.select_for_update().filter(kind=kind).first()
+        template = template or MessageTemplate(kind=kind)
+        for name, value in {**texts, **ids}.items():
+            setattr(template, name, value)
+        template.updated_by = actor
+        template._change_reason = "edited"  # type: ignore[attr-defined]  # simple_history
+        template.save()
+    return template

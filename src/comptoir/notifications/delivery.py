@@ -3,9 +3,9 @@
 Each backend raises :class:`TemporaryDeliveryError` when trying again later may work (a 4xx
 SMTP reply, a server that refused the connection or went away, GC Notify's 5xx, 429, or 401/403
 for a key being fixed) and :class:`PermanentDeliveryError` when it cannot (an SMTP 5xx for the
-recipient or the message, GC Notify's 400 and other 4xx, no GC Notify template for the kind). Nothing here touches the database but
-reading the template ids: the caller claims the row before and records the outcome after, outside
-any transaction.
+recipient or the message, GC Notify's 400 and other 4xx, no GC Notify template for the kind).
+Nothing here touches the database but reading the template ids: the caller claims the row before
+and records the outcome after, outside any transaction.
 
 Headers (RFC 3834): mail written by the software from a template carries ``Auto-Submitted:
 auto-generated`` (an acknowledgement answering the client's own email is, strictly, an automatic

@@ -31,9 +31,7 @@ class TroublePage:
     page: Page[Any]
 
 
-def troubled_messages(
-    user: Any, *, page: Any = None, now: datetime | None = None
-) -> TroublePage:
+def troubled_messages(user: Any, *, page: Any = None, now: datetime | None = None) -> TroublePage:
     """Messages to clients that failed, wait to be tried again after a failure, or were left
     ``sending`` by a worker that stopped (the mail may or may not have gone), on the cases
     ``user`` may see; newest first, paginated."""
@@ -45,3 +43,103 @@ def troubled_messages(
         .order_by("-created_at", "-pk")
     )
     return TroublePage(page=Paginator(rows, PAGE_SIZE).get_page(page))
+
+
+# --- the wording of the notifications ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateRow:
+    kind: str
+    label: str
+    is_edited: bool
+    updated_at: datetime | None
+    subject: str
+
+
+def _kind_label(kind: str) -> str:
+    from comptoir.notifications.models import MessageKind
+
+    return str(MessageKind(kind).label)
+
+
+def template_rows() -> list[TemplateRow]:
+    """Each kind of message, with whether someone edited it and its subject in the reader's
+    language."""
+    from comptoir import i18n
+    from comptoir.notifications.models import MessageKind, MessageTemplate
+    from comptoir.notifications.rendering import wording
+
+    edited = {template.kind: template for template in MessageTemplate.objects.all()}
+    language = i18n.active_language()
+    return [
+        TemplateRow(
+            kind=kind.value,
+            label=str(kind.label),
+            is_edited=kind.value in edited,
+            updated_at=edited[kind.value].updated_at if kind.value in edited else None,
+            subject=wording(kind.value, language)[0],
+        )
+        for kind in MessageKind
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class TemplatePage:
+    kind: str
+    label: str
+    wording: dict[str, str]
+    is_edited: bool
+    placeholders: tuple[str, ...]
+    #: Earlier versions (newest first): when, by whom.
+    history: list[Any]
+
+
+def template_page(kind: str) -> TemplatePage:
+    from comptoir.notifications.models import MessageTemplate
+    from comptoir.notifications.rendering import PLACEHOLDERS, wording
+
+    edited = MessageTemplate.objects.filter(kind=kind).first()
+    subject_en, body_en, template_en = wording(kind, "en")
+    subject_fr, body_fr, template_fr = wording(kind, "fr")
+    history = list(edited.history.select_related("history_user")[:20]) if edited else []
+    return TemplatePage(
+        kind=kind,
+        label=_kind_label(kind),
+        wording={
+            "subject_en": subject_en,
+            "body_en": body_en,
+            "subject_fr": subject_fr,
+            "body_fr": body_fr,
+            "gc_notify_template_en": template_en,
+            "gc_notify_template_fr": template_fr,
+        },
+        is_edited=edited is not None,
+        placeholders=PLACEHOLDERS,
+        history=history,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    subject_en: str
+    body_en: str
+    subject_fr: str
+    body_fr: str
+    unknown: list[str]
+
+
+def preview(data: dict[str, str]) -> Preview:
+    """The typed wording filled with invented values, as a client would read it."""
+    from comptoir.notifications.rendering import render_text, sample_values, unknown_placeholders
+
+    english = render_text(data["subject_en"], data["body_en"], sample_values("en"))
+    french = render_text(data["subject_fr"], data["body_fr"], sample_values("fr"))
+    unknown = sorted(
+        {
+            name
+            for key in ("subject_en", "body_en", "subject_fr", "body_fr")
+            for name in unknown_placeholders(data[key])
+        }
+    )
+    return Preview(english.subject, english.body, french.subject, french.body, unknown)

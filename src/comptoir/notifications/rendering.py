@@ -84,3 +84,40 @@ def render(kind: str, language: str, values: Mapping[str, str]) -> Rendered:
         body=fill_body(body, values),
         gc_notify_template=template_id,
     )
+
+
+#: Invented values a template's preview is filled with (no client's data on a preview).
+def sample_values(language: str) -> dict[str, str]:
+    french = language == "fr"
+    return {
+        "reference": "ABCD-2345",
+        "service": "Demandes de données personnalisées" if french else "Custom data requests",
+        "status_url": "https://example.gc.ca/fr/portal/status/…"
+        if french
+        else "https://example.gc.ca/en/portal/status/…",
+        "lookup_url": "https://example.gc.ca/fr/portal/status/"
+        if french
+        else "https://example.gc.ca/en/portal/status/",
+        "due_date": "15 mars 2027" if french else "March 15, 2027",
+        "reason": "Veuillez nous envoyer le formulaire signé."
+        if french
+        else "Please send us the signed form.",
+        "reply": "Voici le tableau demandé." if french else "Here is the table you asked for.",
+        "survey_url": "https://example.gc.ca/survey/…",
+    }
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """The ``{name}`` of ``text`` that are not placeholders (a typo staff should see)."""
+    return sorted(
+        {name for name in re.findall(r"\{([A-Za-z_]+)\}", text) if name not in PLACEHOLDERS}
+    )
+
+
+def render_text(subject: str, body: str, values: Mapping[str, str]) -> Rendered:
+    """A wording being edited, filled as a message would be (for the preview)."""
+    return Rendered(
+        subject=_LINE_BREAKS.sub(" ", fill(subject, values)).strip()[:300],
+        body=fill_body(body, values),
+        gc_notify_template="",
+    )

@@ -1,4 +1,5 @@
-"""Notifications' pages, outside the language prefix: GC Notify posts to one fixed address."""
+"""Notifications' machine address, outside the language prefix: GC Notify posts to one fixed
+address (the staff pages are in ``staff_urls``, under the language prefix)."""
 
 from django.urls import URLPattern, path
 
@@ -8,5 +9,4 @@ app_name = "notifications"
 
 urlpatterns: list[URLPattern] = [
     path("gc-notify/callback/", views.gc_notify_callback, name="gc_notify_callback"),
-    path("failed/", views.failed_messages, name="failed_messages"),
 ]
