@@ -208,8 +208,35 @@ def world(
         file=SimpleUploadedFile("tabulation.csv", b"a,b\n"),
         actor=callers["manager of B"],
     )
+    from datetime import date
+
+    from comptoir.insight.actions import do_publish_report, do_save_report
+
+    report = do_save_report(
+        user=callers["administrator"],
+        organization=organization,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 3, 31),
+        heard_en="Heard",
+        heard_fr="Entendu",
+        changed_en="Changed",
+        changed_fr="Changé",
+    )
+    published = do_save_report(
+        user=callers["administrator"],
+        organization=organization,
+        period_start=date(2025, 10, 1),
+        period_end=date(2025, 12, 31),
+        heard_en="Heard",
+        heard_fr="Entendu",
+        changed_en="Changed",
+        changed_fr="Changé",
+    )
+    do_publish_report(published, user=callers["administrator"])
     return {
         "callers": callers,
+        "report": report,
+        "published_report": published,
         "tabulation": tabulation,
         "record": record,
         "standard": standard,
@@ -283,6 +310,12 @@ PAGE_DATA: dict[str, Callable[[dict[str, Any]], list[Target]]] = {
         Target({"reference": file.case.reference, "pk": str(file.pk)}, file.case)
         for file in w["files"]
     ],
+    # A draft (its writers only) and, publicly, a published report.
+    "insight:feedback_report": lambda w: _each([w["report"]]),
+    "insight:feedback_publish": lambda w: _each([w["report"]]),
+    "insight:feedback_public_detail": lambda w: [Target({"pk": str(w["published_report"].pk)})],
+    # The wording of each kind of message (administrators only); no single object is shown.
+    "mail:template_edit": lambda w: [Target({"kind": "acknowledgement"})],
     # The portal's token pages, with a token that names no case (see REFUSED_TO_ALL).
     "portal_status": lambda w: [Target({"token": "no-such-token"})],
     "portal_file": lambda w: [

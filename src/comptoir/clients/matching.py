@@ -190,7 +190,9 @@ def rebuild_match_keys(*, batch: int = 2_000) -> int:
             if not clients:
                 break
             last = clients[-1].pk
-            rows = match_key_rows(clients, [client.active_points for client in clients])  # type: ignore[attr-defined]
+            rows = match_key_rows(
+                clients, [getattr(client, "active_points", ()) for client in clients]
+            )
             bulk.write_rows(ClientMatchKey._meta.db_table, ("client_id", "value"), rows)
             written += len(rows)
     return written
@@ -295,7 +297,9 @@ def propose(
     link = auto_link_threshold()
     found = []
     for client in candidates:
-        other: NormalizedRecord = normalize_record(record_of(client, client.active_points))
+        other: NormalizedRecord = normalize_record(
+            record_of(client, getattr(client, "active_points", ()))
+        )
         score = score_pair(normalized, other)
         if score.probability >= floor:
             found.append(

@@ -32,7 +32,7 @@ TOP_SERVICES = 5
 PAGE_LIMIT = 200
 
 
-def writable_organizations(user: User) -> QuerySet[Organization]:
+def writable_organizations(user: Any) -> QuerySet[Organization]:
     """The organizations whose reports ``user`` may write and publish: every one for
     administrators; for a unit manager, the organizations of the units they manage."""
     if not (user.is_authenticated and user.is_active):
@@ -47,7 +47,7 @@ def writable_organizations(user: User) -> QuerySet[Organization]:
 
 def reports_for(user: User) -> QuerySet[FeedbackReport]:
     """Every report (drafts included) of the organizations ``user`` writes for."""
-    return FeedbackReport.objects.filter(organization__in=writable_organizations(user))
+    return FeedbackReport.objects.visible_to(user)
 
 
 def access_report(user: User, pk: int) -> FeedbackReport:

@@ -15,6 +15,19 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class FeedbackReportQuerySet(models.QuerySet["FeedbackReport"]):
+    def visible_to(self, user: object) -> FeedbackReportQuerySet:
+        """Reports (drafts included) of the organizations the user writes them for: every one
+        for administrators, the organizations of their units for unit managers. The public sees
+        published reports through ``insight.feedback_queries.published_reports``."""
+        from comptoir.insight.feedback_queries import writable_organizations
+
+        return self.filter(organization__in=writable_organizations(user))
+
+    def editable_by(self, user: object) -> FeedbackReportQuerySet:
+        return self.visible_to(user)
+
+
 class FeedbackReport(models.Model):
     organization = models.ForeignKey(
         "inventory.Organization",
@@ -48,6 +61,8 @@ class FeedbackReport(models.Model):
         verbose_name=_("written by"),
     )
     history = HistoricalRecords()
+
+    objects = FeedbackReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("“you said, we did” report")

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-def _subject(label: object) -> forms.CharField:
+def _subject(label: Any) -> forms.CharField:
     return forms.CharField(label=label, max_length=300, required=False)
 
 
-def _body(label: object) -> forms.CharField:
+def _body(label: Any) -> forms.CharField:
     return forms.CharField(
         label=label, required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 12})
     )
 
 
-def _template_id(label: object) -> forms.CharField:
+def _template_id(label: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
