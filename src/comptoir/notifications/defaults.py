@@ -66,6 +66,24 @@ DEFAULTS: dict[str, DefaultWording] = {
             + _SIGN_OFF_FR
         ),
     ),
+    MessageKind.INTERIM_REPLY: DefaultWording(
+        subject_en="Our answer to your request {reference} will be late",
+        subject_fr="Notre réponse à votre demande {reference} sera en retard",
+        body_en=(
+            "Hello,\n\nWe are still working on your request {reference}, and we will not be "
+            "able to give you our final answer within our published service standard (by "
+            "{due_date}). We have not forgotten it: someone will write to you as soon as we "
+            "have the answer, or a new date.\n\n"
+            "You can follow your request here: {status_url}" + _SIGN_OFF_EN
+        ),
+        body_fr=(
+            "Bonjour,\n\nNous traitons toujours votre demande {reference}, et nous ne pourrons "
+            "pas vous donner notre réponse finale dans le délai prévu par notre norme de service "
+            "publiée (d’ici le {due_date}). Nous ne l’avons pas oubliée\u00a0: quelqu’un vous "
+            "écrira dès que nous aurons la réponse, ou une nouvelle date.\n\n"
+            "Vous pouvez suivre votre demande ici\u00a0: {status_url}" + _SIGN_OFF_FR
+        ),
+    ),
     MessageKind.DUE_DATE_REVISED: DefaultWording(
         subject_en="New expected date for your request {reference}",
         subject_fr="Nouvelle date prévue pour votre demande {reference}",

@@ -33,6 +33,7 @@ class MessageKind(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
     INFORMATION_REQUESTED = "information_requested", _("Request for information")
     DUE_DATE_REVISED = "due_date_revised", _("Due date revised")
+    INTERIM_REPLY = "interim_reply", _("Interim reply (the answer will be late)")
     RESOLVED = "resolved", _("Resolved")
     SURVEY_INVITATION = "survey_invitation", _("Survey invitation")
     REPLY = "reply", _("Reply from staff")

@@ -103,6 +103,22 @@ class Command(BilingualCommand):
                 )
                 % {"count": queued}
             )
+        from comptoir.notifications.interim import send_interim_replies
+
+        try:
+            interim = send_interim_replies()
+        except Exception:  # a failure here must not stop the sending either
+            logger.exception("worker: queueing the interim replies failed")
+        else:
+            if interim:
+                self.stdout.write(
+                    ngettext(
+                        "%(count)s interim reply queued.",
+                        "%(count)s interim replies queued.",
+                        interim,
+                    )
+                    % {"count": interim}
+                )
         poll = _poller()
         if poll is not None:
             try:
