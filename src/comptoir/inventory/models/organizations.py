@@ -28,6 +28,7 @@ class Organization(models.Model):
             "public,government)."
         ),
     )
+
     class PerformanceAttribution(models.TextChoices):
         """Which fiscal year a case's output counts in (``docs/measurement.md``)."""
 
