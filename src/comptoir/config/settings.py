@@ -288,9 +288,7 @@ COMPTOIR_AUTO_REPLY_WINDOW_HOURS = int(os.environ.get("COMPTOIR_AUTO_REPLY_WINDO
 # An interim reply goes to a client whose answer is due within this many hours (and not to cases
 # overdue for more than the grace: an imported history is not mailed at once).
 COMPTOIR_INTERIM_REPLY_HOURS = int(os.environ.get("COMPTOIR_INTERIM_REPLY_HOURS", "24"))
-COMPTOIR_INTERIM_REPLY_GRACE_HOURS = int(
-    os.environ.get("COMPTOIR_INTERIM_REPLY_GRACE_HOURS", "48")
-)
+COMPTOIR_INTERIM_REPLY_GRACE_HOURS = int(os.environ.get("COMPTOIR_INTERIM_REPLY_GRACE_HOURS", "48"))
 # The mailbox the worker polls for clients' mail (empty host: no polling).
 COMPTOIR_IMAP_HOST = os.environ.get("COMPTOIR_IMAP_HOST", "")
 COMPTOIR_IMAP_PORT = int(os.environ.get("COMPTOIR_IMAP_PORT", "993"))
