@@ -65,3 +65,26 @@ def test_the_worker_speaks_french(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "Exécuter le travailleur en arrière-plan" in out
     assert "puis s’arrêter" in out
+
+
+def test_the_case_page_lists_the_mail_with_the_client(client, french_case, officer):
+    from comptoir.notifications.models import InboundMessage
+
+    notify(french_case, "reply", context={"reply": "Voici le tableau."})
+    InboundMessage.objects.create(
+        raw_sha256="0" * 64,
+        source="file",
+        from_address="elise.tremblay@example.ca",
+        subject="Merci",
+        body="Merci pour le tableau.",
+        received_at=timezone.now(),
+        verdict="threaded",
+        case=french_case,
+    )
+    client.force_login(officer)
+    page = client.get(reverse("casework:case_detail", args=[french_case.reference]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Mail with the client" in body
+    assert "Voici le tableau." in body and "Merci pour le tableau." in body
+    assert "elise.tremblay@example.ca" in body

@@ -143,3 +143,59 @@ def preview(data: dict[str, str]) -> Preview:
         }
     )
     return Preview(english.subject, english.body, french.subject, french.body, unknown)
+
+
+# --- the mail of one case (the case page) -------------------------------------------------------
+
+#: How many messages the case page lists (the newest).
+CASE_MAIL_LIMIT = 50
+
+
+@dataclass(frozen=True, slots=True)
+class MailRow:
+    at: datetime
+    #: ``"out"`` (Comptoir to the client) or ``"in"`` (read from the mailbox or a file).
+    direction: str
+    what: str
+    subject: str
+    address: str
+    state: str
+    body: str
+
+
+def case_mail(case: Case, *, limit: int = CASE_MAIL_LIMIT) -> list[MailRow]:
+    """Every message sent to the case's client and every one read onto the case, newest first
+    (at most ``limit`` of each), with what became of it, in the reader's language. The caller
+    has checked that the reader may see the case."""
+    from comptoir.notifications.models import InboundMessage, InboundVerdict, MessageKind
+
+    rows = [
+        MailRow(
+            at=message.sent_at or message.created_at,
+            direction="out",
+            what=str(MessageKind(message.kind).label),
+            subject=message.subject,
+            address=message.to_address,
+            state=str(OutboundStatus(message.status).label),
+            body=message.body,
+        )
+        for message in OutboundMessage.objects.filter(case=case).order_by("-created_at", "-pk")[
+            :limit
+        ]
+    ]
+    rows += [
+        MailRow(
+            at=message.received_at,
+            direction="in",
+            what=str(InboundVerdict(message.verdict).label),
+            subject=message.subject,
+            address=message.from_address,
+            state="",
+            body=message.body,
+        )
+        for message in InboundMessage.objects.filter(case=case).order_by("-received_at", "-pk")[
+            :limit
+        ]
+    ]
+    rows.sort(key=lambda row: row.at, reverse=True)
+    return rows
