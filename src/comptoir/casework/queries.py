@@ -540,7 +540,7 @@ def describe_events(
 
 
 @dataclass(frozen=True, slots=True)
-class _Reading:
+class CaseReading:
     """A case's whole log read once: its events, state and clocks (measured now)."""
 
     events: list[CaseEvent]
@@ -555,7 +555,9 @@ class _Reading:
         return zone
 
 
-def _read_case(case: Case) -> _Reading:
+def read_case(case: Case) -> CaseReading:
+    """The case's whole log read once (its events, state, clocks measured now and the time zones
+    of their deciding units): what the case page and the client's status page both read."""
     events = list(
         CaseEvent.objects.filter(case=case).select_related("actor", "unit").order_by("sequence")
     )
@@ -571,10 +573,10 @@ def _read_case(case: Case) -> _Reading:
     )
     clocks = clocks_for(timeline, service=case.service, as_of=timezone.now())
     zones = {clock.standard_id: str(clock.due_at.tzinfo) for clock in clocks}
-    return _Reading(events=events, state=state, clocks=clocks, zones=zones)
+    return CaseReading(events=events, state=state, clocks=clocks, zones=zones)
 
 
-def _clock_rows(reading: _Reading) -> tuple[ClockRow, ...]:
+def _clock_rows(reading: CaseReading) -> tuple[ClockRow, ...]:
     """Each clock with its revised due date: the state's (the latest revision of the standard,
     as corrected), and the revision's event for when and why."""
     from comptoir.measurement.business_time_text import format_instant
@@ -617,7 +619,7 @@ def case_page(user: User, case: Case, *, knowledge_text: str = "") -> CasePage:
     from comptoir.casework import knowledge_queries
 
     # The state and the clocks need every event; the page lists the newest ones.
-    reading = _read_case(case)
+    reading = read_case(case)
     events, state, clocks = reading.events, reading.state, reading.clocks
     listed = events[-TIMELINE_LIMIT:]
     may_act = Case.objects.editable_by(user).filter(pk=case.pk).exists()
@@ -681,7 +683,7 @@ class CorrectionPage:
 def correction_page(user: User, case: Case, sequence: int) -> CorrectionPage:
     """The correction page of event ``sequence`` of ``case`` (already checked editable by the
     caller), or a 404 when the case has no such event or the event cannot be corrected."""
-    reading = _read_case(case)
+    reading = read_case(case)
     target = next((e for e in reading.events if e.sequence == sequence), None)
     if target is None or target.kind not in CORRECTABLE_KINDS:
         raise Http404(_("This event cannot be corrected."))

@@ -265,10 +265,10 @@ def _messages(events: list[CaseEvent], organization_name: str) -> tuple[PortalMe
 def status_page(case: Case) -> StatusPage:
     """What the client sees of ``case`` (see the module docstring), in the page's language."""
     from comptoir.casework import text
-    from comptoir.casework.queries import _read_case  # the case page's reading: one truth
+    from comptoir.casework.queries import read_case  # the case page's reading: one truth
     from comptoir.measurement.business_time_text import format_day
 
-    reading = _read_case(case)
+    reading = read_case(case)
     state = reading.state
     steps, current = _step_views(steps_for(case.service), case.status)
     organization_name = i18n.pick_field(case.service.organization, "title")
