@@ -495,3 +495,35 @@ def test_staff_without_a_second_factor_may_use_the_portal(
     assert client.post(url("portal_submit"), form_data(named_service)).status_code == 302
     # A staff page still asks for the second factor.
     assert client.get(reverse("casework:my_queue")).status_code == 302
+
+
+def test_a_returning_client_is_linked_and_the_case_says_so(client, named_service, unit):
+    client.post(url("portal_submit"), form_data(named_service))
+    client.post(url("portal_submit"), form_data(named_service, email="ELISE.TREMBLAY@example.ca"))
+    first, second = Case.objects.order_by("pk")
+    assert second.client == first.client and Client.objects.count() == 1
+    received = CaseEvent.objects.get(case=second, kind="received")
+    assert received.payload["client_match"]["automatic"] is True
+    assert received.payload["client_match"]["client"] == first.client_id
+
+
+def test_someone_else_with_the_same_address_is_a_new_client(client, named_service, unit):
+    client.post(url("portal_submit"), form_data(named_service))
+    # A relative who shares the family's address and phone: not taken for its owner.
+    client.post(url("portal_submit"), form_data(named_service, given_name="Mathieu"))
+    first, second = Case.objects.order_by("pk")
+    assert second.client != first.client and Client.objects.count() == 2
+
+
+def test_a_close_but_unsure_match_is_a_new_client_kept_for_review(client, named_service, unit):
+    client.post(url("portal_submit"), form_data(named_service, phone=""))
+    # The same names, the same mailbox name at another domain: likely, not sure.
+    client.post(
+        url("portal_submit"),
+        form_data(named_service, phone="", email="elise.tremblay@example.org"),
+    )
+    first, second = Case.objects.order_by("pk")
+    assert second.client != first.client and Client.objects.count() == 2
+    match = CaseEvent.objects.get(case=second, kind="received").payload["client_match"]
+    assert match["automatic"] is False
+    assert [p["client"] for p in match["proposed"]] == [first.client_id]

@@ -484,10 +484,18 @@ def _details(
             "status": text.delivery_status_label(str(payload.get("status") or "")),
         }
     match = payload.get("client_match") if kind == EventKind.RECEIVED else None
+    if isinstance(match, dict) and match.get("by") == "email":
+        return _("The sender's address is the client's.")
     if isinstance(match, dict) and match.get("automatic"):
         return _("Linked to an existing client automatically (%(percent)s%% likely the same).") % {
             "percent": min(99, round(float(match.get("probability") or 0) * 100))
         }
+    if isinstance(match, dict) and match.get("proposed"):
+        return ngettext(
+            "Recorded as a new client; %(count)s existing client was close (to review).",
+            "Recorded as a new client; %(count)s existing clients were close (to review).",
+            len(match["proposed"]),
+        ) % {"count": len(match["proposed"])}
     if kind == EventKind.RESOLVED and payload.get("by") == "client":
         return _("Withdrawn by the client.")
     return ""

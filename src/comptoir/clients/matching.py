@@ -60,6 +60,12 @@ MAX_CANDIDATES = 200
 MAX_SCORED = 40
 #: The most clients proposed.
 MAX_PROPOSALS = 5
+#: The score from which ``comptoir clients find-duplicates`` lists a pair: the default
+#: proposal threshold (``COMPTOIR_MATCH_PROPOSE``). The bulk list feeds a steward's review, as a
+#: proposal feeds an officer's choice: a pair is only shown, never merged, so it is set where
+#: the evidence is as likely for one client as for two, and the same pair is listed in bulk
+#: exactly when it would be proposed at intake (both score with the default weights).
+DEFAULT_DUPLICATE_THRESHOLD = 0.5
 #: Blocking strings of identifiers, looked up first.
 _IDENTIFIER_PREFIXES = ("email:", "phone:")
 
@@ -95,6 +101,7 @@ def record_of(client: Client, points: Iterable[ContactPoint]) -> ClientRecord:
         given_name=client.given_name,
         family_name=client.family_name,
         organization_name=client.organization_name,
+        date_of_birth=client.date_of_birth,
         emails=tuple(emails),
         phones=tuple(phones),
         addresses=tuple(addresses),
@@ -372,3 +379,41 @@ def explain_line(line: FieldWeight) -> str:
         "level": level,
         "weight": f"{line.weight:+.1f}",
     }
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeMatch:
+    """What intake without a person to ask (the portal, inbound mail) decided for a record."""
+
+    #: The existing client the case is linked to (at or above the automatic threshold), or None.
+    client: Client | None
+    #: What the ``received`` event keeps of the decision (``None`` when nobody was close).
+    payload: dict[str, Any] | None
+
+
+def intake_match(record: ClientRecord) -> IntakeMatch:
+    """For the portal and inbound mail: link to the best proposal at or above
+    ``COMPTOIR_MATCH_AUTO_LINK``; below it, nobody can be asked, so a new client is recorded
+    and the proposals are kept on the case (``automatic: false``) for a data steward."""
+    proposals = propose(record)
+    if not proposals:
+        return IntakeMatch(None, None)
+    best = proposals[0]
+    if best.decision == "link":
+        return IntakeMatch(
+            best.client,
+            {
+                "client": best.client.pk,
+                "probability": round(best.probability, 6),
+                "automatic": True,
+            },
+        )
+    return IntakeMatch(
+        None,
+        {
+            "automatic": False,
+            "proposed": [
+                {"client": p.client.pk, "probability": round(p.probability, 6)} for p in proposals
+            ],
+        },
+    )

@@ -290,13 +290,25 @@ def _language(parsed: ParsedMessage, client: Any) -> str:
     return preferred if preferred in {"en", "fr"} else "en"
 
 
-def _client_for(sender: str) -> tuple[Any, bool]:
-    """The client whose active email address is ``sender`` (the oldest record not merged away),
-    else a new person with that address; and whether it is new. A client found is not changed:
-    anyone can write a ``From`` line, so a message never rewrites the record it matches (the
-    same rule as the portal's form)."""
+def _name_parts(display_name: str, sender: str) -> tuple[str, str]:
+    """(given, family) from a ``From`` display name; the mailbox name when there is none."""
+    name = display_name if "@" not in display_name else ""
+    given, _space, family = name.rpartition(" ")
+    if not family:
+        family = sender.split("@", 1)[0]
+    return given.strip()[:100], family.strip()[:100]
+
+
+def _client_for(sender: str, display_name: str) -> tuple[Any, dict[str, Any] | None]:
+    """The client whose active address is the sender's (the oldest record not merged away), else
+    the one the matching links the sender to (``clients.matching.intake_match``: the address and
+    the display name scored together), else ``None`` (a new client is made); and what the case
+    keeps of the decision. A client found is not changed: anyone can write a
+    ``From`` line, so a message never rewrites the record it matches (the portal's rule)."""
+    from comptoir.clients.matching import intake_match, typed_record
     from comptoir.clients.models import ContactPoint
 
+    # Mail identifies its sender by the address: a client who has it is that sender.
     point = (
         ContactPoint.objects.filter(
             kind="email", normalized=sender, is_active=True, client__merged_into__isnull=True
@@ -306,21 +318,20 @@ def _client_for(sender: str) -> tuple[Any, bool]:
         .first()
     )
     if point is not None:
-        return point.client, False
-    return None, True
+        return point.client, {"client": point.client_id, "by": "email", "automatic": True}
+    given, family = _name_parts(display_name, sender)
+    match = intake_match(typed_record(given_name=given, family_name=family, email=sender))
+    return match.client, match.payload
 
 
 def _create_client(sender: str, display_name: str, language: str) -> Any:
     from comptoir.clients.actions import do_add_contact_point, do_create_client
 
-    name = display_name if "@" not in display_name else ""
-    given, _space, family = name.rpartition(" ")
-    if not family:
-        family = sender.split("@", 1)[0]
+    given, family = _name_parts(display_name, sender)
     client = do_create_client(
         kind="person",
-        given_name=given.strip()[:100],
-        family_name=family.strip()[:100],
+        given_name=given,
+        family_name=family,
         preferred_language=language,
         segment="public",
         actor=None,  # the client themselves
@@ -450,9 +461,9 @@ def _decide(parsed: ParsedMessage, *, at: datetime, stored: list[Any]) -> _Decis
     if unit is None:
         detail.append(_line("no_intake_service"))
         return _Decision(InboundVerdict.REFUSED, detail)
-    client, is_new_client = _client_for(sender)
+    client, match = _client_for(sender, parsed.display_name)
     language = _language(parsed, client)
-    if is_new_client:
+    if client is None:
         client = _create_client(sender, parsed.display_name, language)
     description = _text_of(parsed, is_reply=False, stored_names=names)
     if parsed.subject and parsed.subject not in description:
@@ -467,6 +478,7 @@ def _decide(parsed: ParsedMessage, *, at: datetime, stored: list[Any]) -> _Decis
         description=description,
         actor=None,
         at=at,
+        received_payload={"client_match": match} if match else None,
     )
     received = CaseEvent.objects.get(case=case, sequence=1)
     _store_files(case, received, files, stored)

@@ -93,28 +93,25 @@ def _store_files(
         )
 
 
-def find_or_create_client(details: ClientDetails) -> Any:
-    """The client whose active email address is the one given (the oldest such record not
-    merged away), else a new person with that address and phone. A client found is not
-    changed, except that a phone number they did not have is added (not as their primary one):
-    anyone can type an address, so a form never rewrites the record it matches."""
+def find_or_create_client(details: ClientDetails) -> tuple[Any, dict[str, Any] | None]:
+    """The existing client the matching proposes at or above the automatic threshold
+    (``clients.matching.intake_match``: names, email and phone scored together, so a relative
+    who shares an address is not taken for its owner), else a new person with that address and
+    phone; and what the case keeps of the decision. A client found is not changed, except that a
+    phone number they did not have is added (not as their primary one): anyone can type an
+    address, so a form never rewrites the record it matches."""
     from comptoir.clients.actions import do_add_contact_point, do_create_client
-    from comptoir.clients.models import ContactPoint
+    from comptoir.clients.matching import intake_match, typed_record
 
-    client = None
-    if details.email:
-        point = (
-            ContactPoint.objects.filter(
-                kind="email",
-                normalized=details.email,
-                is_active=True,
-                client__merged_into__isnull=True,
-            )
-            .select_related("client")
-            .order_by("client_id")
-            .first()
+    match = intake_match(
+        typed_record(
+            given_name=details.given_name,
+            family_name=details.family_name,
+            email=details.email,
+            phone=details.phone,
         )
-        client = point.client if point is not None else None
+    )
+    client = match.client
     if client is not None:
         if (
             details.phone
@@ -123,7 +120,7 @@ def find_or_create_client(details: ClientDetails) -> Any:
             ).exists()
         ):
             do_add_contact_point(client, kind="phone", value=details.phone, actor=None)
-        return client
+        return client, match.payload
     client = do_create_client(
         kind="person",
         given_name=details.given_name,
@@ -138,7 +135,7 @@ def find_or_create_client(details: ClientDetails) -> Any:
             do_add_contact_point(
                 client, kind=kind, value=value, label="home", is_primary=True, actor=None
             )
-    return client
+    return client, match.payload
 
 
 def _acknowledge(case: Case, url: str, event: CaseEvent) -> bool:
@@ -178,7 +175,7 @@ def do_submit_case(
     stored: list[Attachment] = []
     try:
         with transaction.atomic():
-            client = find_or_create_client(details)
+            client, match = find_or_create_client(details)
             case, token = casework.do_receive_case(
                 service=service,
                 kind=kind,
@@ -189,6 +186,7 @@ def do_submit_case(
                 description=description,
                 actor=None,
                 at=at,
+                received_payload={"client_match": match} if match else None,
             )
             Submission.objects.create(
                 case=case, contact_preference=contact_preference, submitted_at=timezone.now()
