@@ -6,7 +6,9 @@ from django.contrib.auth.models import Group
 from comptoir.accounts.roles import ROLE_PERMISSIONS, Role, has_role, roles_of, sync_roles
 
 # The latest migration that writes the roles holds the frozen copy roles.py must agree with.
-staff_roles_migration = importlib.import_module("comptoir.accounts.migrations.0004_casework_roles")
+staff_roles_migration = importlib.import_module(
+    "comptoir.accounts.migrations.0005_notification_templates_role"
+)
 
 
 def _group_permissions(name: str) -> set[str]:

@@ -1,45 +1,118 @@
 """Give administrators the permissions of editing the messages sent to clients
-(``notifications.MessageTemplate``). The reverse takes them back.
+(``notifications.MessageTemplate``); the reverse takes them back.
 
-The permission names are written out here (migrations must not import live code);
-``tests/casework/test_roles.py`` checks the groups against ``accounts.roles.ROLE_PERMISSIONS``.
+A frozen copy of ``comptoir.accounts.roles.ROLE_PERMISSIONS`` at the time of writing (migrations
+must not import live code); ``tests/inventory/test_roles.py`` checks both agree.
 """
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-PERMISSIONS = [f"{verb}_messagetemplate" for verb in ("view", "add", "change")]
+INVENTORY_MODELS = (
+    "organization",
+    "program",
+    "unit",
+    "unitholiday",
+    "unitclosure",
+    "fiscalyear",
+    "service",
+    "serviceownership",
+    "serviceyear",
+    "servicestandard",
+    "standardyear",
+    "servicetestassessment",
+    "priorityassessment",
+    "finding",
+    "importbatch",
+)
+VIEW = {f"inventory.view_{model}" for model in INVENTORY_MODELS}
+OWNER_EDIT = {
+    "inventory.change_serviceyear",
+    "inventory.add_servicestandard",
+    "inventory.add_standardyear",
+    "inventory.change_standardyear",
+    "inventory.add_servicetestassessment",
+    "inventory.change_servicetestassessment",
+    "inventory.add_priorityassessment",
+    "inventory.change_priorityassessment",
+    "inventory.change_finding",
+}
+CUSTODIAN = {
+    f"inventory.{verb}_{model}" for model in INVENTORY_MODELS for verb in ("add", "change")
+} | {"inventory.approve_fiscalyear", "inventory.import_inventory"}
+ADMIN = {
+    "accounts.add_user",
+    "accounts.change_user",
+    "accounts.view_user",
+    "auth.view_group",
+    "auth.change_group",
+}
+CLIENT_MODELS = ("client", "contactpoint", "contact")
+CASEWORK_CATALOGUES = ("requesttype", "subjecttheme", "subject")
+OFFICER = (
+    {f"clients.{verb}_{model}" for model in CLIENT_MODELS for verb in ("view", "add", "change")}
+    | {"casework.view_case", "casework.add_case", "casework.change_case"}
+    | {"casework.view_caseevent", "casework.add_caseevent"}
+    | {f"casework.view_{model}" for model in CASEWORK_CATALOGUES}
+)
+MANAGER = {"casework.assign_case"}
+CASEWORK_ADMIN = (
+    {f"casework.{verb}_{model}" for model in CASEWORK_CATALOGUES for verb in ("add", "change")}
+    | {"casework.view_caseaccesslog", "clients.view_clientaccesslog"}
+    | {f"inventory.{verb}_unitmembership" for verb in ("view", "add", "change")}
+)
+NOTIFICATIONS_ADMIN = {f"notifications.{verb}_messagetemplate" for verb in ("view", "add", "change")}
+ROLES = {
+    "viewer": VIEW,
+    "service owner": VIEW | OWNER_EDIT,
+    "inventory custodian": VIEW | OWNER_EDIT | CUSTODIAN,
+    "client service officer": VIEW | OFFICER,
+    "unit manager": VIEW | OFFICER | MANAGER,
+    "administrator": VIEW
+    | OWNER_EDIT
+    | CUSTODIAN
+    | ADMIN
+    | OFFICER
+    | MANAGER
+    | CASEWORK_ADMIN
+    | NOTIFICATIONS_ADMIN,
+}
 
 
-def _permissions(apps):
-    notifications = apps.get_app_config("notifications")
-    previous = getattr(notifications, "models_module", None)
-    notifications.models_module = True
-    create_permissions(notifications, apps=apps, verbosity=0)
-    notifications.models_module = previous
+def _by_name(apps):
+    # Permissions are normally created after all migrations ran; create them now (and put each
+    # app config's models module back, as 0004 does).
+    for app_config in apps.get_app_configs():
+        previous = getattr(app_config, "models_module", None)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = previous
     Permission = apps.get_model("auth", "Permission")
-    return list(
-        Permission.objects.filter(
-            content_type__app_label="notifications", codename__in=PERMISSIONS
-        )
-    )
+    return {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type")
+    }
 
 
 def give(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     administrators = Group.objects.filter(name="administrator").first()
-    if administrators is not None:
-        found = _permissions(apps)
-        if len(found) != len(PERMISSIONS):
-            raise LookupError(f"notifications permissions missing: {PERMISSIONS}")
-        administrators.permissions.add(*found)
+    if administrators is None:
+        return
+    by_name = _by_name(apps)
+    missing = NOTIFICATIONS_ADMIN - by_name.keys()
+    if missing:
+        raise LookupError(f"unknown permissions {sorted(missing)}")
+    administrators.permissions.add(*[by_name[name] for name in NOTIFICATIONS_ADMIN])
 
 
 def take_back(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     administrators = Group.objects.filter(name="administrator").first()
     if administrators is not None:
-        administrators.permissions.remove(*_permissions(apps))
+        by_name = _by_name(apps)
+        taken = NOTIFICATIONS_ADMIN & by_name.keys()
+        administrators.permissions.remove(*[by_name[name] for name in taken])
 
 
 class Migration(migrations.Migration):
