@@ -220,6 +220,20 @@ class Client(models.Model):
         verbose_name=_("merged into"),
         editable=False,
     )
+    date_of_birth = models.DateField(
+        _("date of birth"),
+        null=True,
+        blank=True,
+        help_text=_("Held only when the client gave it; duplicate matching compares it."),
+    )
+    source_id = models.CharField(
+        _("identifier in the source system"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_index=True,
+        help_text=_("The identifier the record had in the system it came from."),
+    )
     #: The names folded (lower case, no accents) for look-up; kept up to date by the actions.
     search_name = models.CharField(max_length=900, blank=True, default="", editable=False)
     history = HistoricalRecords()
