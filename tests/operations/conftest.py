@@ -1,5 +1,6 @@
 """Fixtures of the backup tests: committed data (a backup reads what other connections see), the
-casework builders, a media folder, and an empty scratch database to restore into."""
+casework builders, a media folder, a private files' folder, and an empty scratch database to
+restore into."""
 
 from __future__ import annotations
 
@@ -53,6 +54,14 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
     return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture(autouse=True)
+def private_root(settings: Any, tmp_path: Path) -> Path:
+    """The clients' files of every test under a folder of its own (the test settings' shared
+    ``var/test-private`` may hold other tests' files, and a restore refuses a folder that does)."""
+    settings.COMPTOIR_PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return Path(settings.COMPTOIR_PRIVATE_MEDIA_ROOT)
 
 
 def _add_alias(alias: str, database: dict[str, Any]) -> None:

@@ -1,8 +1,9 @@
 """``comptoir backup`` and ``comptoir restore`` on the database the suite runs on (SQLite, then
 PostgreSQL in CI's second pass): a backup of committed cases, events, clients, a deliverable's
-file and other media restores into an empty database with every row and file, the event log
-still append-only; a damaged archive, a non-empty database, another vendor and a newer Comptoir's
-archive are refused and change nothing."""
+file, other media and a client's attachment (a private file) restores into an empty database with
+every row and file, the event log still append-only; a damaged archive, a non-empty database,
+another vendor, a newer Comptoir's archive and a folder already holding files are refused and
+change nothing; an archive made before the private files were backed up still restores."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from comptoir.operations import archive as backups
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CSV = b"province,exports\nQC,12\nON,15\n"
+#: A client's scan: bytes of every value, so that "byte for byte" means something.
+SCAN = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 NOTE = "Client called back: the tables are fine."
 
 
@@ -36,9 +39,11 @@ def site(
     make_member: Callable[..., Any],
     make_case: Callable[..., Any],
 ) -> dict[str, Any]:
-    """Committed data of every kind a backup must keep, and media beside the deliverable's."""
+    """Committed data of every kind a backup must keep, media beside the deliverable's, and a
+    file a client sent through the portal (stored under the private root)."""
     from comptoir.accounts.roles import sync_roles
     from comptoir.casework import actions, knowledge
+    from comptoir.casework.attachments import store_attachment
     from comptoir.clients.actions import do_create_client
 
     sync_roles()
@@ -70,7 +75,24 @@ def site(
     other = media_root / "portal" / "attachments" / "scan.pdf"
     other.parent.mkdir(parents=True)
     other.write_bytes(b"%PDF-1.7 not really\n")
-    return {"cases": cases, "client": client, "deliverable": deliverable, "other": other}
+    attachment = store_attachment(
+        cases[0], filename="Relevé d'emploi.pdf", data=SCAN, source="portal"
+    )
+    return {
+        "cases": cases,
+        "client": client,
+        "deliverable": deliverable,
+        "other": other,
+        "attachment": attachment,
+    }
+
+
+def _restore_folders_elsewhere(settings: Any, tmp_path: Path) -> tuple[Path, Path]:
+    """Point the media and private roots at folders that do not exist yet, as on a new server;
+    returns (media, private)."""
+    settings.MEDIA_ROOT = tmp_path / "restored-media"
+    settings.COMPTOIR_PRIVATE_MEDIA_ROOT = tmp_path / "restored-private"
+    return Path(settings.MEDIA_ROOT), Path(settings.COMPTOIR_PRIVATE_MEDIA_ROOT)
 
 
 def _back_up(folder: Path) -> Path:
@@ -100,15 +122,19 @@ def test_a_backup_restores_into_an_empty_database_with_every_row_and_file(
     site: dict[str, Any],
     tmp_path: Path,
     media_root: Path,
+    private_root: Path,
     scratch_database: str,
     snapshot: Callable[[str], dict[str, tuple[int, str]]],
     settings: Any,
 ) -> None:
-    from comptoir.casework.models import Case, CaseEvent, Deliverable
+    from comptoir.casework.models import Attachment, Case, CaseEvent, Deliverable
+    from comptoir.casework.models.attachments import private_storage
     from comptoir.clients.models import Client
 
     before = snapshot("default")
     media_before = _files(media_root)
+    private_before = _files(private_root)
+    assert list(private_before) == [site["attachment"].stored_name]
     (tmp_path / "backups").mkdir()
     archive = _back_up(tmp_path / "backups")
 
@@ -121,21 +147,40 @@ def test_a_backup_restores_into_an_empty_database_with_every_row_and_file(
     assert sorted(n for n in names if n.startswith("media/")) == sorted(
         f"media/{name}" for name in media_before
     )
+    stored = f"private/{site['attachment'].stored_name}"
+    assert [n for n in names if n.startswith("private/")] == [stored]
+    assert manifest["format_version"] == 2
+    assert manifest["private"] == {"files": 1, "bytes": len(SCAN)}
+    assert manifest["media"]["files"] == len(media_before)
+    (listed,) = (m for m in manifest["members"] if m["name"] == stored)
+    assert listed["sha256"] == hashlib.sha256(SCAN).hexdigest() == site["attachment"].sha256
     assert manifest["database"]["vendor"] == connection.vendor
     assert manifest["last_migrations"]["casework"] == manifest["migrations"]["casework"][-1]
     assert manifest["tables"]["casework_caseevent"] == CaseEvent.objects.count()
     assert {m["name"] for m in manifest["members"]} == {n for n in names if n != "manifest.json"}
     assert not list((tmp_path / "backups").glob(".*")), "no temporary file is left behind"
 
-    settings.MEDIA_ROOT = tmp_path / "restored-media"
+    verified = _restore(archive, scratch_database, "--verify-only")
+    assert f"{len(media_before)} media files and 1 private file, every SHA-256" in verified
+    media, private = _restore_folders_elsewhere(settings, tmp_path)
     said = _restore(archive, scratch_database)
     assert "every table has the rows the manifest lists" in said
+    assert "1 private file written (0 already there with the same content)" in said
 
     # Every table, with the same rows, and every file, with the same bytes.
     assert snapshot(scratch_database) == before
-    assert _files(tmp_path / "restored-media") == media_before
+    assert _files(media) == media_before
+    assert _files(private) == private_before
+    attachment = Attachment.objects.using(scratch_database).get()
+    with private_storage().open(attachment.stored_name, "rb") as restored_scan:
+        assert restored_scan.read() == SCAN
+    # Readable by Comptoir's user only, as private_storage writes them.
+    restored_file = private / attachment.stored_name
+    assert restored_file.stat().st_mode & 0o777 == 0o600
+    for folder in (private, *restored_file.relative_to(private).parents):
+        assert (private / folder).stat().st_mode & 0o077 == 0, folder
     restored = Deliverable.objects.using(scratch_database).get()
-    assert (tmp_path / "restored-media" / restored.file.name).read_bytes() == CSV
+    assert (media / restored.file.name).read_bytes() == CSV
     assert Case.objects.using(scratch_database).count() == 3
     assert Client.objects.using(scratch_database).get().family_name == "Tremblay"
     events = CaseEvent.objects.using(scratch_database)
@@ -163,8 +208,12 @@ def test_a_damaged_archive_is_refused_naming_the_member(
 ) -> None:
     (tmp_path / "backups").mkdir()
     archive = _back_up(tmp_path / "backups")
-    settings.MEDIA_ROOT = tmp_path / "restored-media"
-    for name in (backups.DATABASE_MEMBERS[connection.vendor], "media/portal/attachments/scan.pdf"):
+    media, private = _restore_folders_elsewhere(settings, tmp_path)
+    for name in (
+        backups.DATABASE_MEMBERS[connection.vendor],
+        "media/portal/attachments/scan.pdf",
+        f"private/{site['attachment'].stored_name}",
+    ):
         damaged = tmp_path / f"damaged-{Path(name).name}.tar"
         data = bytearray(archive.read_bytes())
         with tarfile.open(archive) as tar:
@@ -177,7 +226,8 @@ def test_a_damaged_archive_is_refused_naming_the_member(
         with pytest.raises(CommandError, match=name):
             _restore(damaged, scratch_database, "--verify-only")
     assert snapshot(scratch_database) == {}, "nothing was written"
-    assert not (tmp_path / "restored-media").exists()
+    assert not media.exists()
+    assert not private.exists()
     assert "is intact" in _restore(archive, scratch_database, "--verify-only")
 
 
@@ -185,15 +235,18 @@ def test_a_restore_into_a_database_in_use_is_refused_and_changes_nothing(
     site: dict[str, Any],
     tmp_path: Path,
     media_root: Path,
+    private_root: Path,
     snapshot: Callable[[str], dict[str, tuple[int, str]]],
 ) -> None:
     (tmp_path / "backups").mkdir()
     archive = _back_up(tmp_path / "backups")
     before, media_before = snapshot("default"), _files(media_root)
+    private_before = _files(private_root)
     with pytest.raises(CommandError, match=r"is not empty .it has [0-9]+ tables, the first"):
         _restore(archive, "default", "--yes")
     assert snapshot("default") == before
     assert _files(media_root) == media_before
+    assert _files(private_root) == private_before
 
 
 def _rewritten(archive: Path, change: Callable[[dict[str, Any]], None], out: Path) -> Path:
@@ -219,7 +272,7 @@ def test_another_vendors_archive_and_a_newer_comptoirs_are_refused(
 ) -> None:
     (tmp_path / "backups").mkdir()
     archive = _back_up(tmp_path / "backups")
-    settings.MEDIA_ROOT = tmp_path / "restored-media"
+    _restore_folders_elsewhere(settings, tmp_path)
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
 
     def other_vendor(manifest: dict[str, Any]) -> None:
@@ -264,8 +317,7 @@ def test_the_media_folder_must_be_empty_unless_yes_and_a_file_is_never_replaced(
 ) -> None:
     (tmp_path / "backups").mkdir()
     archive = _back_up(tmp_path / "backups")
-    target = tmp_path / "restored-media"
-    settings.MEDIA_ROOT = target
+    target, _private = _restore_folders_elsewhere(settings, tmp_path)
     scan = target / "portal" / "attachments" / "scan.pdf"
     scan.parent.mkdir(parents=True)
     scan.write_bytes(b"another scan")
@@ -279,6 +331,110 @@ def test_the_media_folder_must_be_empty_unless_yes_and_a_file_is_never_replaced(
     scan.write_bytes(site["other"].read_bytes())  # the same file: kept, the others added
     said = _restore(archive, scratch_database, "--yes")
     assert "1 media file written (1 already there with the same content)" in said
+
+
+def test_a_private_folder_holding_files_is_refused_before_anything_is_written(
+    site: dict[str, Any],
+    tmp_path: Path,
+    scratch_database: str,
+    snapshot: Callable[[str], dict[str, tuple[int, str]]],
+    settings: Any,
+) -> None:
+    """The private root is checked with the media folder, before either is written: a file
+    left there refuses the restore (in French too), a file of the same name with other content
+    refuses it even with --yes, and neither the database nor the media folder is touched."""
+    (tmp_path / "backups").mkdir()
+    archive = _back_up(tmp_path / "backups")
+    media, private = _restore_folders_elsewhere(settings, tmp_path)
+    left = private / "cases" / "999" / "left-over.txt"
+    left.parent.mkdir(parents=True)
+    left.write_bytes(b"a file of another site")
+    with pytest.raises(
+        CommandError, match=r"private files' folder .*restored-private.* already holds 1 file\."
+    ) as refused:
+        _restore(archive, scratch_database)
+    assert refused.value.returncode == backups.EXIT_REFUSED
+    with pytest.raises(CommandError, match=r"fichiers privés .* contient déjà 1 fichier\."):
+        _restore(archive, scratch_database, "--language", "fr")
+
+    ours = private / site["attachment"].stored_name
+    ours.parent.mkdir(parents=True)
+    ours.write_bytes(b"%PDF-1.7 another scan under the same name\n")
+    with pytest.raises(CommandError, match=r"private files' folder already has .*other content"):
+        _restore(archive, scratch_database, "--yes")
+    assert ours.read_bytes() == b"%PDF-1.7 another scan under the same name\n"
+    assert left.read_bytes() == b"a file of another site"
+    assert _files(private) == {
+        "cases/999/left-over.txt": hashlib.sha256(b"a file of another site").hexdigest(),
+        site["attachment"].stored_name: hashlib.sha256(ours.read_bytes()).hexdigest(),
+    }
+    assert not media.exists(), "no media file was written either"
+    assert snapshot(scratch_database) == {}, "nothing was written"
+
+    ours.write_bytes(SCAN)  # the same file: kept, the one left over kept beside it
+    said = _restore(archive, scratch_database, "--yes")
+    assert "0 private files written (1 already there with the same content)" in said
+    assert left.exists()
+
+
+def _old_format(archive: Path, out: Path) -> Path:
+    """``archive`` as a Comptoir before the private files made it: format version 1, no
+    ``private/`` member, no ``private`` section in the manifest."""
+    with tarfile.open(archive) as source, tarfile.open(out, "w") as copy:
+        for member in source.getmembers():
+            if member.name.startswith("private/"):
+                continue
+            data = source.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+                manifest["format_version"] = 1
+                del manifest["private"]
+                manifest["members"] = [
+                    m for m in manifest["members"] if not m["name"].startswith("private/")
+                ]
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            copy.addfile(member, io.BytesIO(data))
+    return out
+
+
+def test_an_archive_made_before_the_private_files_verifies_and_restores(
+    site: dict[str, Any],
+    tmp_path: Path,
+    media_root: Path,
+    scratch_database: str,
+    snapshot: Callable[[str], dict[str, tuple[int, str]]],
+    settings: Any,
+) -> None:
+    (tmp_path / "backups").mkdir()
+    before, media_before = snapshot("default"), _files(media_root)
+    old = _old_format(_back_up(tmp_path / "backups"), tmp_path / "old.tar")
+    with tarfile.open(old) as tar:
+        assert not [name for name in tar.getnames() if name.startswith("private/")]
+
+    verified = _restore(old, scratch_database, "--verify-only")
+    assert "and 0 private files, every SHA-256 as in its manifest" in verified
+    assert "made before Comptoir backed up the files clients send" in verified
+    media, private = _restore_folders_elsewhere(settings, tmp_path)
+    said = _restore(old, scratch_database)
+    assert "0 private files written (0 already there with the same content)" in said
+    assert snapshot(scratch_database) == before
+    assert _files(media) == media_before
+    assert not private.exists(), "the private folder is left as it is"
+
+
+def test_an_archive_of_a_newer_backup_format_is_refused_in_one_sentence(
+    site: dict[str, Any], tmp_path: Path, scratch_database: str
+) -> None:
+    (tmp_path / "backups").mkdir()
+    archive = _back_up(tmp_path / "backups")
+
+    def newer(manifest: dict[str, Any]) -> None:
+        manifest["format_version"] = 3
+
+    future = _rewritten(archive, newer, tmp_path / "format-3.tar")
+    with pytest.raises(CommandError, match=r"version 3 of the backup format.*versions 1 to 2"):
+        _restore(future, scratch_database, "--verify-only")
 
 
 def test_a_failed_backup_leaves_no_archive_and_says_why_in_french(
@@ -423,21 +579,24 @@ def test_a_failed_pg_restore_leaves_the_database_empty_and_the_media_kept_for_a_
 ) -> None:
     """A function of the same name already in the target (no table, so the emptiness check lets
     it by) makes pg_restore stop: its single transaction leaves no table; the media files written
-    first are kept by the second try with --yes."""
+    first are kept by the second try with --yes, the private files too."""
     (tmp_path / "backups").mkdir()
     archive = _back_up(tmp_path / "backups")
-    settings.MEDIA_ROOT = tmp_path / "restored-media"
+    _restore_folders_elsewhere(settings, tmp_path)
     target = connections[scratch_database]
     with target.cursor() as cursor:
         cursor.execute(
             "CREATE FUNCTION casework_refuse_change() RETURNS trigger LANGUAGE plpgsql "
             "AS $$ BEGIN RETURN NEW; END; $$"
         )
-    with pytest.raises(CommandError, match=r"pg_restore said.*media files were restored \(2\)"):
+    with pytest.raises(
+        CommandError, match=r"pg_restore said.*files were restored \(2 media, 1 private\)"
+    ):
         _restore(archive, scratch_database)
     assert snapshot(scratch_database) == {}, "no table was left"
     with target.cursor() as cursor:
         cursor.execute("DROP FUNCTION casework_refuse_change()")
     said = _restore(archive, scratch_database, "--yes")
     assert "0 media files written (2 already there with the same content)" in said
+    assert "0 private files written (1 already there with the same content)" in said
     assert snapshot(scratch_database) == snapshot("default")

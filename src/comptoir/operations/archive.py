@@ -1,4 +1,4 @@
-"""Backup archives of a Comptoir site: its database and its uploaded files, in one tar file.
+"""Backup archives of a Comptoir site: its database and its files, in one tar file.
 
 An archive holds, in this order:
 
@@ -7,15 +7,20 @@ An archive holds, in this order:
   exported by the transaction that also read the migration state and the row counts);
 - ``media/...``: every regular file under ``MEDIA_ROOT``, whatever it holds, copied after the
   database (a file the database names is on disk before its row is committed);
+- ``private/...``: every regular file under ``COMPTOIR_PRIVATE_MEDIA_ROOT`` (the files clients
+  sent, ``casework.Attachment``), copied after the media files for the same reason; an archive
+  of format version 1 has none and restores all the same;
 - ``manifest.json``: the format, the Comptoir version, the database vendor (and versions), the
   migrations applied per app (in order, and the last of each), the row count of every table, the
-  UTC time, and the size and SHA-256 of every other member.
+  UTC time, the count and bytes of the media and of the private files, and the size and SHA-256
+  of every other member.
 
 :func:`make_backup` writes it under a temporary name in the target folder, fsyncs it and renames
 it: a failure leaves no archive. :func:`restore_backup` checks everything it can before writing
 anything (every SHA-256, the vendor, the migrations, the tools, an empty database, the media
-folder), then restores the media files, then the database, then runs ``migrate`` when this code
-has migrations the archive has not, and compares every table's row count with the manifest's.
+and private folders), then restores the media files, the private files, then the database, then
+runs ``migrate`` when this code has migrations the archive has not, and compares every table's
+row count with the manifest's.
 
 Every message of :class:`BackupError` is translated in the active language (the commands run in
 the user's); see docs/operator-guide.md, "Backups and restore".
@@ -47,11 +52,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 FORMAT = "comptoir-backup"
-FORMAT_VERSION = 1
+#: 2 added the private files (``private/...`` and the manifest's ``private``); an older
+#: Comptoir refuses a version 2 archive in one sentence instead of calling its members unsafe.
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
 DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 MEDIA_PREFIX = "media/"
+PRIVATE_PREFIX = "private/"
+#: The modes ``casework.models.attachments.private_storage`` gives; a restore gives the same.
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_FOLDER_MODE = 0o700
 CHUNK = 1024 * 1024
 
 #: Exit statuses of the commands: the archive or the target was refused (nothing was changed),
@@ -84,6 +96,7 @@ class BackupResult:
     size: int
     vendor: str
     media_files: int
+    private_files: int
     manifest: dict[str, Any]
 
 
@@ -93,6 +106,8 @@ class RestoreResult:
     database: str
     media_written: int
     media_kept: int
+    private_written: int = 0
+    private_kept: int = 0
     migrations_applied: list[str] = field(default_factory=list)
 
 
@@ -111,20 +126,37 @@ class ArchiveCheck:
     def media_files(self) -> int:
         return sum(1 for m in self.manifest["members"] if m["name"].startswith(MEDIA_PREFIX))
 
+    @property
+    def private_files(self) -> int:
+        return sum(1 for m in self.manifest["members"] if m["name"].startswith(PRIVATE_PREFIX))
+
+    @property
+    def has_private_files_section(self) -> bool:
+        """False for an archive made before the private files were backed up (it has none of
+        them, whatever the private folder held then)."""
+        return "private" in self.manifest
+
 
 # --- Backup ---------------------------------------------------------------------------------------
 
 
 def make_backup(
-    out: Path, *, now: datetime, using: str = "default", media_root: Path | None = None
+    out: Path,
+    *,
+    now: datetime,
+    using: str = "default",
+    media_root: Path | None = None,
+    private_root: Path | None = None,
 ) -> BackupResult:
-    """Write one archive of the database ``using`` and of ``media_root`` (default ``MEDIA_ROOT``)
-    to ``out``: a ``.tar`` file name, or a folder that gets ``comptoir-backup-<UTC time>.tar``."""
+    """Write one archive of the database ``using``, of ``media_root`` (default ``MEDIA_ROOT``)
+    and of ``private_root`` (default ``COMPTOIR_PRIVATE_MEDIA_ROOT``) to ``out``: a ``.tar``
+    file name, or a folder that gets ``comptoir-backup-<UTC time>.tar``."""
     connection = connections[using]
     vendor = connection.vendor
     if vendor not in DATABASE_MEMBERS:
         raise BackupError(_unsupported_vendor(vendor))
     media = Path(media_root if media_root is not None else settings.MEDIA_ROOT)
+    private = _private_root(private_root)
     target = _archive_path(out, now)
     partial = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
     workdir = target.with_name(f".comptoir-backup-{secrets.token_hex(4)}")
@@ -136,15 +168,18 @@ def make_backup(
         else:
             database = _dump_postgresql(connection, dump)
         members: list[dict[str, Any]] = []
-        media_files = 0
+        media_members: list[dict[str, Any]] = []
+        private_members: list[dict[str, Any]] = []
         with (
             open(partial, "xb") as raw,
             tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar,
         ):
             members.append(_add_file(tar, dump, DATABASE_MEMBERS[vendor], mtime=now.timestamp()))
-            for path, name in _media_files(media):
-                members.append(_add_file(tar, path, name))
-                media_files += 1
+            for path, name in _files_under(media, MEDIA_PREFIX):
+                media_members.append(_add_file(tar, path, name))
+            for path, name in _files_under(private, PRIVATE_PREFIX):
+                private_members.append(_add_file(tar, path, name, mode=PRIVATE_FILE_MODE))
+            members += media_members + private_members
             manifest = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
@@ -155,8 +190,12 @@ def make_backup(
                 "last_migrations": {app: names[-1] for app, names in database.migrations.items()},
                 "tables": database.tables,
                 "media": {
-                    "files": media_files,
-                    "bytes": sum(m["size"] for m in members[1:]),
+                    "files": len(media_members),
+                    "bytes": sum(m["size"] for m in media_members),
+                },
+                "private": {
+                    "files": len(private_members),
+                    "bytes": sum(m["size"] for m in private_members),
                 },
                 "members": members,
             }
@@ -191,7 +230,8 @@ def make_backup(
         path=target,
         size=target.stat().st_size,
         vendor=vendor,
-        media_files=media_files,
+        media_files=len(media_members),
+        private_files=len(private_members),
         manifest=manifest,
     )
 
@@ -305,16 +345,21 @@ def _migrations_from_rows(rows: list[tuple[str, str]]) -> dict[str, list[str]]:
     return dict(sorted(migrations.items()))
 
 
-def _media_files(media: Path) -> Iterator[tuple[Path, str]]:
-    """Every regular file under ``media`` (symbolic links are not followed), sorted."""
-    if not media.is_dir():
+def _private_root(private_root: Path | None) -> Path:
+    return Path(private_root if private_root is not None else settings.COMPTOIR_PRIVATE_MEDIA_ROOT)
+
+
+def _files_under(root: Path, prefix: str) -> Iterator[tuple[Path, str]]:
+    """Every regular file under ``root`` (symbolic links are not followed), sorted, with its
+    member name (``prefix`` and its path under ``root``)."""
+    if not root.is_dir():
         return
-    for folder, folders, files in os.walk(media):
+    for folder, folders, files in os.walk(root):
         folders.sort()
         for name in sorted(files):
             path = Path(folder) / name
             if path.is_file() and not path.is_symlink():
-                yield path, MEDIA_PREFIX + path.relative_to(media).as_posix()
+                yield path, prefix + path.relative_to(root).as_posix()
 
 
 class _HashingReader:
@@ -333,14 +378,14 @@ class _HashingReader:
 
 
 def _add_file(
-    tar: tarfile.TarFile, path: Path, name: str, mtime: float | None = None
+    tar: tarfile.TarFile, path: Path, name: str, mtime: float | None = None, mode: int = 0o644
 ) -> dict[str, Any]:
     with open(path, "rb") as file:
         size = os.fstat(file.fileno()).st_size
         info = tarfile.TarInfo(name)
         info.size = size
         info.mtime = int(mtime if mtime is not None else os.fstat(file.fileno()).st_mtime)
-        info.mode = 0o644
+        info.mode = mode
         reader = _HashingReader(file)
         tar.addfile(info, reader)  # tarfile reads exactly ``size`` bytes of it
     return {"name": name, "size": size, "sha256": reader.digest.hexdigest()}
@@ -429,13 +474,18 @@ def _read_manifest(tar: tarfile.TarFile, path: Path) -> dict[str, Any]:
         raise BackupError(problem) from error
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(problem)
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format_version") not in READABLE_VERSIONS:
         raise BackupError(
             _(
                 "The archive %(path)s is in version %(version)s of the backup format; this "
-                "Comptoir reads version %(ours)s only."
+                "Comptoir reads versions %(first)s to %(ours)s only."
             )
-            % {"path": path, "version": manifest.get("format_version"), "ours": FORMAT_VERSION}
+            % {
+                "path": path,
+                "version": manifest.get("format_version"),
+                "first": READABLE_VERSIONS[0],
+                "ours": FORMAT_VERSION,
+            }
         )
     try:
         vendor = manifest["database"]["vendor"]
@@ -460,7 +510,7 @@ def _is_safe_member_name(name: str) -> bool:
         return True
     pure = PurePosixPath(name)
     return (
-        name.startswith(MEDIA_PREFIX)
+        name.startswith((MEDIA_PREFIX, PRIVATE_PREFIX))
         and not pure.is_absolute()
         and ".." not in pure.parts
         and "\\" not in name
@@ -496,16 +546,19 @@ def restore_backup(
     *,
     using: str = "default",
     media_root: Path | None = None,
-    keep_media_files: bool = False,
+    private_root: Path | None = None,
+    keep_files: bool = False,
     run_migrate: Callable[[str], None] | None = None,
 ) -> RestoreResult:
-    """Restore ``archive`` into the empty database ``using`` and into ``media_root`` (default
-    ``MEDIA_ROOT``), which must hold no file unless ``keep_media_files``: then the files there
-    are kept and the archive's added beside them (one with the same name and other content is a
-    refusal, never overwritten). ``run_migrate(alias)`` runs ``migrate`` (the command's own) when
-    this code has migrations the archive has not."""
+    """Restore ``archive`` into the empty database ``using``, into ``media_root`` (default
+    ``MEDIA_ROOT``) and into ``private_root`` (default ``COMPTOIR_PRIVATE_MEDIA_ROOT``); each
+    folder must hold no file unless ``keep_files``: then the files there are kept and the
+    archive's added beside them (one with the same name and other content is a refusal, never
+    overwritten). ``run_migrate(alias)`` runs ``migrate`` (the command's own) when this code has
+    migrations the archive has not."""
     connection = connections[using]
     media = Path(media_root if media_root is not None else settings.MEDIA_ROOT)
+    private = _private_root(private_root)
     check = verify_archive(archive)
     manifest = check.manifest
     vendor = connection.vendor
@@ -540,8 +593,11 @@ def restore_backup(
             )
             % {"database": where, "check": not_empty}
         )
+    media_members = [m for m in manifest["members"] if m["name"].startswith(MEDIA_PREFIX)]
+    private_members = [m for m in manifest["members"] if m["name"].startswith(PRIVATE_PREFIX)]
+    # Both folders are checked before either is written: a refusal writes nothing anywhere.
     existing = _count_files(media)
-    if existing and not keep_media_files:
+    if existing and not keep_files:
         raise BackupError(
             ngettext(
                 "The media folder %(path)s already holds %(count)s file. Restore into an empty "
@@ -554,8 +610,23 @@ def restore_backup(
             )
             % {"path": media, "count": existing}
         )
-    media_members = [m for m in manifest["members"] if m["name"].startswith(MEDIA_PREFIX)]
-    conflict = _first_media_conflict(media, media_members)
+    existing = _count_files(private)
+    if existing and not keep_files:
+        raise BackupError(
+            ngettext(
+                "The private files' folder %(path)s (COMPTOIR_PRIVATE_MEDIA_ROOT) already holds "
+                "%(count)s file. Restore into an empty folder, or add --yes to keep it and add "
+                "the archive's beside it (a file with the same name and other content is never "
+                "replaced).",
+                "The private files' folder %(path)s (COMPTOIR_PRIVATE_MEDIA_ROOT) already holds "
+                "%(count)s files. Restore into an empty folder, or add --yes to keep them and add "
+                "the archive's beside them (a file with the same name and other content is never "
+                "replaced).",
+                existing,
+            )
+            % {"path": private, "count": existing}
+        )
+    conflict = _first_conflict(media, media_members)
     if conflict:
         raise BackupError(
             _(
@@ -564,9 +635,25 @@ def restore_backup(
             )
             % {"path": conflict}
         )
+    conflict = _first_conflict(private, private_members)
+    if conflict:
+        raise BackupError(
+            _(
+                "The private files' folder already has %(path)s with other content than the "
+                "archive's; it is never replaced. Nothing was restored."
+            )
+            % {"path": conflict}
+        )
 
     with tarfile.open(archive, mode="r:") as tar:
-        written, kept = _restore_media(tar, media, media_members)
+        written, kept = _restore_files(tar, media, media_members)
+        private_written, private_kept = _restore_files(
+            tar,
+            private,
+            private_members,
+            file_mode=PRIVATE_FILE_MODE,
+            folder_mode=PRIVATE_FOLDER_MODE,
+        )
         workdir = Path(tempfile.mkdtemp(prefix=".comptoir-restore-"))
         try:
             dump = workdir / manifest["database"]["member"]
@@ -577,13 +664,14 @@ def restore_backup(
                 else:
                     _restore_postgresql(connection, dump)
             except BackupError as error:
-                if written:
+                if written or private_written:
                     raise BackupError(
                         _(
-                            "%(error)s The media files were restored (%(count)s); once the "
-                            "database is fixed, run the restore again with --yes to keep them."
+                            "%(error)s The files were restored (%(count)s media, %(private)s "
+                            "private); once the database is fixed, run the restore again with "
+                            "--yes to keep them."
                         )
-                        % {"error": error, "count": written},
+                        % {"error": error, "count": written, "private": private_written},
                         refused=False,
                     ) from error
                 raise
@@ -598,6 +686,8 @@ def restore_backup(
         database=where,
         media_written=written,
         media_kept=kept,
+        private_written=private_written,
+        private_kept=private_kept,
         migrations_applied=applied if run_migrate is not None else [],
     )
 
@@ -665,19 +755,20 @@ def _why_not_empty(connection: Any) -> str:
     return ""
 
 
-def _count_files(media: Path) -> int:
-    if not media.is_dir():
+def _count_files(root: Path) -> int:
+    if not root.is_dir():
         return 0
-    return sum(len(files) for _folder, _folders, files in os.walk(media))
+    return sum(len(files) for _folder, _folders, files in os.walk(root))
 
 
-def _media_destination(media: Path, name: str) -> Path:
-    return media.joinpath(*PurePosixPath(name).parts[1:])
+def _destination(root: Path, name: str) -> Path:
+    """Where member ``name`` (``media/a/b``, ``private/a/b``) goes under ``root``."""
+    return root.joinpath(*PurePosixPath(name).parts[1:])
 
 
-def _first_media_conflict(media: Path, members: list[dict[str, Any]]) -> str:
+def _first_conflict(root: Path, members: list[dict[str, Any]]) -> str:
     for member in members:
-        destination = _media_destination(media, member["name"])
+        destination = _destination(root, member["name"])
         if destination.exists() and (
             not destination.is_file() or _sha256(destination) != member["sha256"]
         ):
@@ -693,34 +784,68 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _restore_media(
-    tar: tarfile.TarFile, media: Path, members: list[dict[str, Any]]
+def _restore_files(
+    tar: tarfile.TarFile,
+    root: Path,
+    members: list[dict[str, Any]],
+    *,
+    file_mode: int | None = None,
+    folder_mode: int = 0o777,
 ) -> tuple[int, int]:
-    """Each media file written under a temporary name, fsynced and renamed into place; a file
-    already there with the same content is kept. Returns (written, kept)."""
+    """Each file written under ``root`` under a temporary name, fsynced and renamed into place;
+    a file already there with the same content is kept (the conflicts were refused before).
+    ``file_mode`` and ``folder_mode`` (before the umask) are those the folder's storage gives:
+    the private files are readable by Comptoir's user only, restored or not. Returns
+    (written, kept)."""
     written = kept = 0
     for member in members:
-        destination = _media_destination(media, member["name"])
+        destination = _destination(root, member["name"])
         if destination.exists():
             kept += 1
             continue
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        _extract(tar, member["name"], destination)
+        _make_folders(root, destination.parent, folder_mode)
+        _extract(tar, member["name"], destination, mode=file_mode)
         info = tar.getmember(member["name"])
         os.utime(destination, (info.mtime, info.mtime))
         written += 1
     if written:
-        _fsync_folder(media)
+        _fsync_folder(root)
     return written, kept
 
 
-def _extract(tar: tarfile.TarFile, name: str, destination: Path) -> None:
+def _make_folders(root: Path, folder: Path, mode: int) -> None:
+    """``folder`` and its missing parents up to and including ``root``, each with ``mode``
+    (``Path.mkdir(parents=True)`` gives the parents the default mode instead)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder == root or folder.parent == folder:
+            break
+        folder = folder.parent
+    try:
+        for path in reversed(missing):
+            path.mkdir(mode=mode, exist_ok=True)
+    except OSError as error:
+        raise BackupError(
+            _("The restore failed writing %(path)s: %(error)s")
+            % {"path": path, "error": _os_error(error)},
+            refused=False,
+        ) from error
+
+
+def _extract(
+    tar: tarfile.TarFile, name: str, destination: Path, *, mode: int | None = None
+) -> None:
+    """Member ``name`` to ``destination`` through a temporary name beside it, fsynced, given
+    ``mode`` (when one is asked) before it is renamed into place."""
     source = tar.extractfile(name)
     if source is None:  # verify_archive has checked every member is a regular file
         raise BackupError(_("The archive lacks %(member)s.") % {"member": name})
     partial = destination.with_name(f".{destination.name}.partial-{secrets.token_hex(4)}")
     try:
         with open(partial, "xb") as out:
+            if mode is not None:
+                os.fchmod(out.fileno(), mode)
             shutil.copyfileobj(source, out, CHUNK)
             out.flush()
             os.fsync(out.fileno())
@@ -890,6 +1015,16 @@ def _describe(connection: Any) -> str:
     host = database.get("HOST") or "localhost"
     port = f":{database['PORT']}" if database.get("PORT") else ""
     return f"PostgreSQL {host}{port}/{database.get('NAME')}"
+
+
+def media_files_phrase(count: int) -> str:
+    """ "3 media files", for the commands' sentences that give both counts."""
+    return ngettext("%(count)s media file", "%(count)s media files", count) % {"count": count}
+
+
+def private_files_phrase(count: int) -> str:
+    """ "3 private files": the files clients sent, under ``COMPTOIR_PRIVATE_MEDIA_ROOT``."""
+    return ngettext("%(count)s private file", "%(count)s private files", count) % {"count": count}
 
 
 def _unsupported_vendor(vendor: str) -> str:

@@ -1,5 +1,6 @@
-"""``comptoir backup --out DIR|FILE.tar``: one archive of the database and of the uploaded files
-(``comptoir.operations.archive``; docs/operator-guide.md, "Backups and restore")."""
+"""``comptoir backup --out DIR|FILE.tar``: one archive of the database, of the uploaded files and
+of the files clients sent (``comptoir.operations.archive``; docs/operator-guide.md, "Backups and
+restore")."""
 
 from __future__ import annotations
 
@@ -10,16 +11,23 @@ from django.core.management.base import CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from comptoir.config.commands import BilingualCommand, add_language_argument
-from comptoir.operations.archive import BackupError, make_backup
+from comptoir.operations.archive import (
+    VENDOR_NAMES,
+    BackupError,
+    make_backup,
+    media_files_phrase,
+    private_files_phrase,
+)
 
 
 class Command(BilingualCommand):
     help = gettext_lazy(  # type: ignore[assignment]  # lazy: translated in create_parser
-        "Write one archive of the database and of the uploaded files (MEDIA_ROOT), with a "
-        "manifest of their SHA-256; the site may keep running."
+        "Write one archive of the database, of the uploaded files (MEDIA_ROOT) and of the files "
+        "clients sent (COMPTOIR_PRIVATE_MEDIA_ROOT), with a manifest of their SHA-256; the site "
+        "may keep running."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,18 +54,16 @@ class Command(BilingualCommand):
             except BackupError as error:
                 raise CommandError(str(error), returncode=error.exit_status) from error
             self.stdout.write(
-                ngettext(
-                    "Backup written: %(path)s (%(size)s bytes; a %(vendor)s database and "
-                    "%(count)s media file).",
-                    "Backup written: %(path)s (%(size)s bytes; a %(vendor)s database and "
-                    "%(count)s media files).",
-                    result.media_files,
+                _(
+                    "Backup written: %(path)s (%(size)s bytes; a %(vendor)s database, %(media)s "
+                    "and %(private)s)."
                 )
                 % {
                     "path": result.path,
                     "size": result.size,
-                    "vendor": {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[result.vendor],
-                    "count": result.media_files,
+                    "vendor": VENDOR_NAMES[result.vendor],
+                    "media": media_files_phrase(result.media_files),
+                    "private": private_files_phrase(result.private_files),
                 }
             )
             self.stdout.write(

@@ -1,6 +1,6 @@
 """``comptoir restore ARCHIVE [--yes] [--verify-only]``: an archive of ``comptoir backup`` into an
-empty database and media folder (``comptoir.operations.archive``; docs/operator-guide.md,
-"Backups and restore")."""
+empty database, media folder and private files' folder (``comptoir.operations.archive``;
+docs/operator-guide.md, "Backups and restore")."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from comptoir.operations.archive import (
     VENDOR_NAMES,
     BackupError,
     archive_migrations_unknown_here,
+    media_files_phrase,
+    private_files_phrase,
     restore_backup,
     verify_archive,
 )
@@ -27,8 +29,9 @@ from comptoir.operations.archive import (
 
 class Command(BilingualCommand):
     help = gettext_lazy(  # type: ignore[assignment]  # lazy: translated in create_parser
-        "Restore an archive of comptoir backup into an empty database and an empty media folder, "
-        "after checking every file's SHA-256; never over a database in use."
+        "Restore an archive of comptoir backup into an empty database, an empty media folder and "
+        "an empty private files' folder, after checking every file's SHA-256; never over a "
+        "database in use."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,9 +41,10 @@ class Command(BilingualCommand):
             "--yes",
             action="store_true",
             help=_(
-                "Restore even though the media folder already holds files: they are kept and "
-                "the archive's are added beside them (one with the same name and other content "
-                "is never replaced). The database must be empty all the same."
+                "Restore even though the media folder or the private files' folder already "
+                "holds files: they are kept and the archive's are added beside them (one with "
+                "the same name and other content is never replaced). The database must be empty "
+                "all the same."
             ),
         )
         parser.add_argument(
@@ -63,9 +67,7 @@ class Command(BilingualCommand):
                 if options["verify_only"]:
                     self.verify(options["archive"], options["database"])
                 else:
-                    self.restore(
-                        options["archive"], options["database"], keep_media_files=options["yes"]
-                    )
+                    self.restore(options["archive"], options["database"], keep_files=options["yes"])
             except BackupError as error:
                 raise CommandError(str(error), returncode=error.exit_status) from error
 
@@ -73,21 +75,27 @@ class Command(BilingualCommand):
         check = verify_archive(archive)
         manifest = check.manifest
         self.stdout.write(
-            ngettext(
+            _(
                 "The archive %(path)s is intact: made %(when)s by Comptoir %(version)s, a "
-                "%(vendor)s database and %(count)s media file, every SHA-256 as in its manifest.",
-                "The archive %(path)s is intact: made %(when)s by Comptoir %(version)s, a "
-                "%(vendor)s database and %(count)s media files, every SHA-256 as in its manifest.",
-                check.media_files,
+                "%(vendor)s database, %(media)s and %(private)s, every SHA-256 as in its manifest."
             )
             % {
                 "path": archive,
                 "when": manifest.get("created_at", "?"),
                 "version": manifest.get("comptoir_version", "?"),
                 "vendor": VENDOR_NAMES[check.vendor],
-                "count": check.media_files,
+                "media": media_files_phrase(check.media_files),
+                "private": private_files_phrase(check.private_files),
             }
         )
+        if not check.has_private_files_section:
+            self.stdout.write(
+                _(
+                    "It was made before Comptoir backed up the files clients send "
+                    "(COMPTOIR_PRIVATE_MEDIA_ROOT): it holds none of them, and a restore leaves "
+                    "that folder as it is."
+                )
+            )
         newer = archive_migrations_unknown_here(manifest["migrations"])
         if newer:
             raise BackupError(
@@ -107,14 +115,14 @@ class Command(BilingualCommand):
                 }
             )
 
-    def restore(self, archive: Path, alias: str, *, keep_media_files: bool) -> None:
+    def restore(self, archive: Path, alias: str, *, keep_files: bool) -> None:
         def run_migrate(database: str) -> None:
             call_command(
                 "migrate", database=database, interactive=False, verbosity=0, stdout=io.StringIO()
             )
 
         result = restore_backup(
-            archive, using=alias, keep_media_files=keep_media_files, run_migrate=run_migrate
+            archive, using=alias, keep_files=keep_files, run_migrate=run_migrate
         )
         self.stdout.write(
             _("Restored %(path)s into %(database)s; every table has the rows the manifest lists.")
@@ -127,6 +135,14 @@ class Command(BilingualCommand):
                 result.media_written,
             )
             % {"count": result.media_written, "kept": result.media_kept}
+        )
+        self.stdout.write(
+            ngettext(
+                "%(count)s private file written (%(kept)s already there with the same content).",
+                "%(count)s private files written (%(kept)s already there with the same content).",
+                result.private_written,
+            )
+            % {"count": result.private_written, "kept": result.private_kept}
         )
         if result.migrations_applied:
             count = len(result.migrations_applied)
