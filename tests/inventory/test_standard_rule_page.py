@@ -157,3 +157,17 @@ def test_the_action_refuses_a_rule_for_another_standard(custodian, standard) -> 
         )
     standard.refresh_from_db()
     assert standard.rule is None
+
+
+def test_the_page_sets_a_rule_for_complaints_only(client, custodian, standard) -> None:
+    client.force_login(custodian)
+    response = client.post(
+        url(standard, "fr"), {**GOOD, "stop": "acknowledged", "case_kinds": ["complaint"]}
+    )
+    assert response.status_code == 302
+    standard.refresh_from_db()
+    rule = StandardRule.from_dict(standard.rule)
+    assert rule.applies_to.case_kinds == frozenset({"complaint"})
+    form = body(client.get(url(standard, "fr")))
+    ticked = re.findall(r'<input type="checkbox" name="case_kinds" value="(\w+)"[^>]*checked', form)
+    assert ticked == ["complaint"]

@@ -161,3 +161,26 @@ def test_set_rule_runs_with_the_database_settings_in_a_real_process(tmp_path: Pa
     french_help = _console("standards", "set-rule", "--help", LANG="fr_CA.UTF-8").stdout
     assert "Retirer la règle de la norme au lieu d’en définir une." in french_help
     assert "--pause-while" in french_help
+
+
+@pytest.mark.django_db
+def test_a_rule_for_some_kinds_of_case(standard) -> None:
+    """A complaint's own standard: acknowledged within 2 business days, complaints only."""
+    out = run(
+        "set-rule",
+        "1234",
+        "--within",
+        "2 business days",
+        "--until",
+        "acknowledged",
+        "--for-kind",
+        "complaint",
+        "--language",
+        "fr",
+    )
+    assert "Seulement pour ces genres de dossiers : plainte." in out.splitlines()[0]
+    standard.refresh_from_db()
+    rule = StandardRule.from_dict(standard.rule)
+    assert rule.applies_to.case_kinds == frozenset({"complaint"})
+    with pytest.raises(CommandError):
+        run("set-rule", "1234", "--within", "2 business days", "--for-kind", "grievance")

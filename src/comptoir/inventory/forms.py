@@ -521,11 +521,24 @@ class StandardRuleForm(forms.Form):
         decimal_places=4,
         help_text=_("The share of cases that should meet the standard, e.g. 0.9 for 90%."),
     )
+    case_kinds = forms.MultipleChoiceField(
+        label=_("Only for these kinds of case"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Tick none for every case of the service; tick complaints, say, for a standard of "
+            "their own (an acknowledgement within two business days)."
+        ),
+    )
 
     def __init__(self, *args: Any, standard_id: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.standard_id = standard_id
         self.rule: StandardRule | None = None
+        # The words of case kinds are casework's (which builds on the inventory): read late.
+        from comptoir.casework.text import CASE_KIND_LABELS
+        from comptoir.core.casework import CaseKind
+
         kinds = [(kind, event_label(kind)) for kind in CLOCK_KINDS]
         choices: dict[str, list[tuple[str, Any]]] = {
             "unit": [(unit.value, unit_label(unit)) for unit in TimeUnit],
@@ -539,6 +552,7 @@ class StandardRuleForm(forms.Form):
                 (CalendarScope.RECEIVING_UNIT.value, _("The unit that received the case")),
                 (CalendarScope.CURRENT_UNIT.value, _("The unit holding the case at each moment")),
             ],
+            "case_kinds": [(kind.value, CASE_KIND_LABELS[kind]) for kind in CaseKind],
         }
         for name, offered in choices.items():
             field = self.fields[name]
@@ -563,6 +577,7 @@ class StandardRuleForm(forms.Form):
             "pause": rule.pause_start[0] if rule.pause_start else "",
             "calendar": rule.calendar.scope.value,
             "target": rule.target,
+            "case_kinds": sorted(rule.applies_to.case_kinds),
         }
 
     def clean(self) -> dict[str, Any]:
@@ -578,6 +593,7 @@ class StandardRuleForm(forms.Form):
                 pause_while=data.get("pause") or None,
                 calendar=CalendarScope(data["calendar"]),
                 target=data.get("target"),
+                case_kinds=data.get("case_kinds") or (),
             )
         except RuleRefusedError as error:
             raise forms.ValidationError(error.message, code="rule_refused") from error

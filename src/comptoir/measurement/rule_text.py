@@ -8,6 +8,7 @@ clocks show.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils.formats import number_format
@@ -15,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 
 from comptoir.core.businesstime import TimeUnit, Within
 from comptoir.core.standards import (
+    Applicability,
     CalendarChoice,
     CalendarScope,
     StandardError,
@@ -151,9 +153,20 @@ def rule_sentence(rule: StandardRule) -> str:
         }
     else:
         sentence = gettext("Within %(limit)s %(start)s %(stop)s; %(calendar)s.") % values
+    if rule.applies_to.case_kinds:
+        sentence = f"{sentence} {kinds_sentence(rule.applies_to.case_kinds)}"
     if rule.target is not None:
         sentence = f"{sentence} {target_sentence(rule.target)}"
     return sentence
+
+
+def kinds_sentence(kinds: Iterable[str]) -> str:
+    """ "Only for complaints and suggestions." in the reader's language."""
+    from comptoir.casework.text import CASE_KIND_LABELS
+    from comptoir.core.casework import CaseKind
+
+    names = [str(CASE_KIND_LABELS[CaseKind(kind)]).lower() for kind in sorted(kinds)]
+    return gettext("Only for these kinds of case: %(kinds)s.") % {"kinds": ", ".join(names)}
 
 
 def standard_error_message(error: StandardError) -> str:
@@ -191,8 +204,11 @@ def make_rule(
     pause_while: str | None,
     calendar: CalendarScope,
     target: Decimal | None,
+    case_kinds: Iterable[str] = (),
 ) -> StandardRule:
-    """The rule of the command's options and the page's form; ``RuleRefusedError`` in words."""
+    """The rule of the command's options and the page's form; ``RuleRefusedError`` in words.
+    ``case_kinds`` limits it to those kinds of case (a complaint's own acknowledgement standard,
+    say); none: every case of the service."""
     if pause_while and pause_while not in PAUSE_ENDS:
         raise RuleRefusedError(
             gettext("The clock can pause only while awaiting the client (awaiting_client).")
@@ -208,6 +224,7 @@ def make_rule(
             pause_start=(pause_while,) if pause_while else (),
             pause_end=(pause_end,) if pause_end else (),
             target=target,
+            applies_to=Applicability(case_kinds=frozenset(case_kinds)),
         )
     except StandardError as error:
         raise RuleRefusedError(standard_error_message(error)) from error

@@ -46,6 +46,7 @@ from comptoir.core.businesstime import (
     due_at,
     explain_due_at,
 )
+from comptoir.core.casework import CaseKind
 from comptoir.core.standards import (
     CalendarScope,
     StandardError,
@@ -174,6 +175,19 @@ class Command(BilingualCommand):
             "--target",
             default=None,
             help=str(_("The share of cases that should meet the standard, e.g. 0.9.")),
+        )
+        parser.add_argument(
+            "--for-kind",
+            dest="case_kinds",
+            action="append",
+            default=[],
+            choices=[kind.value for kind in CaseKind],
+            help=str(
+                _(
+                    "Only cases of this kind (may repeat): a complaint's own acknowledgement "
+                    "standard, say; without it, every case of the service."
+                )
+            ),
         )
         parser.add_argument(
             "--clear",
@@ -338,6 +352,7 @@ class Command(BilingualCommand):
             pause_while=options["pause_while"],
             calendar=CALENDAR_CHOICES[options["calendar"]],
             target=self._target(options["target"]),
+            case_kinds=options["case_kinds"],
         )
         do_set_standard_rule(standard, rule, actor=None, recompute=False)
         self.stdout.write(rule_sentence(rule))
