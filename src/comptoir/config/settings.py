@@ -308,3 +308,7 @@ COMPTOIR_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("COMPTOIR_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
 )
 COMPTOIR_ATTACHMENTS_PER_MESSAGE = int(os.environ.get("COMPTOIR_ATTACHMENTS_PER_MESSAGE", "5"))
+# Intake proposals (docs/matching.md): existing clients at or above this probability are
+# proposed; at or above the second, the portal, the API and inbound mail link them by themselves.
+COMPTOIR_MATCH_PROPOSE = float(os.environ.get("COMPTOIR_MATCH_PROPOSE", "0.5"))
+COMPTOIR_MATCH_AUTO_LINK = float(os.environ.get("COMPTOIR_MATCH_AUTO_LINK", "0.995"))
