@@ -132,7 +132,9 @@ def _record(row: tuple[object, ...], points: list[tuple[object, ...]]) -> Client
     )
 
 
-def _batches(batch: int) -> Iterator[tuple[list[tuple[object, ...]], dict[int, list]]]:
+def _batches(
+    batch: int,
+) -> Iterator[tuple[list[tuple[object, ...]], dict[int, list[tuple[object, ...]]]]]:
     """The comparable clients' columns, ``batch`` at a time by key, with their active points."""
     last = 0
     while True:
@@ -152,7 +154,7 @@ def _batches(batch: int) -> Iterator[tuple[list[tuple[object, ...]], dict[int, l
             .values_list(*_POINT_COLUMNS)
         ):
             points.setdefault(int(point[0]), []).append(point)
-        last = int(rows[-1][0])  # type: ignore[call-overload]  # the key column is an int
+        last = int(str(rows[-1][0]))
         yield rows, points
 
 
