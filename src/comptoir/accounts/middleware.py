@@ -39,6 +39,10 @@ PUBLIC_URL_NAMES = frozenset(
     {
         "inventory:public_organizations",
         "inventory:public_service_standards",
+        # Real-time performance of a service and its feeds (docs/measurement.md).
+        "measurement:realtime_service",
+        "measurement:realtime_service_json",
+        "measurement:realtime_service_csv",
         "insight:feedback_public_list",
         "insight:feedback_public_detail",
         # The client portal: it reads nothing of the signed-in account (docs/portal.md).

@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("comptoir.search.urls")),
     path("", include("comptoir.insight.urls")),
     path("", include("comptoir.portal.urls")),
+    path("", include("comptoir.measurement.realtime_urls")),
     path("", include("comptoir.notifications.staff_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

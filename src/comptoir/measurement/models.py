@@ -163,3 +163,9 @@ class OutsideCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.standard_id} {self.period_start}/{self.period_end}"
+
+
+# The stored real-time figures live in their own module; imported here so Django finds them.
+from comptoir.measurement.realtime_models import RealtimeResult, RealtimeSetting  # noqa: E402
+
+__all__ = ["FactOutcome", "OutsideCount", "RealtimeResult", "RealtimeSetting", "StandardFact"]

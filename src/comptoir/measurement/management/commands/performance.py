@@ -7,6 +7,7 @@
     comptoir performance differences --fiscal-year 2024-2025 [--service ID [--org ORG]]
     comptoir performance counts-import COUNTS.csv [--org ORG]
     comptoir performance attribution ORG [output|receipt]
+    comptoir performance realtime [--service ID [--org ORG]] [--refresh]
 
 A refused request (a bad year, an unknown service, a bad file) prints a translated error and
 exits with status 2, having changed nothing.
@@ -132,6 +133,25 @@ class Command(BilingualCommand):
             "value", nargs="?", choices=ATTRIBUTIONS, help=_("The new setting.")
         )
 
+        text = _(
+            "Print the stored real-time figures of each standard (all services, or one), or "
+            "compute them again first with --refresh."
+        )
+        realtime = sub.add_parser("realtime", help=text, description=text)
+        realtime.add_argument(
+            "--service", metavar="SERVICE_ID", help=_("Only this service (its open-data ID).")
+        )
+        realtime.add_argument(
+            "--org",
+            help=_(
+                "The organization (owner_org code) of the service; required when several "
+                "organizations have a service with this ID."
+            ),
+        )
+        realtime.add_argument(
+            "--refresh", action="store_true", help=_("Compute the figures again and store them.")
+        )
+
     def _add_year_and_service(self, parser: Any) -> None:
         parser.add_argument(
             "--fiscal-year", metavar="YYYY-YYYY", required=True, help=_("The fiscal year.")
@@ -216,6 +236,13 @@ class Command(BilingualCommand):
         for row in attribution_differences(options["fiscal_year"], _service(options)):
             writer.writerow([row.service_id, row.standard_id, *row.by_output, *row.by_receipt])
         self.stdout.write(buffer.getvalue(), ending="")
+
+    # --- realtime ---------------------------------------------------------------------------
+
+    def handle_realtime(self, **options: Any) -> None:
+        from comptoir.measurement.realtime_command import print_realtime
+
+        print_realtime(self.stdout, service=_service(options), refresh=options["refresh"])
 
     # --- counts-import ----------------------------------------------------------------------
 

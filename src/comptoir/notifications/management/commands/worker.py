@@ -119,6 +119,9 @@ class Command(BilingualCommand):
                     )
                     % {"count": interim}
                 )
+        from comptoir.measurement.realtime import sweep as refresh_realtime_performance
+
+        refresh_realtime_performance()  # the stored real-time figures whose time has come
         poll = _poller()
         if poll is not None:
             try:
