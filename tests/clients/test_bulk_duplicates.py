@@ -214,3 +214,65 @@ def test_a_score_outside_0_1_is_refused() -> None:
 def test_record_ids_are_client_keys(stored: tuple[Generated, dict[str, int]]) -> None:
     _generated, keys = stored
     assert sorted(int(record.id) for record in read_records().records) == sorted(keys.values())
+
+
+def test_a_rejected_pair_is_never_listed_again_and_recording_keeps_the_undecided(
+    stored: tuple[Generated, dict[str, int]],
+) -> None:
+    from comptoir.clients.actions import do_decide_duplicate
+    from comptoir.clients.models import DuplicateCandidate, DuplicateDecision
+
+    first, second, third = find_duplicates().pairs[:3]
+    left, right = Client.objects.get(pk=first.left_id), Client.objects.get(pk=first.right_id)
+    decision = do_decide_duplicate(
+        right, left, decision="rejected", reason="Twins: two people", actor=None
+    )
+    assert (decision.left_id, decision.right_id) == (left.pk, right.pk)  # ordered
+    listed = {(pair.left_id, pair.right_id) for pair in find_duplicates().pairs}
+    assert (first.left_id, first.right_id) not in listed
+    assert (second.left_id, second.right_id) in listed
+    out, err = StringIO(), StringIO()
+    call_command("clients", "find-duplicates", "--record", stdout=out, stderr=err)
+    assert f"{first.left_id},{first.right_id}," not in out.getvalue()
+    stored_pairs = set(DuplicateCandidate.objects.values_list("left_id", "right_id"))
+    assert stored_pairs == listed
+    assert f"{len(listed)} pairs kept for review." in err.getvalue()
+    candidate = DuplicateCandidate.objects.get(left_id=third.left_id, right_id=third.right_id)
+    assert candidate.explanation[0]["field"] == third.explanation[0].field
+    # A confirmation leaves the pending pairs and is kept; a second run does not bring it back.
+    do_decide_duplicate(
+        Client.objects.get(pk=third.left_id),
+        Client.objects.get(pk=third.right_id),
+        decision="confirmed",
+        actor=None,
+    )
+    assert (
+        not DuplicateCandidate.objects.filter(left_id=third.left_id)
+        .filter(right_id=third.right_id)
+        .exists()
+    )
+    call_command("clients", "find-duplicates", "--record", stdout=StringIO(), stderr=StringIO())
+    assert DuplicateCandidate.objects.count() == len(listed) - 1
+    # Deciding again corrects the row; the history keeps both.
+    do_decide_duplicate(left, right, decision="confirmed", reason="Same SIN", actor=None)
+    row = DuplicateDecision.objects.get(left=left, right=right)
+    assert row.decision == "confirmed"
+    assert [h.decision for h in row.history.order_by("history_id")] == ["rejected", "confirmed"]
+
+
+def test_a_decision_is_refused_for_one_record_or_an_unknown_verdict(make_client: object) -> None:
+    from comptoir.clients.actions import do_create_client, do_decide_duplicate
+    from comptoir.clients.errors import ClientError
+
+    one = do_create_client(
+        kind="person", family_name="Roy", preferred_language="fr", segment="public", actor=None
+    )
+    two = do_create_client(
+        kind="person", family_name="Roy", preferred_language="fr", segment="public", actor=None
+    )
+    with pytest.raises(ClientError) as same:
+        do_decide_duplicate(one, one, decision="rejected", actor=None)
+    assert same.value.code == "same_record"
+    with pytest.raises(ClientError) as bad:
+        do_decide_duplicate(one, two, decision="maybe", actor=None)
+    assert bad.value.code == "invalid_decision"

@@ -31,6 +31,9 @@ from comptoir.clients.models import (
     ContactPoint,
     ContactPointKind,
     ContactPointLabel,
+    DuplicateCandidate,
+    DuplicateDecision,
+    DuplicateVerdict,
     join_formats,
 )
 from comptoir.search.indexing import index_client
@@ -294,3 +297,35 @@ def do_log_client_read(client: Client, *, page: str, actor: User) -> ClientAcces
     return ClientAccessLog.objects.create(
         user=actor, client=client, page=ClientPage(page), at=timezone.now()
     )
+
+
+def do_decide_duplicate(
+    first: Client, second: Client, *, decision: str, reason: str = "", actor: User | None
+) -> DuplicateDecision:
+    """A data steward's decision on a pair the duplicate search found (issue 13's review queue):
+    ``confirmed`` (one client) or ``rejected`` (two; never listed again). The pair is stored
+    once, lower key first, whichever order it is given in; deciding again corrects the decision
+    (the history keeps the earlier one). The pair leaves the pending candidates."""
+    if first.pk == second.pk:
+        raise ClientError(_("A record is not a duplicate of itself."), code="same_record")
+    if decision not in DuplicateVerdict.values:
+        raise ClientError(_("Decide confirmed or rejected."), code="invalid_decision")
+    left, right = (first, second) if first.pk < second.pk else (second, first)
+    with transaction.atomic():
+        found = DuplicateDecision.objects.select_for_update().filter(left=left, right=right)
+        held = found.first()
+        now = timezone.now()
+        if held is None:
+            held = DuplicateDecision(left=left, right=right)
+        held.decision = decision
+        held.reason = reason.strip()
+        held.decided_by = actor
+        held.decided_at = now
+        _validated(held)
+        _with_history(held, actor, reason.strip()[:100])
+        if held.pk is None:
+            held.save()
+        else:
+            held.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
+        DuplicateCandidate.objects.filter(left=left, right=right).delete()
+    return held

@@ -13,7 +13,11 @@ and the comparisons that counted.
    pair scores the same in both places; or, with ``estimate=True``, with weights learnt from
    these very pairs by expectation–maximisation (``core.matching.estimate``, *u* from random
    pairs).
-4. The pairs at or above the threshold are returned best first.
+4. The pairs at or above the threshold are returned best first, except those a data steward
+   rejected (``DuplicateDecision``): two clients, never listed again.
+
+:func:`record_candidates` keeps a run's pairs as the review queue's pending candidates
+(``DuplicateCandidate``), the decided ones left out.
 """
 
 from __future__ import annotations
@@ -23,8 +27,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import transaction
+from django.utils import timezone
+
 from comptoir.clients.matching import DEFAULT_DUPLICATE_THRESHOLD
-from comptoir.clients.models import Client, ContactPoint, ContactPointKind
+from comptoir.clients.models import (
+    Client,
+    ContactPoint,
+    ContactPointKind,
+    DuplicateCandidate,
+    DuplicateDecision,
+    DuplicateVerdict,
+)
 from comptoir.core.matching import (
     DEFAULT_WEIGHTS,
     Address,
@@ -195,12 +209,19 @@ def find_duplicates(
     weights = DEFAULT_WEIGHTS
     if use_estimate and candidates.pairs:
         weights = estimated_weights(records, candidates.pairs)
+    rejected = set(
+        DuplicateDecision.objects.filter(decision=DuplicateVerdict.REJECTED).values_list(
+            "left_id", "right_id"
+        )
+    )
     found: list[DuplicatePair] = []
     for i, j in candidates.pairs:
         score = score_pair(records[i], records[j], weights)
         if score.probability < min_score:
             continue
         left, right = (i, j) if int(records[i].id) < int(records[j].id) else (j, i)
+        if (int(records[left].id), int(records[right].id)) in rejected:
+            continue
         found.append(
             DuplicatePair(
                 left_id=int(records[left].id),
@@ -219,3 +240,28 @@ def find_duplicates(
         candidates=len(candidates.pairs),
         is_estimated=use_estimate and bool(candidates.pairs),
     )
+
+
+def record_candidates(pairs: list[DuplicatePair]) -> int:
+    """Replace the pending candidates with ``pairs``, less those already decided (confirmed or
+    rejected); returns how many were stored."""
+    decided = set(DuplicateDecision.objects.values_list("left_id", "right_id"))
+    now = timezone.now()
+    rows = [
+        DuplicateCandidate(
+            left_id=pair.left_id,
+            right_id=pair.right_id,
+            score=pair.probability,
+            explanation=[
+                {"field": line.field, "level": line.level, "weight": round(line.weight, 4)}
+                for line in pair.explanation
+            ],
+            found_at=now,
+        )
+        for pair in pairs
+        if (pair.left_id, pair.right_id) not in decided
+    ]
+    with transaction.atomic():
+        DuplicateCandidate.objects.all().delete()  # derived rows: see the model
+        DuplicateCandidate.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

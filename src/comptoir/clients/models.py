@@ -650,3 +650,85 @@ class ClientMatchKey(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+
+class DuplicateVerdict(models.TextChoices):
+    CONFIRMED = "confirmed", pgettext_lazy("duplicate decision", "Confirmed")
+    REJECTED = "rejected", pgettext_lazy("duplicate decision", "Rejected")
+
+
+class DuplicateDecision(models.Model):
+    """A data steward's decision on a pair of client records the duplicate search found: one
+    client (``confirmed``, to be merged) or two (``rejected``: never proposed again). One per
+    pair, ``left`` the lower key; a change of mind is a correction of the row, kept in the
+    history."""
+
+    left = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="+", verbose_name=_("first record")
+    )
+    right = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="+", verbose_name=_("second record")
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=DuplicateVerdict.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+    reason = models.TextField(_("reason"), blank=True, default="")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at", "pk"]
+        default_permissions = NO_DELETE
+        verbose_name = _("duplicate decision")
+        verbose_name_plural = _("duplicate decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["left", "right"], name="clients_duplicate_pair_once"),
+            models.CheckConstraint(
+                condition=Q(left__lt=models.F("right")), name="clients_duplicate_pair_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=DuplicateVerdict.values),
+                name="clients_duplicate_decision_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.left_id}–{self.right_id}: {self.decision}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        _no_delete(self)
+
+
+class DuplicateCandidate(models.Model):
+    """A pair ``find-duplicates --record`` found and nobody has decided yet: the review queue's
+    rows. Derived data, like ``ClientMatchKey``: each recorded run replaces the pending pairs
+    (a decision, not a candidate, is what must never be lost)."""
+
+    left = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    #: ``[{"field": ..., "level": ..., "weight": ...}, ...]``: the comparisons that counted.
+    explanation = models.JSONField(_("explanation"), default=list)
+    found_at = models.DateTimeField(_("found at"))
+
+    class Meta:
+        ordering = ["-score", "left", "right"]
+        default_permissions = ("view",)
+        verbose_name = _("duplicate candidate")
+        verbose_name_plural = _("duplicate candidates")
+        constraints = [
+            models.UniqueConstraint(fields=["left", "right"], name="clients_candidate_pair_once"),
+            models.CheckConstraint(
+                condition=Q(left__lt=models.F("right")), name="clients_candidate_pair_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["-score"], name="clients_candidate_score_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.left_id}–{self.right_id}: {self.score:.3f}"

@@ -131,6 +131,15 @@ class Command(BilingualCommand):
             ),
         )
 
+        find.add_argument(
+            "--record",
+            action="store_true",
+            help=_(
+                "Also keep the pairs found as the review queue's pending pairs, replacing those "
+                "of the last recorded run (pairs already decided are left out)."
+            ),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(self.output_language(options)):
             getattr(self, f"handle_{options['action'].replace('-', '_')}")(**options)
@@ -305,6 +314,16 @@ class Command(BilingualCommand):
         if not 0.0 <= min_score <= 1.0:
             raise CommandError(_("Give --min-score between 0 and 1."))
         scan = find_duplicates(min_score=min_score, use_estimate=options["estimate"])
+        if options["record"]:
+            from comptoir.clients.duplicates import record_candidates
+
+            stored = record_candidates(scan.pairs)
+            self.stderr.write(
+                ngettext(
+                    "%(count)s pair kept for review.", "%(count)s pairs kept for review.", stored
+                )
+                % {"count": stored}
+            )
         for block in scan.skipped:
             self.stderr.write(
                 _(
