@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -216,13 +216,13 @@ def _names(standard: ServiceStandard) -> dict[str, str]:
     """The service's and the standard's names in both languages, from their newest records."""
     from comptoir.inventory.models import ServiceYear, StandardYear
 
-    service_year = (
+    service_year: Mapping[str, Any] = (
         ServiceYear.objects.filter(service_id=standard.service_id)
         .order_by("-fiscal_year__code")
         .values("service_name_en", "service_name_fr")
         .first()
     ) or {}
-    standard_year = (
+    standard_year: Mapping[str, Any] = (
         StandardYear.objects.filter(standard=standard)
         .order_by("-fiscal_year__code")
         .values("service_standard_en", "service_standard_fr")
