@@ -1,0 +1,238 @@
+"""Benchmark: ``comptoir clients find-duplicates`` over N client records on PostgreSQL (issue 13,
+item 3; the issue's aim for item 6 is ≤ 60 s and ≤ 2 GB at 1,000,000 records on 2 cores).
+
+Creates the database ``comptoir_bench_duplicates`` on the server of ``--postgres`` (default
+``postgres://postgres@127.0.0.1:5432/postgres``), migrates it and writes the records of the
+matching tests' generator (``tests/core/matching/_data.py``: the demo generator's clients, about
+30 % entered a second time with nicknames, typos, other forms, and some household members)
+until about ``--records N`` (default 100,000) clients are written, through the one bulk writer.
+
+Then, in a fresh process so that its peak memory is the scan's own:
+
+- the **floor**: the same rows read in the same batches (the clients' columns and their active
+  contact points), nothing normalised, blocked or scored;
+- the **scan**: ``clients.duplicates.find_duplicates()`` at the default threshold.
+
+Prints the wall time and peak resident memory of each, the candidate and listed pairs, and the
+share of the known duplicates listed (recall at the default threshold; precision and splink
+beside it are item 5's work), and writes the figures as JSON to ``bench/results/``. Run by hand,
+never in CI, under the shared CPU lock::
+
+    flock /tmp/comptoir-cpu.lock .venv/bin/python bench/bench_find_duplicates.py --records 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "comptoir_bench_duplicates"
+RESULTS = ROOT / "bench" / "results"
+
+
+def _with_db(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def _admin(url: str, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        for statement in statements:
+            connection.execute(statement)  # type: ignore[arg-type]  # literal SQL below
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def generate(records: int, seed: int) -> dict[str, Any]:
+    """Write about ``records`` generated clients; answers the known duplicate pairs' source
+    ids."""
+    import django
+
+    django.setup()
+    from django.core.exceptions import ValidationError
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from comptoir import bulk
+    from comptoir.casework.bulk_cases import write_clients
+    from comptoir.clients.models import Client, ContactPoint
+
+    sys.path.insert(0, str(ROOT))
+    from tests.core.matching._data import generate as generate_records
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    generated = generate_records(seed, max(2, round(records / 1.35)))
+    now = timezone.now()
+    writer = bulk.BulkWriter(now=now, actor_id=None, reason="benchmark")
+    batch_clients: list[Any] = []
+    batch_points: list[list[Any]] = []
+
+    def flush() -> None:
+        with transaction.atomic():
+            write_clients(writer, batch_clients, batch_points)
+        batch_clients.clear()
+        batch_points.clear()
+
+    for record in generated.records:
+        person = record.kind == "person"
+        client = Client(
+            kind="person" if person else "organization",
+            given_name=record.given_name if person else "",
+            family_name=record.family_name if person else "",
+            organization_name="" if person else record.organization_name,
+            date_of_birth=record.date_of_birth,
+            preferred_language="fr",
+            segment="public",
+            source_id=f"G-{record.id}",
+            created_at=now,
+        )
+        client.search_name = client.folded_names()
+        points = [
+            ContactPoint(kind="email", value=value, is_primary=True) for value in record.emails
+        ]
+        points += [
+            ContactPoint(kind="phone", value=value, is_primary=True) for value in record.phones
+        ]
+        points += [
+            ContactPoint(
+                kind="address",
+                street=address.street,
+                city=address.city,
+                province=address.province,
+                postal_code=address.postal_code,
+                is_primary=True,
+            )
+            for address in record.addresses
+        ]
+        kept = []
+        for point in points:
+            try:
+                point.clean()
+            except ValidationError:
+                continue
+            point.created_at = now
+            kept.append(point)
+        batch_clients.append(client)
+        batch_points.append(kept)
+        if len(batch_clients) >= 5000:
+            flush()
+    flush()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {
+        "generation_seconds": time.perf_counter() - started,
+        "duplicates": [sorted(f"G-{key}" for key in pair) for pair in generated.duplicates],
+    }
+
+
+def scan() -> dict[str, Any]:
+    """The floor, then the scan, in this process (run fresh by :func:`main`)."""
+    import django
+
+    django.setup()
+    from comptoir.clients import duplicates
+
+    figures: dict[str, Any] = {"start_peak_mib": _peak_mib()}
+    started = time.perf_counter()
+    rows = 0
+    for clients, _points in duplicates._batches(duplicates.READ_BATCH):
+        rows += len(clients)
+    figures["floor_seconds"] = time.perf_counter() - started
+    figures["floor_peak_mib"] = _peak_mib()
+    started = time.perf_counter()
+    result = duplicates.find_duplicates()
+    figures["scan_seconds"] = time.perf_counter() - started
+    figures["scan_peak_mib"] = _peak_mib()
+    figures["records"] = result.records
+    figures["candidate_pairs"] = result.candidates
+    figures["listed_pairs"] = len(result.pairs)
+    figures["skipped_blocks"] = len(result.skipped)
+    figures["listed"] = [sorted((p.left_source_id, p.right_source_id)) for p in result.pairs]
+    assert rows == result.records
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--scan-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.config.settings")
+    os.environ.setdefault("COMPTOIR_SECRET_KEY", "benchmark-only-not-a-secret")
+    if args.scan_only:
+        print(json.dumps(scan()))
+        return 0
+    _admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}")
+    url = _with_db(args.postgres, BENCH_DB)
+    os.environ["DATABASE_URL"] = url
+    try:
+        made = generate(args.records, args.seed)
+        from django.db import connections
+
+        connections.close_all()
+        done = subprocess.run(
+            [sys.executable, __file__, "--scan-only"],
+            env={**os.environ, "DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            _admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+    truth = {tuple(pair) for pair in made["duplicates"]}
+    listed = {tuple(pair) for pair in figures.pop("listed")}
+    figures["generation_seconds"] = made["generation_seconds"]
+    figures["known_duplicates"] = len(truth)
+    figures["recall_at_default"] = len(truth & listed) / max(1, len(truth))
+    figures["listed_known_share"] = len(truth & listed) / max(1, len(listed))
+    print(
+        f"records: {figures['records']:,}  candidate pairs: {figures['candidate_pairs']:,}  "
+        f"listed: {figures['listed_pairs']:,}  skipped blocks: {figures['skipped_blocks']}"
+    )
+    ratio = figures["scan_seconds"] / max(figures["floor_seconds"], 1e-6)
+    print(
+        f"floor (read the same rows): {figures['floor_seconds']:.1f} s, peak "
+        f"{figures['floor_peak_mib']:.0f} MiB"
+    )
+    print(
+        f"find-duplicates:            {figures['scan_seconds']:.1f} s, peak "
+        f"{figures['scan_peak_mib']:.0f} MiB  ({ratio:.1f}x the floor)"
+    )
+    print(
+        f"known duplicates listed: {figures['recall_at_default']:.1%}; listed pairs that are "
+        f"known duplicates: {figures['listed_known_share']:.1%} (households and chance pairs of "
+        f"the generator count against it)"
+    )
+    figures["arguments"] = vars(args)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    out = RESULTS / f"find_duplicates_{args.records}_{stamp}.json"
+    out.write_text(json.dumps(figures, indent=2, default=str))
+    print(f"figures written to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
