@@ -363,3 +363,35 @@ def test_the_command_refreshes_as_of_now(cases, standard):
     assert stored.computed_at >= before
     # Long after these cases, nothing was answered in the window.
     assert "No request was answered in the last 30 days" in output
+
+
+# --- settings and caching -----------------------------------------------------------------------
+
+
+def test_an_administrator_sets_the_window_and_it_is_in_the_history(
+    client, make_user, cases, standard
+):
+    from comptoir.accounts.roles import Role
+
+    admin = make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    setting = RealtimeSetting.objects.get(standard=standard)
+    response = client.post(
+        f"/en/admin/measurement/realtimesetting/{setting.pk}/change/",
+        {"standard": standard.pk, "window_days": 90, "update_category": "near_real_time"},
+    )
+    assert response.status_code == 302
+    setting.refresh_from_db()
+    assert (setting.window_days, setting.update_category) == (90, "near_real_time")
+    latest = setting.history.first()  # the creation, then this change
+    assert (setting.history.count(), latest.history_user, latest.window_days) == (2, admin, 90)
+    payload = realtime.refresh(standard, as_of=AS_OF).payload
+    assert (payload["window_days"], payload["update_category"]) == (90, "near_real_time")
+
+
+def test_a_signed_in_visitor_gets_a_private_answer(client, make_user, service):
+    client.force_login(make_user())
+    response = client.get(page_url(service))
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]

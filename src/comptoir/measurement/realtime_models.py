@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from comptoir.core.performance.realtime import UpdateCategory
 
@@ -31,7 +32,8 @@ class RealtimeUpdateCategory(models.TextChoices):
 
 
 class RealtimeSetting(models.Model):
-    """How one standard's real-time figures are computed and refreshed."""
+    """How one standard's real-time figures are computed and refreshed (set in the
+    administration; every change is in its history)."""
 
     standard = models.OneToOneField(
         "inventory.ServiceStandard", on_delete=models.CASCADE, related_name="realtime_setting"
@@ -47,6 +49,7 @@ class RealtimeSetting(models.Model):
         choices=RealtimeUpdateCategory.choices,
         default=RealtimeUpdateCategory.TIMED,
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("real-time performance setting")
