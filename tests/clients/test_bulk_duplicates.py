@@ -276,3 +276,12 @@ def test_a_decision_is_refused_for_one_record_or_an_unknown_verdict(make_client:
     with pytest.raises(ClientError) as bad:
         do_decide_duplicate(one, two, decision="maybe", actor=None)
     assert bad.value.code == "invalid_decision"
+
+
+def test_the_counts_speak_french(stored: tuple[Generated, dict[str, int]]) -> None:
+    err = StringIO()
+    call_command(
+        "clients", "--language", "fr", "find-duplicates", "--record", stdout=StringIO(), stderr=err
+    )
+    assert "Fiches lues\u00a0: 192" in err.getvalue()
+    assert "paires conservées pour révision" in err.getvalue()
