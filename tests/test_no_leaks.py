@@ -288,6 +288,10 @@ PAGE_DATA: dict[str, Callable[[dict[str, Any]], list[Target]]] = {
         Target({"owner_org": w["record"].service.organization.owner_org}, w["record"].fiscal_year)
     ],
     "insight:service": lambda w: _each([w["record"]]),
+    # A service's public real-time figures and feeds: anyone reads them (nothing to hide).
+    "measurement:realtime_service": lambda w: [Target({"pk": str(w["record"].service_id)})],
+    "measurement:realtime_service_json": lambda w: [Target({"pk": str(w["record"].service_id)})],
+    "measurement:realtime_service_csv": lambda w: [Target({"pk": str(w["record"].service_id)})],
     "clients:client_detail": lambda w: _each(w["clients"]),
     "clients:client_edit": lambda w: _each(w["clients"]),
     "clients:contact_point_add": lambda w: _each(w["clients"]),
