@@ -395,3 +395,19 @@ def test_a_signed_in_visitor_gets_a_private_answer(client, make_user, service):
     assert response.status_code == 200
     assert "private" in response["Cache-Control"]
     assert "public" not in response["Cache-Control"]
+
+
+def test_an_instantaneous_standard_is_refreshed_after_each_event(
+    cases, standard, service, officer, django_capture_on_commit_callbacks
+):
+    daily = add_standard(service, StandardRule("D1", Within.parse("5 business days")))
+    RealtimeSetting.objects.filter(standard=standard).update(update_category="instantaneous")
+    realtime.refresh(standard, as_of=AS_OF)
+    realtime.refresh(daily, as_of=AS_OF)
+    assert RealtimeResult.objects.get(standard=standard).payload["forward"]["backlog"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_resolve_case(cases["G"], "delivered", actor=officer, at=et(2025, 6, 27, 11))
+    stored = RealtimeResult.objects.get(standard=standard)
+    assert stored.payload["forward"]["backlog"] == 1  # the facts first, then the figures
+    assert stored.computed_at > AS_OF
+    assert RealtimeResult.objects.get(standard=daily).computed_at == AS_OF  # timed: untouched

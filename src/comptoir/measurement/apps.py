@@ -18,3 +18,7 @@ class MeasurementConfig(AppConfig):
         events_recorded.connect(
             on_events_recorded, dispatch_uid="comptoir.measurement.standard_facts"
         )
+        # Then the stored real-time figures of "instantaneous" standards (docs/measurement.md).
+        from comptoir.measurement.realtime import on_events_recorded as refresh_instantaneous
+
+        events_recorded.connect(refresh_instantaneous, dispatch_uid="comptoir.measurement.realtime")

@@ -439,3 +439,21 @@ def sweep(*, now: datetime | None = None) -> int:
     except Exception:
         logger.exception("real-time performance: the sweep's refresh failed")
         return 0
+
+
+def on_events_recorded(sender: Any, *, case: Case, **kwargs: Any) -> None:
+    """The ``casework.signals.events_recorded`` receiver for ``instantaneous`` standards: once
+    the case's facts are measured again (the facts' receiver is connected first), the
+    instantaneous standards of its service are refreshed, in the request that wrote the event.
+    Derived data never fails the person's action: an error is logged, the next sweep mends it."""
+    from comptoir.inventory.models import ServiceStandard
+
+    try:
+        for standard in ServiceStandard.objects.filter(
+            service_id=case.service_id,
+            rule__isnull=False,
+            realtime_setting__update_category=UpdateCategory.INSTANTANEOUS.value,
+        ).order_by("pk"):
+            refresh(standard)
+    except Exception:
+        logger.exception("real-time performance of case %s's service not refreshed", case.pk)
