@@ -234,3 +234,14 @@ def _each_test_starts_in_the_site_language() -> Any:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def private_root(settings: Any, tmp_path: Any) -> Any:
+    """The clients' files (``COMPTOIR_PRIVATE_MEDIA_ROOT``) of every test under a folder of its
+    own: a shared folder would hold other tests' files (a restore refuses a folder that does),
+    and the SQLite and PostgreSQL passes run side by side."""
+    from pathlib import Path
+
+    settings.COMPTOIR_PRIVATE_MEDIA_ROOT = Path(tmp_path) / "private"
+    return settings.COMPTOIR_PRIVATE_MEDIA_ROOT

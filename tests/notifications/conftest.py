@@ -10,7 +10,6 @@ from tests.notifications.inbound_builders import (  # noqa: F401 - fixtures
     make_unit,
     officer,
     organization,
-    private_root,
     sent_message,
     service,
     unit,

@@ -25,14 +25,6 @@ CLIENT_ADDRESS = "elise.tremblay@example.ca"
 STRANGER_ADDRESS = "mallory@example.net"
 
 
-@pytest.fixture(autouse=True)
-def private_root(settings: Any, tmp_path: Any) -> Any:
-    """Every file a test stores goes under its own temporary directory."""
-    root = tmp_path / "private"
-    settings.COMPTOIR_PRIVATE_MEDIA_ROOT = root
-    return root
-
-
 @pytest.fixture
 def unit(make_unit: Callable[..., Any]) -> Any:  # noqa: F811
     return make_unit("front", time_zone="America/Toronto")

@@ -56,14 +56,6 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     return Path(settings.MEDIA_ROOT)
 
 
-@pytest.fixture(autouse=True)
-def private_root(settings: Any, tmp_path: Path) -> Path:
-    """The clients' files of every test under a folder of its own (the test settings' shared
-    ``var/test-private`` may hold other tests' files, and a restore refuses a folder that does)."""
-    settings.COMPTOIR_PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    return Path(settings.COMPTOIR_PRIVATE_MEDIA_ROOT)
-
-
 def _add_alias(alias: str, database: dict[str, Any]) -> None:
     """A connection under ``alias`` that the settings do not list: Django's test case allows
     such dynamically created connections (one the settings listed would have to be a test

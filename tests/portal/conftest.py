@@ -17,14 +17,6 @@ from tests.casework.conftest import (  # noqa: F401 - fixtures shared with casew
 )
 
 
-@pytest.fixture(autouse=True)
-def private_root(settings: Any, tmp_path: Any) -> Any:
-    """Every file a test stores goes under its own temporary directory."""
-    root = tmp_path / "private"
-    settings.COMPTOIR_PRIVATE_MEDIA_ROOT = root
-    return root
-
-
 @pytest.fixture
 def unit(make_unit: Callable[..., Any]) -> Any:  # noqa: F811
     return make_unit("front", time_zone="America/Toronto")
