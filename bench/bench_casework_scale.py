@@ -36,13 +36,15 @@ import json
 import os
 import random
 import resource
-import statistics
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from _postgres import admin as _admin
+from _postgres import percentiles as _percentiles
+from _postgres import with_db as _with_db
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "comptoir_bench_casework"
@@ -50,27 +52,8 @@ RESULTS = ROOT / "bench" / "results"
 SEARCH_WORDS = ("tableau", "census", "Tremblay", "exportations")
 
 
-def _with_db(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _admin(url: str, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        for statement in statements:
-            connection.execute(statement)  # type: ignore[arg-type]  # literal SQL below
-
-
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50_ms": statistics.median(ordered) * 1000, "p95_ms": p95 * 1000}
 
 
 def _timed(call: Any, samples: int) -> list[float]:

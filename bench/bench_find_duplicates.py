@@ -32,23 +32,13 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from _postgres import admin as _admin
+from _postgres import with_db as _with_db
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "comptoir_bench_duplicates"
 RESULTS = ROOT / "bench" / "results"
-
-
-def _with_db(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def _admin(url: str, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        for statement in statements:
-            connection.execute(statement)  # type: ignore[arg-type]  # literal SQL below
 
 
 def _peak_mib() -> float:

@@ -25,40 +25,17 @@ Run by hand, never in CI, under the shared CPU lock::
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import random
-import statistics
 import sys
 import time
 import unicodedata
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from _postgres import DEFAULT_SERVER, percentiles, run_in_database, write_figures
+
 BENCH_DB = "comptoir_bench_clients"
-RESULTS = ROOT / "bench" / "results"
 NICKNAMES = {"William": "Bill", "Robert": "Bob", "Margaret": "Peggy", "Guillaume": "William"}
-
-
-def _with_db(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def _admin(url: str, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        for statement in statements:
-            connection.execute(statement)  # type: ignore[arg-type]  # literal SQL below
-
-
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50_ms": statistics.median(ordered) * 1000, "p95_ms": p95 * 1000}
 
 
 def _plain(text: str) -> str:
@@ -162,9 +139,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for (client, _points), found in zip(picked, answers, strict=True)
         if found and found[0].client.pk == client.pk
     )
-    figures["existing"] = _percentiles(existing_times)
-    figures["nobody"] = _percentiles(nobody_times)
-    figures["floor_index_lookup"] = _percentiles(floor_times)
+    figures["existing"] = percentiles(existing_times)
+    figures["nobody"] = percentiles(nobody_times)
+    figures["floor_index_lookup"] = percentiles(floor_times)
     figures["existing_first_share"] = first / len(picked)
     figures["ratio_p95_existing_to_floor"] = figures["existing"]["p95_ms"] / max(
         figures["floor_index_lookup"]["p95_ms"], 1e-6
@@ -188,34 +165,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--postgres", default=DEFAULT_SERVER)
     parser.add_argument("--clients", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure a kept database again")
     args = parser.parse_args()
-    if not args.reuse:
-        _admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = _with_db(args.postgres, BENCH_DB)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.config.settings")
-    os.environ.setdefault("COMPTOIR_SECRET_KEY", "benchmark-only-not-a-secret")
-    try:
-        figures = run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            _admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    figures["arguments"] = vars(args)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = (
-        RESULTS
-        / f"intake_proposals_{args.clients}_{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+    figures = run_in_database(
+        args.postgres, BENCH_DB, lambda: run(args), fresh=not args.reuse, keep=args.keep
     )
-    out.write_text(json.dumps(figures, indent=2, default=str))
-    print(f"figures written to {out.relative_to(ROOT)}")
+    figures["arguments"] = vars(args)
+    write_figures(f"intake_proposals_{args.clients}", figures)
     return 0
 
 

@@ -26,20 +26,16 @@ the shared CPU lock::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from _postgres import DEFAULT_SERVER, percentiles, run_in_database, write_figures
+
 BENCH_DB = "comptoir_bench_performance"
-RESULTS = ROOT / "bench" / "results"
 
 FLOOR_SQL = """
 SELECT standard_id, COUNT(*), SUM(CASE WHEN outcome = 'met' THEN 1 ELSE 0 END),
@@ -48,25 +44,6 @@ FROM measurement_standardfact
 WHERE fiscal_year_output = %s AND outcome <> 'pending'
 GROUP BY standard_id
 """
-
-
-def _with_db(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _admin(url: str, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        for statement in statements:
-            connection.execute(statement)  # type: ignore[arg-type]  # literal SQL below
-
-
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50_ms": statistics.median(ordered) * 1000, "p95_ms": p95 * 1000}
 
 
 def _timed(call: Any, samples: int) -> list[float]:
@@ -208,8 +185,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             cursor.execute(FLOOR_SQL, [code])
             cursor.fetchall()
 
-    show = _percentiles(_timed(lambda: performance(code), args.samples))
-    bare = _percentiles(_timed(floor_sql, args.samples))
+    show = percentiles(_timed(lambda: performance(code), args.samples))
+    bare = percentiles(_timed(floor_sql, args.samples))
     figures["show"] = {
         "fiscal_year": code,
         "facts": attributed,
@@ -230,7 +207,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     def refresh() -> None:
         refresh_case_facts(Case(pk=next(picks)))
 
-    one = _percentiles(_timed(refresh, args.samples))
+    one = percentiles(_timed(refresh, args.samples))
     figures["refresh_one_case"] = one
     print(f"(c) refresh of one case: p50 {one['p50_ms']:.1f} ms, p95 {one['p95_ms']:.1f} ms")
     return figures
@@ -238,7 +215,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--postgres", default=DEFAULT_SERVER)
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--clients", type=int, default=5_000)
     parser.add_argument("--batch", type=int, default=500)
@@ -246,25 +223,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
-    _admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}")
-    os.environ["DATABASE_URL"] = _with_db(args.postgres, BENCH_DB)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.config.settings")
-    os.environ.setdefault("COMPTOIR_SECRET_KEY", "benchmark-only-not-a-secret")
-    try:
-        figures = run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            _admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}")
-    figures["arguments"] = vars(args)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = (
-        RESULTS / f"performance_{args.cases}_{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+    figures = run_in_database(
+        args.postgres, BENCH_DB, lambda: run(args), fresh=True, keep=args.keep
     )
-    out.write_text(json.dumps(figures, indent=2, default=str))
-    print(f"figures written to {out.relative_to(ROOT)}")
+    figures["arguments"] = vars(args)
+    write_figures(f"performance_{args.cases}", figures)
     return 0
 
 
