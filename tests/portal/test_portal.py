@@ -527,3 +527,14 @@ def test_a_close_but_unsure_match_is_a_new_client_kept_for_review(client, named_
     match = CaseEvent.objects.get(case=second, kind="received").payload["client_match"]
     assert match["automatic"] is False
     assert [p["client"] for p in match["proposed"]] == [first.client_id]
+
+
+def test_the_case_page_says_how_the_client_wants_to_be_reached(client, submitted, officer):
+    case = submitted.case
+    client.force_login(officer)
+    with translation.override("fr"):
+        page = client.get(reverse("casework:case_detail", args=[case.reference]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Envoyé au moyen du portail le" in body
+    assert "Comment le client veut être joint" in body
