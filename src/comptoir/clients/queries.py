@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
+    Count,
     Exists,
     IntegerField,
     OuterRef,
@@ -28,6 +29,7 @@ from comptoir.clients.models import (
     Contact,
     ContactPoint,
     ContactPointKind,
+    DuplicateCandidate,
 )
 from comptoir.clients.normalization import (
     NormalizationError,
@@ -279,3 +281,117 @@ def client_page(user: AnyUser, client: Client) -> ClientRecordPage:
         and user.has_perm("clients.add_contactpoint")
         and user.has_perm("clients.change_contactpoint"),
     )
+
+
+#: Pairs per page of the duplicate review queue.
+DUPLICATE_PAGE_SIZE = 20
+#: The most contact points of each kind shown for a record in the queue.
+DUPLICATE_POINTS_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class DuplicateSide:
+    """One record of a pair as the steward compares it: its contact points by kind (empty when
+    the reader may not see contact points) and how many of its cases the reader may see."""
+
+    client: Client
+    emails: list[ContactPoint]
+    phones: list[ContactPoint]
+    addresses: list[ContactPoint]
+    case_count: int
+
+
+@dataclass(frozen=True)
+class DuplicateRow:
+    candidate: DuplicateCandidate
+    left: DuplicateSide
+    right: DuplicateSide
+    #: The score in percent, rounded down so 99.99 % never reads as certain.
+    percent: int
+    #: The stored explanation, each line in the reader's words (``explain_line``).
+    explanation: list[str]
+
+    @property
+    def sides(self) -> tuple[DuplicateSide, DuplicateSide]:
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True)
+class DuplicateQueuePage:
+    page: Page[DuplicateCandidate]
+    rows: list[DuplicateRow]
+
+
+def _duplicate_side(
+    client: Client, points: list[ContactPoint], case_counts: dict[int, int]
+) -> DuplicateSide:
+    mine = [point for point in points if point.client_id == client.pk]
+    by_kind = {
+        kind: [point for point in mine if point.kind == kind][:DUPLICATE_POINTS_LIMIT]
+        for kind in ContactPointKind.values
+    }
+    return DuplicateSide(
+        client=client,
+        emails=by_kind[ContactPointKind.EMAIL],
+        phones=by_kind[ContactPointKind.PHONE],
+        addresses=by_kind[ContactPointKind.ADDRESS],
+        case_count=case_counts.get(client.pk, 0),
+    )
+
+
+def duplicate_queue(user: AnyUser, page_number: Any) -> DuplicateQueuePage:
+    """The review queue: pending pairs best first, :data:`DUPLICATE_PAGE_SIZE` a page, only those
+    whose two records ``user`` may see (a confidential record's pair is not even counted for
+    others). A fixed number of queries whatever the page holds."""
+    from comptoir.casework.models import (
+        Case as CaseRecord,
+    )  # casework depends on clients, not the reverse
+    from comptoir.clients.matching import explain_line
+    from comptoir.core.matching import FieldWeight
+
+    visible = Client.objects.visible_to(user).values("pk")
+    pending = (
+        DuplicateCandidate.objects.filter(left__in=visible, right__in=visible)
+        .select_related("left", "right")
+        .order_by("-score", "left_id", "right_id")
+    )
+    page = Paginator(pending, DUPLICATE_PAGE_SIZE).get_page(page_number)
+    candidates = list(page.object_list)
+    ids = {pk for candidate in candidates for pk in (candidate.left_id, candidate.right_id)}
+    points: list[ContactPoint] = []
+    if ids and user.has_perm("clients.view_contactpoint"):
+        points = list(
+            ContactPoint.objects.filter(client_id__in=ids, is_active=True).order_by(
+                "-is_primary", "pk"
+            )
+        )
+    case_counts: dict[int, int] = {}
+    if ids:
+        case_counts = dict(
+            CaseRecord.objects.visible_to(user)
+            .filter(client_id__in=ids)
+            .values("client_id")
+            .annotate(count=Count("pk"))
+            .values_list("client_id", "count")
+        )
+    rows = [
+        DuplicateRow(
+            candidate=candidate,
+            left=_duplicate_side(candidate.left, points, case_counts),
+            right=_duplicate_side(candidate.right, points, case_counts),
+            percent=int(candidate.score * 100),
+            explanation=[
+                explain_line(
+                    FieldWeight(
+                        str(line.get("field", "")),
+                        str(line.get("level", "")),
+                        float(line.get("weight", 0.0)),
+                    )
+                )
+                for line in candidate.explanation
+                if isinstance(line, dict)
+            ],
+        )
+        for candidate in candidates
+    ]
+    return DuplicateQueuePage(page=page, rows=rows)

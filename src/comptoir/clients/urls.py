@@ -8,6 +8,7 @@ app_name = "clients"
 
 urlpatterns = [
     path("clients/", views.client_list, name="client_list"),
+    path("clients/duplicates/", views.duplicate_queue, name="duplicate_queue"),
     path("clients/new/", views.client_create, name="client_create"),
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", views.client_edit, name="client_edit"),

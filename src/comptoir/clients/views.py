@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from comptoir.accounts.models import User
@@ -23,7 +27,7 @@ from comptoir.clients.forms import (
     ContactPointForm,
     EndContactPointForm,
 )
-from comptoir.clients.models import Client, ClientPage
+from comptoir.clients.models import Client, ClientPage, DuplicateVerdict
 
 
 class StaffRequest(HttpRequest):
@@ -144,4 +148,67 @@ def contact_point_end(request: StaffRequest, pk: int, contact_point_pk: int) -> 
         request,
         "clients/contact_point_end.html",
         {"form": form, "client": client, "contact_point": contact_point},
+    )
+
+
+class DuplicateDecisionForm(forms.Form):
+    """One decision posted from the review queue: the pair (either order), the verdict and an
+    optional reason."""
+
+    left = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    right = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=DuplicateVerdict.choices)
+    reason = forms.CharField(label=_lazy("Reason (optional)"), required=False, max_length=1000)
+
+
+def _may_review_duplicates(user: User) -> bool:
+    return access.can_view_clients(user) and user.has_perm("clients.change_client")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duplicate_queue(request: StaffRequest) -> HttpResponse:
+    """The data steward's review queue: pending pairs best first; a POST decides one pair
+    (``do_decide_duplicate``), then back to the same page. A refused decision is a 400 showing
+    why, with nothing written."""
+    if not _may_review_duplicates(request.user):
+        raise PermissionDenied(_("You may not review possible duplicates."))
+    page_number = request.GET.get("page")
+    refusal = ""
+    if request.method == "POST":
+        form = DuplicateDecisionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                first = access.access_client_for_edit(request.user, data["left"])
+                second = access.access_client_for_edit(request.user, data["right"])
+                actions.do_decide_duplicate(
+                    first,
+                    second,
+                    decision=data["decision"],
+                    reason=data["reason"],
+                    actor=request.user,
+                )
+            except (Http404, PermissionDenied):
+                refusal = _("This pair is not one you may decide.")
+            except ValidationError as error:
+                refusal = " ".join(error.messages)
+            else:
+                if data["decision"] == DuplicateVerdict.CONFIRMED:
+                    messages.success(request, _("Recorded: the two records are the same client."))
+                else:
+                    messages.success(
+                        request,
+                        _("Recorded: these are two clients; the pair will not be proposed again."),
+                    )
+                url = reverse("clients:duplicate_queue")
+                return redirect(f"{url}?{urlencode({'page': page_number})}" if page_number else url)
+        else:
+            refusal = _("The decision could not be read; nothing was recorded.")
+    queue = queries.duplicate_queue(request.user, page_number)
+    return render(
+        request,
+        "clients/duplicate_queue.html",
+        {"queue": queue, "page": queue.page, "refusal": refusal},
+        status=400 if refusal else 200,
     )
