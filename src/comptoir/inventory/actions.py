@@ -257,13 +257,18 @@ def validate_service_cells(
 
 @transaction.atomic
 def do_update_service_year(
-    service_year: ServiceYear, changes: Mapping[str, Any], *, actor: User
+    service_year: ServiceYear,
+    changes: Mapping[str, Any],
+    *,
+    actor: User | None,
+    reason: str = "",
 ) -> SaveResult[ServiceYear]:
     """Change a service record's open-data cells and Guideline fields.
 
     The would-be row is validated with the import's rules; any ERROR refuses the change
     (:class:`RecordRefusedError` with the violations) and nothing is changed. Warnings are saved
-    as the record's findings (replacing its open ones) and returned.
+    as the record's findings (replacing its open ones) and returned. ``reason`` (a code of
+    ``change_reasons``, e.g. the counted numbers' one) is stored on the history row.
     """
     service_year = ServiceYear.objects.select_for_update().get(pk=service_year.pk)
     ensure_editable(service_year.fiscal_year)
@@ -287,6 +292,8 @@ def do_update_service_year(
     if changed:
         service_year.full_clean(validate_unique=False, validate_constraints=False)
         _with_history_user(service_year, actor)
+        if reason:
+            service_year._change_reason = reason  # type: ignore[attr-defined]  # simple-history
         service_year.save(update_fields=changed)
         if "program_id" in changed:
             _sync_programs(service_year)
@@ -369,9 +376,14 @@ def _computed_standard_cells(row: Mapping[str, str]) -> dict[str, str]:
 
 @transaction.atomic
 def do_update_standard_year(
-    standard_year: StandardYear, changes: Mapping[str, str], *, actor: User
+    standard_year: StandardYear,
+    changes: Mapping[str, str],
+    *,
+    actor: User | None,
+    reason: str = "",
 ) -> SaveResult[StandardYear]:
-    """Change a standard record's cells; ``performance``/``target_met`` are recomputed."""
+    """Change a standard record's cells; ``performance``/``target_met`` are recomputed.
+    ``reason`` (a code of ``change_reasons``) is stored on the history row."""
     standard_year = StandardYear.objects.select_for_update().get(pk=standard_year.pk)
     ensure_editable(standard_year.fiscal_year)
     _check_cells(changes, [f for f in STANDARD_FIELDS_STORED if f not in COMPUTED_STANDARD_FIELDS])
@@ -388,6 +400,8 @@ def do_update_standard_year(
     if changed:
         standard_year.full_clean(validate_unique=False, validate_constraints=False)
         _with_history_user(standard_year, actor)
+        if reason:
+            standard_year._change_reason = reason  # type: ignore[attr-defined]  # simple-history
         standard_year.save(update_fields=changed)
     _refresh_findings(standard_year, violations)
     return SaveResult(standard_year, list(violations))

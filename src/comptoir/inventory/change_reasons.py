@@ -18,8 +18,15 @@ def import_reason(services_file: str, standards_file: str) -> str:
     return f"import:{services_file}|{standards_file}"[:100]
 
 
+#: The change reason of a cell written by ``comptoir inventory fill-from-cases``
+#: (``comptoir.measurement.inventory_numbers``).
+COUNTED_FROM_CASES = "counted-from-cases"
+
+
 def describe_reason(reason: str) -> str:
     """A stored change reason in the reader's language."""
+    if reason == COUNTED_FROM_CASES:
+        return _("Counted from the cases.")
     match = _IMPORT_REASON.match(reason)
     if match is None:
         return reason

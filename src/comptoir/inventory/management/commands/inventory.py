@@ -1,4 +1,5 @@
-"""``comptoir inventory import|export|indicators``: the inventory from the command line."""
+"""``comptoir inventory import|export|fill-from-cases|indicators``: the inventory from the
+command line."""
 
 from __future__ import annotations
 
@@ -72,6 +73,24 @@ class Command(BilingualCommand):
             "--out", required=True, type=Path, help=_("Folder to write both files to.")
         )
         exp.add_argument("--org", help=_("Only this organization (owner_org code)."))
+
+        text = _(
+            "Write a fiscal year's applications per channel and standard volumes, counted from "
+            "the cases, into the records of the services handled in Comptoir (refused for an "
+            "approved year)."
+        )
+        fill = sub.add_parser("fill-from-cases", help=text, description=text)
+        fill.add_argument(
+            "--fiscal-year", required=True, help=_("The fiscal year, e.g. 2025-2026.")
+        )
+        fill.add_argument("--org", help=_("Only this organization (owner_org code)."))
+        fill.add_argument(
+            "--dry-run", action="store_true", help=_("Print what would change; change nothing.")
+        )
+        fill.add_argument(
+            "--user", help=_("The user the change is recorded for in the history (username).")
+        )
+        fill.set_defaults(action="fill_from_cases")  # the handler's name
 
         text = _("Compute the inventory indicators of a year.")
         ind = sub.add_parser("indicators", help=text, description=text)
@@ -244,6 +263,65 @@ class Command(BilingualCommand):
             self.stdout.write(
                 _("Wrote %(rows)d rows to %(path)s") % {"rows": rows, "path": options["out"] / name}
             )
+
+    # --- fill-from-cases ------------------------------------------------------------------------
+
+    def handle_fill_from_cases(self, **options: Any) -> None:
+        from django.contrib.auth import get_user_model
+
+        from comptoir.measurement.inventory_numbers import do_fill_from_cases
+
+        self._check_year(options["fiscal_year"], options["org"])
+        actor = None
+        if options["user"]:
+            actor = get_user_model().objects.filter(username=options["user"]).first()
+            if actor is None:
+                raise CommandError(
+                    _("No user is named %(username)s.") % {"username": options["user"]}
+                )
+        try:
+            result = do_fill_from_cases(
+                options["fiscal_year"],
+                actor=actor,
+                org=options["org"],
+                dry_run=options["dry_run"],
+            )
+        except InventoryError as error:
+            raise CommandError(str(error), returncode=EXIT_REJECTED) from error
+        for cell in result.changed:
+            record = cell.service_id
+            if cell.service_standard_id:
+                record = f"{cell.service_id}/{cell.service_standard_id}"
+            self.stdout.write(
+                _("%(org)s %(record)s %(cell)s: %(before)s (typed) → %(after)s (counted)")
+                % {
+                    "org": cell.owner_org,
+                    "record": record,
+                    "cell": cell.cell,
+                    "before": cell.before or "—",
+                    "after": cell.after,
+                }
+            )
+        summary = (
+            _(
+                "Dry run, nothing was changed. Cells that would change: %(changed)d; service "
+                "records handled in Comptoir this year: %(handled)d of %(services)d (the others "
+                "keep their typed numbers)."
+            )
+            if result.dry_run
+            else _(
+                "Cells changed: %(changed)d; service records handled in Comptoir this year: "
+                "%(handled)d of %(services)d (the others keep their typed numbers)."
+            )
+        )
+        self.stdout.write(
+            summary
+            % {
+                "changed": len(result.changed),
+                "handled": result.handled,
+                "services": result.services,
+            }
+        )
 
     # --- indicators -----------------------------------------------------------------------------
 
