@@ -172,9 +172,15 @@ def test_a_confidential_clients_pair_is_shown_only_to_who_may_see_it(
     assert response.status_code == 400
     assert "Lapointe" not in response.content.decode()
     assert not DuplicateDecision.objects.exists()
+    from comptoir.clients.models import ClientAccessLog
+
+    assert not ClientAccessLog.objects.exists()  # nothing shown, nothing read
     client.force_login(manager)
     page = client.get("/en/clients/duplicates/").content.decode()
     assert "Lapointe" in page and "confidential" in page
+    # The confidential record shown is a read of it, logged as on its own page.
+    [read] = ClientAccessLog.objects.all()
+    assert (read.client_id, read.user_id, read.page) == (secret.pk, manager.pk, "duplicates")
 
 
 def test_the_queue_needs_the_change_permission(

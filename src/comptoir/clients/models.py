@@ -586,6 +586,7 @@ class ClientPage(models.TextChoices):
     DETAIL = "detail", _("Client page")
     EDIT = "edit", _("Edit page")
     CONTACT_POINT = "contact_point", _("Contact point page")
+    DUPLICATES = "duplicates", _("Possible duplicates")
 
 
 class ClientAccessLogQuerySet(models.QuerySet["ClientAccessLog"]):

@@ -206,6 +206,10 @@ def duplicate_queue(request: StaffRequest) -> HttpResponse:
         else:
             refusal = _("The decision could not be read; nothing was recorded.")
     queue = queries.duplicate_queue(request.user, page_number)
+    # A confidential record shown here is a read of it, as on its own page.
+    for row in queue.rows:
+        for side in row.sides:
+            actions.do_log_client_read(side.client, page=ClientPage.DUPLICATES, actor=request.user)
     return render(
         request,
         "clients/duplicate_queue.html",
