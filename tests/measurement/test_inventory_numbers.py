@@ -262,3 +262,42 @@ def test_help_in_both_languages(monkeypatch, capsys):
     french = _help(monkeypatch, capsys, "fr")
     assert "comptés à partir des dossiers" in french
     assert "Afficher ce qui changerait; ne rien changer." in french
+
+
+def _volumes_table(client, record, language: str) -> str:
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(language):
+        url = reverse("inventory:service_detail", args=[record.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    start = page.index("<h2>Volumes</h2>")
+    return " ".join(page[start : page.index("</table>", start)].split())
+
+
+def _row(table: str, heading: str) -> str:
+    start = table.index(f'<th scope="row">{heading}</th>')
+    return table[start : table.index("</tr>", start)]
+
+
+def test_the_service_page_marks_each_number(client, make_user, handled, typed_only):
+    from comptoir.accounts.roles import Role
+
+    client.force_login(make_user(Role.VIEWER, username="viewer"))
+    table = _volumes_table(client, handled, "en")
+    assert "<td>Typed; the cases count 2</td>" in _row(table, "Applications online")
+    assert "<td>Typed</td>" in _row(table, "Applications by fax")
+    assert "<td></td>" in _row(table, "Website visits")
+    _run("fill-from-cases", "--fiscal-year", YEAR)
+    table = _volumes_table(client, handled, "en")
+    assert "<td>Counted from 2 cases</td>" in _row(table, "Applications online")
+    assert "<td>Counted from 1 case</td>" in _row(table, "Applications by email")
+    assert "<td>Counted from 4 cases</td>" in _row(table, "Total applications")
+    french = _volumes_table(client, handled, "fr")
+    assert "<td>Compté à partir de 2 dossiers</td>" in french
+    assert "<td>Saisi</td>" in french
+    untouched = _volumes_table(client, typed_only, "en")
+    assert "<td>Typed</td>" in _row(untouched, "Total applications")
+    assert "Counted" not in untouched

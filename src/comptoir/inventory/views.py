@@ -47,6 +47,7 @@ from comptoir.inventory.models import (
     StandardYear,
 )
 from comptoir.inventory.templatetags.comptoir_ui import percent
+from comptoir.measurement.inventory_numbers import numbers_for
 from comptoir.measurement.rule_text import rule_sentence
 
 PAGE_SIZE = 25
@@ -117,7 +118,8 @@ def service_detail(request: StaffRequest, pk: int) -> HttpResponse:
 def _service_context(request: StaffRequest, record: ServiceYear, **forms: Any) -> dict[str, Any]:
     """What the service page shows; ``forms`` replace the owner forms (bound, with errors)."""
     page = queries.service_page(request.user, record)
-    context: dict[str, Any] = {"page": page, "record": record}
+    # Where each volume comes from: counted from the cases or typed (measurement).
+    context: dict[str, Any] = {"page": page, "record": record, "numbers": numbers_for(record)}
     if page.may_manage_owners:
         context["assign_form"] = forms.get("assign_form") or AssignServiceOwnerForm(
             candidates=queries.owner_candidates(record)

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from comptoir.core.opendata.schema import Channel
+from comptoir.core.performance.errors import PerformanceError
 from comptoir.core.performance.official import NO_DATA_MARKERS
 from comptoir.core.performance.periods import Period, PeriodKind
 from comptoir.inventory.change_reasons import COUNTED_FROM_CASES
@@ -155,7 +156,10 @@ def _standard_volumes(service_year: ServiceYear) -> dict[str, tuple[int, int]]:
 def numbers_for(service_year: ServiceYear) -> InventoryNumbers:
     """The numbers of a service record, each counted from the cases or left as typed."""
     code = service_year.fiscal_year.code
-    counts = cases_received_by_channel(service_year.service_id, code)
+    try:
+        counts = cases_received_by_channel(service_year.service_id, code)
+    except (PerformanceError, ValueError):  # a stored code that is no fiscal year: no period
+        counts = Counter()
     received = sum(counts.values())
     handled = received > 0
     applications: list[Number] = []
