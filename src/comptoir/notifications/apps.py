@@ -9,4 +9,4 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # What a case's new events send to the client (``casework.signals.events_recorded``).
-        from comptoir.notifications import receivers  # noqa: F401
+        from comptoir.notifications import checks, receivers  # noqa: F401
