@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import checks
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 BACKENDS = ("smtp", "gcnotify")
 
