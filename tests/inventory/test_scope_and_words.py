@@ -222,14 +222,14 @@ def test_the_demo_custodian_acts_for_the_demo_organization(client):
 
 
 @pytest.mark.parametrize(
-    ("settings", "field", "english", "french"),
+    ("calendar", "field", "english", "french"),
     [
         ({"time_zone": "Mars/Olympus"}, "time_zone", "is not a known time zone", "fuseau"),
         ({"business_hours": "nine to five"}, "business_hours", "are not valid business hours", ""),
         ({"holiday_jurisdiction": "XX-99"}, "holiday_jurisdiction", "", ""),
     ],
 )
-def test_a_units_calendar_errors_use_the_engines_one_wording(settings, field, english, french):
+def test_a_units_calendar_errors_use_the_engines_one_wording(calendar, field, english, french):
     """The unit form's calendar errors are the business-time text module's sentences (one
     wording per engine code), on the field they are about, in the page's language."""
     from django.core.exceptions import ValidationError
@@ -241,7 +241,7 @@ def test_a_units_calendar_errors_use_the_engines_one_wording(settings, field, en
         name_en="U",
         name_fr="U",
         kind=Unit.Kind.DIVISION,
-        **settings,
+        **calendar,
     )
     with pytest.raises(ValidationError) as refused:
         unit.full_clean()
