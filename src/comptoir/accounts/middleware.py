@@ -60,7 +60,7 @@ PUBLIC_URL_NAMES = frozenset(
 #: allauth's pages (``account_*`` and ``mfa_*``) must stay reachable to sign in, sign out,
 #: re-authenticate and turn the second factor on.
 ALLAUTH_URL_PREFIXES = ("account_", "mfa_")
-OTHER_EXEMPT_URL_NAMES = frozenset({"set_language"})
+OTHER_EXEMPT_URL_NAMES = frozenset({"set_language", "healthz", "readyz"})
 
 
 def mfa_required_message() -> str:

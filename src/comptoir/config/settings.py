@@ -225,6 +225,8 @@ CSRF_USE_SESSIONS = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Probes of a load balancer ask over plain HTTP inside the network: never redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("COMPTOIR_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = env_flag("COMPTOIR_SECURE_COOKIES", default=True)

@@ -5,6 +5,9 @@ from django.urls import URLPattern, URLResolver, include, path
 from comptoir.config import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # For load balancers and orchestrators: no language prefix, no sign-in (docs/operator-guide.md).
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("comptoir.api.urls")),
     path("notifications/", include("comptoir.notifications.urls")),
