@@ -13,9 +13,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser, DjangoHelpFormatter
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    DjangoHelpFormatter,
+)
 from django.utils import translation
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from comptoir.i18n import command_language
 
@@ -111,3 +116,20 @@ class BilingualCommand(BaseCommand):
 
     def output_language(self, options: dict[str, Any]) -> str:
         return str(options.get("language") or command_language())
+
+
+#: The exit status of a command that refused its input (nothing was written).
+EXIT_REJECTED = 2
+
+
+def import_refused(count: int) -> CommandError:
+    """The one sentence an all-or-nothing import ends with when it refused its file."""
+    return CommandError(
+        ngettext(
+            "The import was refused: %(count)d problem; nothing was written.",
+            "The import was refused: %(count)d problems; nothing was written.",
+            count,
+        )
+        % {"count": count},
+        returncode=EXIT_REJECTED,
+    )

@@ -15,9 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from comptoir.casework.history_import import HistoryImportRejected, Problem, import_history
-from comptoir.config.commands import BilingualCommand, add_language_argument
-
-EXIT_REJECTED = 2
+from comptoir.config.commands import (
+    EXIT_REJECTED,
+    BilingualCommand,
+    add_language_argument,
+    import_refused,
+)
 
 
 class Command(BilingualCommand):
@@ -125,16 +128,7 @@ class Command(BilingualCommand):
             self._print(report.ignored, report.files)
             self._print(report.problems, report.files)
             self._write_report([*report.ignored, *report.problems], report.files, options)
-            count = len(report.problems)
-            raise CommandError(
-                ngettext(
-                    "The import was refused: %(count)d problem; nothing was written.",
-                    "The import was refused: %(count)d problems; nothing was written.",
-                    count,
-                )
-                % {"count": count},
-                returncode=EXIT_REJECTED,
-            ) from rejected
+            raise import_refused(len(report.problems)) from rejected
         self._print(result.report.ignored, result.report.files)
         self._write_report(result.report.ignored, result.report.files, options)
         counts = {

@@ -18,10 +18,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from comptoir.config.commands import BilingualCommand, add_language_argument
+from comptoir.config.commands import (
+    BilingualCommand,
+    add_language_argument,
+    import_refused,
+)
 
 #: The exit status of an import refused for its problems (as ``comptoir cases import``).
-EXIT_REJECTED = 2
 #: The columns of ``find-duplicates``, in this order.
 DUPLICATE_COLUMNS = (
     "left_id",
@@ -237,16 +240,7 @@ class Command(BilingualCommand):
             report = rejected.report
             self._print_problems([*report.ignored, *report.problems], report.file)
             self._write_report([*report.ignored, *report.problems], report.file, options)
-            count = len(report.problems)
-            raise CommandError(
-                ngettext(
-                    "The import was refused: %(count)d problem; nothing was written.",
-                    "The import was refused: %(count)d problems; nothing was written.",
-                    count,
-                )
-                % {"count": count},
-                returncode=EXIT_REJECTED,
-            ) from rejected
+            raise import_refused(len(report.problems)) from rejected
         self._print_problems(result.report.ignored, result.report.file)
         self._write_report(result.report.ignored, result.report.file, options)
         counts = {
