@@ -410,26 +410,24 @@ def _proposal(proposal: Any) -> dict[str, Any]:
 
 
 def _matched_client(user: Any, new_client: NewClientIn) -> tuple[Any, dict[str, Any] | None]:
-    """The existing client a new client sent is linked to automatically (with what the case
-    records of it), or ``(None, None)`` to record a new one; close proposals below the automatic
-    threshold refuse the case (409) unless ``create_anyway``."""
-    from comptoir.clients.matching import propose_for_user, typed_record
+    """The existing client a new client sent is linked to automatically, or ``None`` to record
+    a new one, with what the case records of the decision (``clients.matching.intake_match``,
+    among the clients the caller may see); close proposals below the automatic threshold refuse
+    the case (409) unless ``create_anyway``."""
+    from comptoir.clients.matching import intake_match, typed_record
+    from comptoir.clients.models import Client
 
-    proposals = propose_for_user(user, typed_record(**new_client.dict(exclude={"create_anyway"})))
-    if proposals and proposals[0].decision == "link":
-        best = proposals[0]
-        return best.client, {
-            "client": best.client.pk,
-            "probability": round(best.probability, 6),
-            "automatic": True,
-        }
-    if proposals and not new_client.create_anyway:
+    match = intake_match(
+        typed_record(**new_client.dict(exclude={"create_anyway"})),
+        among=Client.objects.visible_to(user),
+    )
+    if match.client is None and match.proposals and not new_client.create_anyway:
         raise ApiError(
             409,
             ErrorCode.CLIENT_PROPOSED,
-            extra={"proposals": [_proposal(proposal) for proposal in proposals]},
+            extra={"proposals": [_proposal(proposal) for proposal in match.proposals]},
         )
-    return None, None
+    return match.client, match.payload
 
 
 @router.get("{reference}", response=CaseOut, summary="One case, with its events")

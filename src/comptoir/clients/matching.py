@@ -383,37 +383,37 @@ def explain_line(line: FieldWeight) -> str:
 
 @dataclass(frozen=True, slots=True)
 class IntakeMatch:
-    """What intake without a person to ask (the portal, inbound mail) decided for a record."""
+    """What intake decided for a record: the client to link, and what the case keeps of it."""
 
     #: The existing client the case is linked to (at or above the automatic threshold), or None.
     client: Client | None
     #: What the ``received`` event keeps of the decision (``None`` when nobody was close).
     payload: dict[str, Any] | None
+    #: The proposals it was decided from, best first.
+    proposals: tuple[Proposal, ...] = ()
 
 
-def intake_match(record: ClientRecord) -> IntakeMatch:
-    """For the portal and inbound mail: link to the best proposal at or above
-    ``COMPTOIR_MATCH_AUTO_LINK``; below it, nobody can be asked, so a new client is recorded
-    and the proposals are kept on the case (``automatic: false``) for a data steward."""
-    proposals = propose(record)
+def intake_match(record: ClientRecord, *, among: QuerySet[Client] | None = None) -> IntakeMatch:
+    """Link to the best proposal at or above ``COMPTOIR_MATCH_AUTO_LINK``; below it, a new
+    client is to be recorded and the proposals are kept on the case (``automatic: false``) for
+    a data steward. The portal and inbound mail, where nobody can be asked, follow it as it is;
+    the API refuses a close but unsure match unless told to create anyway."""
+    proposals = tuple(propose(record, among=among))
     if not proposals:
         return IntakeMatch(None, None)
     best = proposals[0]
+    payload: dict[str, Any]
     if best.decision == "link":
-        return IntakeMatch(
-            best.client,
-            {
-                "client": best.client.pk,
-                "probability": round(best.probability, 6),
-                "automatic": True,
-            },
-        )
-    return IntakeMatch(
-        None,
-        {
-            "automatic": False,
-            "proposed": [
-                {"client": p.client.pk, "probability": round(p.probability, 6)} for p in proposals
-            ],
-        },
-    )
+        payload = {
+            "client": best.client.pk,
+            "probability": round(best.probability, 6),
+            "automatic": True,
+        }
+        return IntakeMatch(best.client, payload, proposals)
+    payload = {
+        "automatic": False,
+        "proposed": [
+            {"client": p.client.pk, "probability": round(p.probability, 6)} for p in proposals
+        ],
+    }
+    return IntakeMatch(None, payload, proposals)
