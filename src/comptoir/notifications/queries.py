@@ -68,7 +68,7 @@ def template_rows() -> list[TemplateRow]:
     language."""
     from comptoir import i18n
     from comptoir.notifications.models import MessageKind, MessageTemplate
-    from comptoir.notifications.rendering import wording
+    from comptoir.notifications.rendering import wording_of
 
     edited = {template.kind: template for template in MessageTemplate.objects.all()}
     language = i18n.active_language()
@@ -78,7 +78,7 @@ def template_rows() -> list[TemplateRow]:
             label=str(kind.label),
             is_edited=kind.value in edited,
             updated_at=edited[kind.value].updated_at if kind.value in edited else None,
-            subject=wording(kind.value, language)[0],
+            subject=wording_of(kind.value, language, edited.get(kind.value))[0],
         )
         for kind in MessageKind
     ]
@@ -97,11 +97,11 @@ class TemplatePage:
 
 def template_page(kind: str) -> TemplatePage:
     from comptoir.notifications.models import MessageTemplate
-    from comptoir.notifications.rendering import PLACEHOLDERS, wording
+    from comptoir.notifications.rendering import PLACEHOLDERS, wording_of
 
     edited = MessageTemplate.objects.filter(kind=kind).first()
-    subject_en, body_en, template_en = wording(kind, "en")
-    subject_fr, body_fr, template_fr = wording(kind, "fr")
+    subject_en, body_en, template_en = wording_of(kind, "en", edited)
+    subject_fr, body_fr, template_fr = wording_of(kind, "fr", edited)
     history = list(edited.history.select_related("history_user")[:20]) if edited else []
     return TemplatePage(
         kind=kind,

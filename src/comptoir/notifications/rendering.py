@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from comptoir import i18n
 from comptoir.notifications.defaults import DEFAULTS
@@ -46,7 +47,11 @@ def wording(kind: str, language: str) -> tuple[str, str, str]:
     ``MessageTemplate`` when there is one, else the default wording."""
     from comptoir.notifications.models import MessageTemplate
 
-    edited = MessageTemplate.objects.filter(kind=kind).first()
+    return wording_of(kind, language, MessageTemplate.objects.filter(kind=kind).first())
+
+
+def wording_of(kind: str, language: str, edited: Any) -> tuple[str, str, str]:
+    """:func:`wording` with the kind's ``MessageTemplate`` already read (``None``: not edited)."""
     if edited is not None:
         return (
             i18n.pick_field(edited, "subject", language),
