@@ -35,10 +35,15 @@ def run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_production_settings_pass_check_deploy():
+    # What comptoir.operations.checks also asks of a deployment: PostgreSQL, a sender and a site
+    # address for mail (tests/operations/test_deploy_settings_checks.py has one test per message).
     result = run_check(
         {
             "COMPTOIR_SECRET_KEY": secrets.token_urlsafe(50),
             "COMPTOIR_ALLOWED_HOSTS": "comptoir.example.gc.ca",
+            "DATABASE_URL": "postgres://comptoir@db.example.gc.ca:5432/comptoir",
+            "COMPTOIR_FROM_EMAIL": "comptoir@example.gc.ca",
+            "COMPTOIR_SITE_URL": "https://comptoir.example.gc.ca",
         }
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -11,6 +11,8 @@
                       (default 20 MiB; the government-wide ``service.csv`` is 3.2 MB)
 ``COMPTOIR_TRUSTED_PROXY_COUNT`` how many reverse proxies in front of Comptoir add themselves to
                       ``X-Forwarded-For`` (default 0: the client is the connection's address)
+``COMPTOIR_SILENCED_CHECKS`` comma-separated ids of system checks the operator has accepted
+                      (``operations.W001`` for SQLite on purpose; see comptoir.operations.checks)
 """
 
 import os
@@ -97,6 +99,14 @@ MIDDLEWARE = [
     "comptoir.accounts.middleware.PrivatePagesMiddleware",
     "comptoir.accounts.middleware.RequireMultiFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+# Checks an operator has accepted on purpose: ``scripts/serve`` refuses to start on any warning of
+# ``check --deploy`` not named here (comptoir.operations.checks, docs/operator-guide.md).
+SILENCED_SYSTEM_CHECKS = [
+    check.strip()
+    for check in os.environ.get("COMPTOIR_SILENCED_CHECKS", "").split(",")
+    if check.strip()
 ]
 
 ROOT_URLCONF = "comptoir.config.urls"
