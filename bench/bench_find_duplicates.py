@@ -24,6 +24,8 @@ never in CI, under the shared CPU lock::
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import resource
@@ -129,39 +131,80 @@ def generate(records: int, seed: int) -> dict[str, Any]:
     }
 
 
+def _children_peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def scan() -> dict[str, Any]:
-    """The floor, then the scan, in this process (run fresh by :func:`main`)."""
+    """The floor, then the command, in this process (run fresh by :func:`main`)."""
     import django
 
     django.setup()
+    from django.core.management import call_command
+
     from comptoir.clients import duplicates
 
     figures: dict[str, Any] = {"start_peak_mib": _peak_mib()}
     started = time.perf_counter()
-    rows = 0
-    for clients, _points in duplicates._batches(duplicates.READ_BATCH):
+    rows = points = 0
+    for clients, by_client in duplicates._batches(duplicates.READ_BATCH):
         rows += len(clients)
+        points += sum(len(found) for found in by_client.values())
     figures["floor_seconds"] = time.perf_counter() - started
     figures["floor_peak_mib"] = _peak_mib()
+    figures["contact_points"] = points
+
+    # Each step of the scan timed where find_duplicates calls it.
+    phases: dict[str, float] = {}
+    results: dict[str, Any] = {}
+
+    def timed(name: str, function: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            begun = time.perf_counter()
+            try:
+                results[name] = function(*args, **kwargs)
+                return results[name]
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.perf_counter() - begun
+
+        return run
+
+    for name in ("read_table", "block", "scan"):
+        setattr(duplicates, name, timed(name, getattr(duplicates, name)))
+    out = RESULTS / "find_duplicates_output.csv"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    errors = io.StringIO()
     started = time.perf_counter()
-    result = duplicates.find_duplicates()
+    with out.open("w", encoding="utf-8") as written:
+        call_command("clients", "find-duplicates", "--format", "csv", stdout=written, stderr=errors)
     figures["scan_seconds"] = time.perf_counter() - started
     figures["scan_peak_mib"] = _peak_mib()
-    figures["records"] = result.records
-    figures["candidate_pairs"] = result.candidates
-    figures["listed_pairs"] = len(result.pairs)
-    figures["skipped_blocks"] = len(result.skipped)
-    figures["listed"] = [sorted((p.left_source_id, p.right_source_id)) for p in result.pairs]
-    assert rows == result.records
+    figures["workers_peak_mib"] = _children_peak_mib()
+    figures["phases_seconds"] = phases
+    with out.open(encoding="utf-8") as written:
+        listed = list(csv.DictReader(written))
+    figures["output_bytes"] = out.stat().st_size
+    figures["records"] = rows
+    figures["candidate_pairs"] = results["scan"].candidates
+    figures["listed_pairs"] = len(listed)
+    figures["skipped_blocks"] = len(results["scan"].skipped)
+    figures["load_average"] = os.getloadavg()
+    figures["listed"] = [sorted((row["left_source_id"], row["right_source_id"])) for row in listed]
     return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--clients", "--records", dest="records", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse", action="store_true", help="scan a database kept by --keep, without writing it"
+    )
+    parser.add_argument(
+        "--generate-only", action="store_true", help="write the database, keep it and stop"
+    )
     parser.add_argument("--scan-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comptoir.config.settings")
@@ -169,14 +212,24 @@ def main() -> int:
     if args.scan_only:
         print(json.dumps(scan()))
         return 0
-    _admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}")
+    truth_file = RESULTS / f"{BENCH_DB}_known_duplicates.json"
+    if not args.reuse:
+        _admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}", f"CREATE DATABASE {BENCH_DB}")
     url = _with_db(args.postgres, BENCH_DB)
     os.environ["DATABASE_URL"] = url
     try:
-        made = generate(args.records, args.seed)
+        if args.reuse:
+            made = json.loads(truth_file.read_text())
+        else:
+            made = generate(args.records, args.seed)
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            truth_file.write_text(json.dumps(made))
         from django.db import connections
 
         connections.close_all()
+        if args.generate_only:
+            print(f"{BENCH_DB}: written in {made['generation_seconds']:.0f} s")
+            return 0
         done = subprocess.run(
             [sys.executable, __file__, "--scan-only"],
             env={**os.environ, "DATABASE_URL": url},
@@ -189,7 +242,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not (args.keep or args.reuse or args.generate_only):
             _admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB}")
     truth = {tuple(pair) for pair in made["duplicates"]}
     listed = {tuple(pair) for pair in figures.pop("listed")}
@@ -207,9 +260,21 @@ def main() -> int:
         f"{figures['floor_peak_mib']:.0f} MiB"
     )
     print(
-        f"find-duplicates:            {figures['scan_seconds']:.1f} s, peak "
-        f"{figures['scan_peak_mib']:.0f} MiB  ({ratio:.1f}x the floor)"
+        f"find-duplicates --format csv: {figures['scan_seconds']:.1f} s, peak "
+        f"{figures['scan_peak_mib']:.0f} MiB (workers' peak {figures['workers_peak_mib']:.0f} "
+        f"MiB)  ({ratio:.1f}x the floor)"
     )
+    phases = figures["phases_seconds"]
+    rest = figures["scan_seconds"] - sum(phases.values())
+    print(
+        "  read and normalise {read_table:.1f} s ({read_ratio:.1f}x the floor), block "
+        "{block:.1f} s, score {scan:.1f} s, list and write {rest:.1f} s".format(
+            **phases,
+            read_ratio=phases["read_table"] / max(figures["floor_seconds"], 1e-6),
+            rest=rest,
+        )
+    )
+    print(f"load average (1, 5, 15 min) at the end: {figures['load_average']}")
     print(
         f"known duplicates listed: {figures['recall_at_default']:.1%}; listed pairs that are "
         f"known duplicates: {figures['listed_known_share']:.1%} (households and chance pairs of "

@@ -4,14 +4,16 @@ and the comparisons that counted.
 
 1. The records are read in batches of :data:`READ_BATCH` clients, by key, only the columns the
    matching core compares (no model instance is made), with their active contact points, and
-   each is normalised at once (``core.matching.normalize_record``); only the normalised records
-   are kept. Anonymous and merged records are left out: they have nothing to compare or are
-   already someone else.
-2. The candidate pairs are the batch blocking's (``core.matching.candidate_pairs``): the same
-   keys the intake look-up uses, the same caps; the blocks left out are reported.
+   each is normalised at once (``core.matching.normalize_record``) into the bulk scan's columns
+   (``core.matching.bulk.RecordTable``); no list of records is kept. Anonymous and merged
+   records are left out: they have nothing to compare or are already someone else.
+2. The candidate pairs are the batch blocking's (``core.matching.bulk.block``, the same pairs
+   as ``candidate_pairs``): the same keys the intake look-up uses, the same caps; the blocks
+   left out are reported.
 3. Each pair is scored with the shipped default weights, the ones the intake proposals use, so a
-   pair scores the same in both places; or, with ``estimate=True``, with weights learnt from
-   these very pairs by expectation–maximisation (``core.matching.estimate``, *u* from random
+   pair scores the same in both places (``core.matching.bulk.scan`` gives ``score_pair``'s
+   scores, column by column); or, with ``estimate=True``, with weights learnt from these very
+   pairs by expectation–maximisation (``core.matching.estimate_counts``, *u* from random
    pairs).
 4. The pairs at or above the threshold are returned best first, except those a data steward
    rejected (``DuplicateDecision``): two clients, never listed again.
@@ -27,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,17 +51,18 @@ from comptoir.core.matching import (
     RecordKind,
     SkippedBlock,
     Weights,
-    candidate_pairs,
-    compare_records,
-    estimate,
+    estimate_counts,
     explain,
     normalize_record,
     sample_pairs,
-    score_pair,
 )
+from comptoir.core.matching.bulk import Blocking, RecordTable, block, level_counts, scan
 
 #: Clients read in one statement (and their contact points in one more).
 READ_BATCH = 5000
+#: Processes that score the candidate pairs (``core.matching.bulk.scan``; forked, so they share
+#: the records read).
+SCAN_WORKERS = 2
 #: Random pairs drawn to estimate the *u* probabilities (``--estimate``).
 RANDOM_PAIRS = 50_000
 #: The seed of those random pairs, so that two runs on the same data agree.
@@ -183,15 +187,26 @@ def read_records(*, batch: int = READ_BATCH) -> _Read:
     return _Read(records, source_ids)
 
 
-def estimated_weights(
-    records: list[NormalizedRecord], pairs: tuple[tuple[int, int], ...]
-) -> Weights:
+def read_table(*, batch: int = READ_BATCH) -> tuple[RecordTable, list[str]]:
+    """Every comparable client, normalised into the bulk scan's columns (in key order), and
+    each one's source id; no list of records is kept."""
+    table = RecordTable()
+    source_ids: list[str] = []
+    for rows, points in _batches(batch):
+        for row in rows:
+            table.append(normalize_record(_record(row, points.get(int(str(row[0])), []))))
+            source_ids.append(str(row[-1]))
+    return table, source_ids
+
+
+def estimated_weights(table: RecordTable, blocking: Blocking) -> Weights:
     """Weights learnt from the candidate pairs (EM), *u* from random pairs of the records."""
     rng = random.Random(RANDOM_SEED)  # noqa: S311 - a sample of pairs, not a secret
-    randoms = sample_pairs(len(records), RANDOM_PAIRS, rng)
-    learnt = estimate(
-        (compare_records(records[i], records[j]) for i, j in pairs),
-        random_levels=(compare_records(records[i], records[j]) for i, j in randoms),
+    randoms = np.asarray(sample_pairs(len(table), RANDOM_PAIRS, rng), dtype=np.int64)
+    randoms = randoms.reshape(-1, 2)
+    learnt = estimate_counts(
+        level_counts(table, blocking.chunks()),
+        random_counts=level_counts(table, iter([(randoms[:, 0], randoms[:, 1])])),
     )
     return learnt.weights()
 
@@ -201,44 +216,56 @@ def find_duplicates(
     min_score: float = DEFAULT_DUPLICATE_THRESHOLD,
     use_estimate: bool = False,
     batch: int = READ_BATCH,
+    workers: int = SCAN_WORKERS,
 ) -> DuplicateScan:
-    """The pairs of client records scoring ``min_score`` or more, best first."""
-    read = read_records(batch=batch)
-    records = read.records
-    candidates = candidate_pairs(records)
+    """The pairs of client records scoring ``min_score`` or more, best first.
+
+    The scan is ``core.matching.bulk``'s: the same candidate pairs as ``candidate_pairs`` and
+    the same scores and explanations as ``score_pair``, column by column."""
+    table, source_ids = read_table(batch=batch)
     weights = DEFAULT_WEIGHTS
-    if use_estimate and candidates.pairs:
-        weights = estimated_weights(records, candidates.pairs)
+    blocking = block(table)
+    estimated = use_estimate and blocking.blocks > 0
+    if estimated:
+        weights = estimated_weights(table, blocking)
+    result = scan(table, min_score=min_score, weights=weights, blocking=blocking, workers=workers)
     rejected = set(
         DuplicateDecision.objects.filter(decision=DuplicateVerdict.REJECTED).values_list(
             "left_id", "right_id"
         )
     )
+    ids = table.ids
+    explained: dict[int, tuple[FieldWeight, ...]] = {}  # pairs with equal levels share a score
     found: list[DuplicatePair] = []
-    for i, j in candidates.pairs:
-        score = score_pair(records[i], records[j], weights)
-        if score.probability < min_score:
+    for pair in result.pairs:
+        left, right = (
+            (pair.left, pair.right)
+            if int(ids[pair.left]) < int(ids[pair.right])
+            else (pair.right, pair.left)
+        )
+        key = (int(ids[left]), int(ids[right]))
+        if key in rejected:
             continue
-        left, right = (i, j) if int(records[i].id) < int(records[j].id) else (j, i)
-        if (int(records[left].id), int(records[right].id)) in rejected:
-            continue
+        explanation = explained.get(id(pair.score))
+        if explanation is None:
+            explanation = explained[id(pair.score)] = explain(pair.score)
         found.append(
             DuplicatePair(
-                left_id=int(records[left].id),
-                right_id=int(records[right].id),
-                left_source_id=read.source_ids[left],
-                right_source_id=read.source_ids[right],
-                probability=score.probability,
-                explanation=explain(score),
+                left_id=key[0],
+                right_id=key[1],
+                left_source_id=source_ids[left],
+                right_source_id=source_ids[right],
+                probability=pair.score.probability,
+                explanation=explanation,
             )
         )
     found.sort(key=lambda pair: (-pair.probability, pair.left_id, pair.right_id))
     return DuplicateScan(
         pairs=found,
-        skipped=candidates.skipped,
-        records=len(records),
-        candidates=len(candidates.pairs),
-        is_estimated=use_estimate and bool(candidates.pairs),
+        skipped=result.skipped,
+        records=len(table),
+        candidates=result.candidates,
+        is_estimated=estimated,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from comptoir.core.matching.normalize import (
     DEFAULT_PHONE_REGION,
@@ -99,20 +100,31 @@ class NormalizedRecord:
         return self.kind == RecordKind.PERSON
 
 
+#: Names, cities, postal codes and provinces repeat from one record to the next: each is
+#: normalised once (the results are frozen, so sharing them is safe and saves memory too).
+_CACHE = 1 << 16
+_given_name = lru_cache(maxsize=_CACHE)(normalize_given_name)
+_family_name = lru_cache(maxsize=_CACHE)(normalize_family_name)
+_organization_name = lru_cache(maxsize=_CACHE)(normalize_organization_name)
+_city = lru_cache(maxsize=_CACHE)(normalize_city)
+_province = lru_cache(maxsize=1024)(province_code)
+_postal_code = lru_cache(maxsize=_CACHE)(normalize_postal_code)
+
+
 def _unique(values: list[str | None]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value for value in values if value))
 
 
 def normalize_address(address: Address) -> NormalizedAddress:
     canadian = address.country.strip().upper() in ("", "CA")
-    postal_code = (normalize_postal_code(address.postal_code) or "") if canadian else ""
-    province = province_code(address.province)
+    postal_code = (_postal_code(address.postal_code) or "") if canadian else ""
+    province = _province(address.province)
     if not province and postal_code:
         provinces = province_of_postal_code(postal_code)
         province = next(iter(provinces)) if len(provinces) == 1 else ""
     return NormalizedAddress(
         street=normalize_street(address.street),
-        city=normalize_city(address.city),
+        city=_city(address.city),
         province=province,
         postal_code=postal_code,
     )
@@ -133,9 +145,9 @@ def normalize_record(
     return NormalizedRecord(
         id=record.id,
         kind=record.kind,
-        given=normalize_given_name(record.given_name if person else ""),
-        family=normalize_family_name(record.family_name if person else ""),
-        organization=normalize_organization_name("" if person else record.organization_name),
+        given=_given_name(record.given_name if person else ""),
+        family=_family_name(record.family_name if person else ""),
+        organization=_organization_name("" if person else record.organization_name),
         date_of_birth=record.date_of_birth if person else None,
         emails=_unique([normalize_email(email) for email in record.emails]),
         phones=_unique([normalize_phone(phone, phone_region) for phone in record.phones]),

@@ -291,14 +291,18 @@ class Estimate:
 def _patterns(vectors: Iterable[Sequence[str]]) -> Counter[LevelVector]:
     counts: Counter[LevelVector] = Counter()
     for vector in vectors:
-        levels = tuple(vector)
+        counts[tuple(vector)] += 1
+    _check_patterns(counts)
+    return counts
+
+
+def _check_patterns(counts: Mapping[LevelVector, int]) -> None:
+    for levels in counts:
         if len(levels) != len(FIELDS):
             raise WeightsError("wrong_length", str(len(levels)))
         for field, level in zip(FIELDS, levels, strict=True):
             if level not in LEVELS[field]:
                 raise WeightsError("unknown_level", f"{field}.{level}")
-        counts[levels] += 1
-    return counts
 
 
 def _frequencies(
@@ -345,6 +349,32 @@ def estimate(
     counts = _patterns(pairs_levels)
     if not counts:
         raise WeightsError("no_pairs", "")
+    return estimate_counts(
+        counts,
+        random_counts=None if random_levels is None else _patterns(random_levels),
+        start=start,
+        fixed=fixed,
+        max_iterations=max_iterations,
+        tolerance=tolerance,
+        strength=strength,
+    )
+
+
+def estimate_counts(
+    counts: Mapping[LevelVector, int],
+    *,
+    random_counts: Mapping[LevelVector, int] | None = None,
+    start: Probabilities = DEFAULT_PROBABILITIES,
+    fixed: Iterable[str] = (HOUSEHOLD,),
+    max_iterations: int = 200,
+    tolerance: float = 1e-6,
+    strength: float = 10.0,
+) -> Estimate:
+    """:func:`estimate` from the number of pairs with each level vector (EM reads no more: the
+    bulk scan counts them without making the vectors one by one)."""
+    _check_patterns(counts)
+    if not counts:
+        raise WeightsError("no_pairs", "")
     frozen = set(fixed)
     for field in frozen:
         if field not in LEVELS:
@@ -353,8 +383,8 @@ def estimate(
     m = {field: dict(levels) for field, levels in start.m.items()}
     u = {field: dict(levels) for field, levels in start.u.items()}
     fix_u: set[str] = set()
-    if random_levels is not None:
-        random_counts = _patterns(random_levels)
+    if random_counts is not None:
+        _check_patterns(random_counts)
         for field in learnt:
             if field == HOUSEHOLD:
                 continue  # a random pair is almost never a household pair: learnt by EM
