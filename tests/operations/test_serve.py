@@ -2,7 +2,8 @@
 in a temporary folder, or a new PostgreSQL database in the suite's PostgreSQL pass), it checks the
 settings, refuses pending migrations unless told, collects the static files, answers /readyz, serves
 a static file under its hashed name with a far-future cache header (WhiteNoise), and on SIGTERM
-stops the web server and the worker; when one of the two dies, it stops the other and fails."""
+(or SIGINT, Ctrl+C) stops the web server and the worker; when one of the two dies, it stops the
+other and fails."""
 
 from __future__ import annotations
 
@@ -190,7 +191,8 @@ def test_it_refuses_settings_that_fail_the_checks(var_dir, database_url, tmp_pat
     assert "Applying the migrations" not in log
 
 
-def test_serve_then_sigterm_stops_both(var_dir, database_url, tmp_path) -> None:
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_serve_then_a_signal_stops_both(var_dir, database_url, tmp_path, stop_signal) -> None:
     port = free_port()
     output = tmp_path / "serve.log"
     process = start(serve_env(var_dir, database_url, port), "--migrate", output=output)
@@ -219,8 +221,9 @@ def test_serve_then_sigterm_stops_both(var_dir, database_url, tmp_path) -> None:
         time.sleep(0.5)
         assert "[probe-4711]" in output.read_text()
 
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop_signal)
         assert process.wait(timeout=60) == 0, output.read_text()
+        assert "Stopped (web server: exit status 0, worker: 0)" in output.read_text()
         deadline = time.monotonic() + 10
         while any(is_running(pid) for pid in pids) and time.monotonic() < deadline:
             time.sleep(0.2)
