@@ -31,9 +31,13 @@ def test_an_officer_works_clients_and_cases_and_sees_the_inventory():
     assert "casework.change_caseevent" not in officer
 
 
-def test_a_manager_has_the_officers_permissions_and_assigns_cases():
+def test_a_manager_has_the_officers_permissions_assigns_cases_and_merges_clients():
     manager = ROLE_PERMISSIONS[Role.UNIT_MANAGER]
-    assert manager == ROLE_PERMISSIONS[Role.CLIENT_SERVICE_OFFICER] | {"casework.assign_case"}
+    assert manager == ROLE_PERMISSIONS[Role.CLIENT_SERVICE_OFFICER] | {
+        "casework.assign_case",
+        "clients.merge_client",
+    }
+    assert "clients.merge_client" not in ROLE_PERMISSIONS[Role.CLIENT_SERVICE_OFFICER]
 
 
 def test_administrators_have_every_permission_of_every_role():

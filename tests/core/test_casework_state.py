@@ -144,6 +144,7 @@ def test_allowed_kinds_table() -> None:
         K.TIME_SPENT,
         K.DUE_DATE_REVISED,
         K.CORRECTED,
+        K.CLIENT_CHANGED,
     }
     opened = {K.ACKNOWLEDGED, K.ASSIGNED, K.REFERRED, K.AWAITING_CLIENT, K.RESOLVED}
     assert allowed_kinds(derive_state(log())) == anywhere | opened
@@ -479,6 +480,8 @@ def _payload(kind: EventKind, data: st.DataObject, sequences: dict[EventKind, li
     if kind is K.DELIVERY:
         status = data.draw(st.sampled_from(["delivered", "permanent-failure"]))
         return {"message": data.draw(st.integers(1, 9)), "status": status}
+    if kind is K.CLIENT_CHANGED:
+        return {"from_client": data.draw(st.integers(1, 5)), "to_client": 6, "merge": 1}
     if kind is K.CORRECTED:
         targets = sequences[K.TIME_SPENT]
         if targets:

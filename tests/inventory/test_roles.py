@@ -7,7 +7,7 @@ from comptoir.accounts.roles import ROLE_PERMISSIONS, Role, has_role, roles_of, 
 
 # The latest migration that writes the roles holds the frozen copy roles.py must agree with.
 staff_roles_migration = importlib.import_module(
-    "comptoir.accounts.migrations.0005_notification_templates_role"
+    "comptoir.accounts.migrations.0006_merge_clients_role"
 )
 
 

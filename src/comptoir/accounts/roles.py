@@ -7,13 +7,14 @@
 | service owner | see the inventory; edit only the services assigned to them |
 | viewer | see the inventory |
 | client service officer | see the inventory; see, add, change clients and cases of their units |
-| unit manager | an officer's, plus assign others' cases; see confidential cases of their units |
+| unit manager | an officer's, plus assign others' cases; see confidential cases of their units; |
+| | merge duplicate clients and undo a merge (administrators too) |
 
 The groups are created by the data migrations ``accounts.0002_staff_roles`` and
-``accounts.0004_casework_roles`` (each keeps its own frozen copy of this table, as migrations
-must) and can be re-synchronised with :func:`sync_roles`. Scoping (a service owner's services, a
-unit's cases) is enforced by ``comptoir.inventory.access`` and ``Case.objects.visible_to``, not by
-the permissions alone.
+``accounts.0004_casework_roles``, completed by 0005 and 0006 (each keeps its own frozen copy of
+this table, as migrations must) and can be re-synchronised with :func:`sync_roles`. Scoping (a
+service owner's services, a unit's cases) is enforced by ``comptoir.inventory.access`` and
+``Case.objects.visible_to``, not by the permissions alone.
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ _OFFICER = frozenset(
     | {f"casework.view_{model}" for model in CASEWORK_CATALOGUES}
 )
 _MANAGER = frozenset({"casework.assign_case"})
+#: Data stewards (unit managers and administrators) merge duplicate clients and undo merges.
+_MERGE = frozenset({"clients.merge_client"})
 #: Administrators edit what Comptoir writes to clients (``comptoir.notifications``).
 _NOTIFICATIONS_ADMIN = frozenset(
     {f"notifications.{verb}_messagetemplate" for verb in ("view", "add", "change")}
@@ -126,7 +129,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.SERVICE_OWNER: _VIEW | _OWNER_EDIT,
     Role.INVENTORY_CUSTODIAN: _VIEW | _OWNER_EDIT | _CUSTODIAN,
     Role.CLIENT_SERVICE_OFFICER: _VIEW | _OFFICER,
-    Role.UNIT_MANAGER: _VIEW | _OFFICER | _MANAGER,
+    Role.UNIT_MANAGER: _VIEW | _OFFICER | _MANAGER | _MERGE,
     Role.ADMINISTRATOR: _VIEW
     | _OWNER_EDIT
     | _CUSTODIAN
@@ -134,7 +137,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | _OFFICER
     | _MANAGER
     | _CASEWORK_ADMIN
-    | _NOTIFICATIONS_ADMIN,
+    | _NOTIFICATIONS_ADMIN
+    | _MERGE,
 }
 
 

@@ -489,6 +489,12 @@ def do_receive_case(
             code="client_or_anonymous",
             params={},
         )
+    if client is not None and client.merged_into_id is not None:
+        raise CaseError(
+            _("This client record was merged into record %(kept)s: choose the record kept."),
+            code="client_merged",
+            params={"kept": client.merged_into_id},
+        )
     description = _text(description, required=False, what="description")
     answer = _text(answer, required=False, what="answer")
     if minutes is not None:
@@ -805,6 +811,43 @@ def do_correct_event(
             raise CaseError(_("Give a date."), code="invalid_date", params={})
         payload["due_at"] = _aware(due_at).isoformat()
     return _record(case, EventKind.CORRECTED, actor=actor, at=at, reason=reason, payload=payload)
+
+
+# --- merges of duplicate clients (comptoir.clients.actions.do_merge_clients) --------------------
+
+
+def do_move_client_cases(
+    case_ids: Iterable[int],
+    to_client: Any,
+    *,
+    merge: int,
+    actor: User | None,
+    reason: str,
+    undone: bool = False,
+    only_from: int | None = None,
+) -> list[int]:
+    """Move each of these cases to the client record ``to_client`` with a ``client_changed``
+    event naming the record it left and the merge (``undone`` when a merge is undone). A case
+    already on ``to_client`` (or, with ``only_from``, on another record than that one) is left
+    as it is. Returns the keys of the cases moved. The clients
+    app calls this inside its merge's transaction; the case's search entry follows (its client's
+    name is searchable)."""
+    moved: list[int] = []
+    with transaction.atomic():
+        for case in Case.objects.select_for_update().filter(pk__in=list(case_ids)).order_by("pk"):
+            if case.client_id == to_client.pk or only_from not in (None, case.client_id):
+                continue
+            payload: dict[str, object] = {
+                "from_client": case.client_id,
+                "to_client": to_client.pk,
+                "merge": merge,
+            }
+            if undone:
+                payload["undone"] = True
+            Case.objects.filter(pk=case.pk).update(client=to_client)
+            _record(case, EventKind.CLIENT_CHANGED, actor=actor, reason=reason, payload=payload)
+            moved.append(case.pk)
+    return moved
 
 
 # --- reads of confidential cases ----------------------------------------------------------------

@@ -483,6 +483,23 @@ def _details(
             "message": payload.get("message"),
             "status": text.delivery_status_label(str(payload.get("status") or "")),
         }
+    if kind == EventKind.CLIENT_CHANGED:
+        words = {"from": payload.get("from_client"), "to": payload.get("to_client")}
+        if payload.get("undone"):
+            return (
+                _(
+                    "Moved back from client record %(from)s to record %(to)s: the merge of "
+                    "duplicate records was undone."
+                )
+                % words
+            )
+        return (
+            _(
+                "Moved from client record %(from)s to record %(to)s, the one kept when duplicate "
+                "records were merged."
+            )
+            % words
+        )
     match = payload.get("client_match") if kind == EventKind.RECEIVED else None
     if isinstance(match, dict) and match.get("by") == "email":
         return _("The sender's address is the client's.")

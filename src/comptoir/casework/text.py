@@ -55,6 +55,7 @@ EVENT_KIND_LABELS: Mapping[EventKind, Promise] = {
     EventKind.RESOLVED: pgettext_lazy("case event", "Resolved"),
     EventKind.REOPENED: pgettext_lazy("case event", "Reopened"),
     EventKind.CORRECTED: pgettext_lazy("case event", "Corrected"),
+    EventKind.CLIENT_CHANGED: pgettext_lazy("case event", "Client record changed"),
 }
 
 STATUS_LABELS: Mapping[Status, Promise] = {

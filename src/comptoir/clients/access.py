@@ -15,7 +15,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from comptoir.clients.models import VIEW_CLIENT_PERMISSION, Client, ContactPoint
+from comptoir.clients.models import (
+    MERGE_CLIENT_PERMISSION,
+    VIEW_CLIENT_PERMISSION,
+    Client,
+    ClientMerge,
+    ContactPoint,
+)
 
 if TYPE_CHECKING:
     from comptoir.inventory.models.scope import AnyUser
@@ -69,3 +75,33 @@ def access_contact_point_for_edit(
         return ContactPoint.objects.editable_by(user).get(pk=contact_point_pk, client=client)
     except ContactPoint.DoesNotExist as error:
         raise Http404(_("No such contact point.")) from error
+
+
+def can_merge_clients(user: AnyUser) -> bool:
+    """Allowed to merge duplicate records and undo a merge (a data steward)."""
+    return can_view_clients(user) and user.has_perm(MERGE_CLIENT_PERMISSION)
+
+
+def access_clients_for_merge(user: AnyUser, client_pks: list[int]) -> list[Client]:
+    """The records to merge, in the order given: each one the user may see and change, and the
+    user a data steward (``clients.merge_client``)."""
+    if not can_merge_clients(user):
+        raise PermissionDenied(_("You may not merge client records."))
+    records = [access_client(user, pk) for pk in client_pks]
+    editable = set(
+        Client.objects.editable_by(user).filter(pk__in=client_pks).values_list("pk", flat=True)
+    )
+    if any(record.pk not in editable for record in records):
+        raise PermissionDenied(_("You may not change one of these clients."))
+    return records
+
+
+def access_merge(user: AnyUser, merge_pk: int) -> ClientMerge:
+    """A merge to undo: its survivor one the user may change, the user a data steward."""
+    if not can_merge_clients(user):
+        raise PermissionDenied(_("You may not merge client records."))
+    merge: ClientMerge | None = ClientMerge.objects.filter(pk=merge_pk).first()
+    if merge is None:
+        raise Http404(_("No such merge."))
+    access_clients_for_merge(user, [merge.survivor_id])
+    return merge

@@ -10,11 +10,13 @@ permissions and confidentiality.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,10 +24,14 @@ from comptoir.clients.errors import ClientError
 from comptoir.clients.matching import refresh_match_keys
 from comptoir.clients.models import (
     CORRECTABLE_FIELDS,
+    MERGE_FIELDS,
     AlternateFormat,
     Client,
     ClientAccessLog,
     ClientKind,
+    ClientMerge,
+    ClientMergeMember,
+    ClientMergeUndo,
     ClientPage,
     Contact,
     ContactPoint,
@@ -108,6 +114,8 @@ def do_create_client(
     account_manager: User | None = None,
     is_confidential: bool = False,
     is_anonymous: bool = False,
+    date_of_birth: date | None = None,
+    source_id: str = "",
     actor: User | None,
 ) -> Client:
     """A new client record (a person or an organization, or an anonymous client of either)."""
@@ -125,6 +133,8 @@ def do_create_client(
         account_manager=account_manager,
         is_confidential=is_confidential,
         is_anonymous=is_anonymous,
+        date_of_birth=date_of_birth,
+        source_id=source_id.strip(),
         created_at=timezone.now(),
         created_by=actor,
         **values,
@@ -161,6 +171,7 @@ def do_update_client(
     _strip_names(values)
     if "alternate_formats" in values:
         values["alternate_formats"] = _formats(values["alternate_formats"])
+    _refuse_merged(client)
     record = Client.objects.select_for_update().get(pk=client.pk)
     changed = []
     for field, value in values.items():
@@ -203,6 +214,7 @@ def do_add_contact_point(
         raise ClientError(
             _("An anonymous client has no contact point."), code="anonymous_has_no_contact_points"
         )
+    _refuse_merged(client)
     if kind != ContactPointKind.ADDRESS:
         # The address fields belong to a mailing address only (a form sends them all).
         street = city = province = postal_code = ""
@@ -240,6 +252,7 @@ def do_end_contact_point(
 ) -> ContactPoint:
     """The contact point is no longer used (kept, never deleted)."""
     record = ContactPoint.objects.select_for_update().get(pk=contact_point.pk)
+    _refuse_merged(record.client)
     if not record.is_active:
         raise ClientError(_("This contact point has already ended."), code="already_ended")
     record.is_active = False
@@ -264,6 +277,7 @@ def do_link_contact(
             _("A person can only be the contact of a named organization."),
             code="contact_of_not_organization",
         )
+    _refuse_merged(person, organization)
     if Contact.objects.active().filter(person=person, organization=organization).exists():
         raise ClientError(
             _("This person is already a contact of this organization."), code="already_linked"
@@ -310,6 +324,7 @@ def do_decide_duplicate(
         raise ClientError(_("A record is not a duplicate of itself."), code="same_record")
     if decision not in DuplicateVerdict.values:
         raise ClientError(_("Decide confirmed or rejected."), code="invalid_decision")
+    _refuse_merged(first, second)
     left, right = (first, second) if first.pk < second.pk else (second, first)
     with transaction.atomic():
         found = DuplicateDecision.objects.select_for_update().filter(left=left, right=right)
@@ -329,3 +344,368 @@ def do_decide_duplicate(
             held.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
         DuplicateCandidate.objects.filter(left=left, right=right).delete()
     return held
+
+
+# --- merges of duplicate records (issue 13, item 4) ----------------------------------------------
+
+
+def _refuse_merged(*clients: Client) -> None:
+    """A merged record is a pointer to the record kept: nothing is written to it any more."""
+    for client in clients:
+        merged_into = Client.objects.filter(pk=client.pk).values_list("merged_into", flat=True)
+        kept = merged_into.first()
+        if kept is not None:
+            raise ClientError(
+                _(
+                    "This record was merged into record %(kept)s: change the record kept, or "
+                    "undo the merge first."
+                ),
+                code="merged",
+                params={"kept": kept},
+            )
+
+
+def _json_value(client: Client, field: str) -> Any:
+    """A merge field's value as kept in ``ClientMerge.changes`` (JSON)."""
+    if field == "account_manager":
+        return client.account_manager_id
+    value = getattr(client, field)
+    if field == "date_of_birth":
+        return value.isoformat() if value is not None else None
+    return value
+
+
+def _set_json_value(client: Client, field: str, value: Any) -> None:
+    if field == "account_manager":
+        client.account_manager_id = value
+    elif field == "date_of_birth":
+        client.date_of_birth = date.fromisoformat(value) if value else None
+    else:
+        setattr(client, field, value)
+
+
+def _point_state(point: ContactPoint) -> dict[str, Any]:
+    return {
+        "is_primary": point.is_primary,
+        "is_active": point.is_active,
+        "ended_at": point.ended_at.isoformat() if point.ended_at else None,
+    }
+
+
+def _reason(reason: str, message: Any) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ClientError({"reason": [message]}, code="reason_required")
+    if len(reason) > 1000:
+        raise ClientError(
+            {"reason": [_("Keep the reason under 1,000 characters.")]}, code="reason_too_long"
+        )
+    return reason
+
+
+def _move_contact_points(
+    member: Client, survivor: Client, now: Any, *, actor: User | None, why: str
+) -> list[dict[str, Any]]:
+    """The member's contact points go to the survivor. One the survivor already has (same kind,
+    same normalized value, active) is ended; a primary one stays primary only where the
+    survivor has none of its kind."""
+    held = {
+        (kind, normalized)
+        for kind, normalized in ContactPoint.objects.filter(
+            client=survivor, is_active=True
+        ).values_list("kind", "normalized")
+    }
+    primary_kinds = set(
+        ContactPoint.objects.filter(client=survivor, is_primary=True).values_list("kind", flat=True)
+    )
+    moved = []
+    for point in ContactPoint.objects.select_for_update().filter(client=member).order_by("pk"):
+        before = _point_state(point)
+        point.client = survivor
+        if point.is_active and (point.kind, point.normalized) in held:
+            point.is_active = False
+            point.is_primary = False
+            point.ended_at = now
+        elif point.is_primary and point.kind in primary_kinds:
+            point.is_primary = False
+        if point.is_active:
+            held.add((point.kind, point.normalized))
+        if point.is_primary:
+            primary_kinds.add(point.kind)
+        _with_history(point, actor, why)
+        point.save(update_fields=["client", "is_primary", "is_active", "ended_at"])
+        moved.append({"id": point.pk, "before": before, "after": _point_state(point)})
+    return moved
+
+
+def _move_contacts(
+    member: Client, survivor: Client, *, actor: User | None, why: str
+) -> list[dict[str, Any]]:
+    """The member's links (as a person, or as an organization) go to the survivor; a link the
+    survivor already has is ended."""
+    moved = []
+    for side, other_side in (("person", "organization"), ("organization", "person")):
+        for contact in Contact.objects.select_for_update().filter(**{side: member}).order_by("pk"):
+            before = {"is_active": contact.is_active}
+            setattr(contact, side, survivor)
+            other_id = getattr(contact, f"{other_side}_id")
+            if contact.is_active and (
+                other_id == survivor.pk
+                or Contact.objects.active()
+                .filter(**{side: survivor, other_side: other_id})
+                .exclude(pk=contact.pk)
+                .exists()
+            ):
+                contact.is_active = False
+            _with_history(contact, actor, why)
+            contact.save(update_fields=[side, "is_active"])
+            moved.append(
+                {
+                    "id": contact.pk,
+                    "side": side,
+                    "before": before,
+                    "after": {"is_active": contact.is_active},
+                }
+            )
+    return moved
+
+
+def do_merge_clients(
+    survivor: Client,
+    others: Sequence[Client],
+    *,
+    chosen: Mapping[str, int] | None = None,
+    reason: str,
+    actor: User | None,
+) -> ClientMerge:
+    """Merge ``others`` into ``survivor`` (a pair, or a cluster: A=B, B=C), in one transaction.
+
+    ``chosen`` maps fields of :data:`MERGE_FIELDS` to the key of the record whose value the
+    survivor keeps (a field not named keeps the survivor's); the survivor is confidential when
+    any record was. Every case, contact point and contact link of the others moves to the
+    survivor (a contact point or link the survivor already has is ended, not doubled); each
+    other remains as a pointer (``merged_into``) with who, when and why in the merge and in the
+    history. Refused, with nothing written, for fewer than two records, different kinds, an
+    anonymous or already merged record, an unknown field or record in ``chosen`` or no reason.
+    The steward's decision that the records are one client is recorded for each pair."""
+    from comptoir.casework.actions import do_move_client_cases
+    from comptoir.casework.models import Case
+
+    reason = _reason(reason, _("Say why these records are merged."))
+    keys = [survivor.pk, *(other.pk for other in others)]
+    if len(keys) < 2 or len(set(keys)) != len(keys):
+        raise ClientError(
+            _("Choose the record to keep and at least one other record."),
+            code="merge_needs_two",
+        )
+    with transaction.atomic():
+        records = {
+            record.pk: record
+            for record in Client.objects.select_for_update().filter(pk__in=keys).order_by("pk")
+        }
+        if len(records) != len(keys):
+            raise ClientError(_("One of these records does not exist."), code="unknown_record")
+        _refuse_merged(*records.values())
+        kept = records[survivor.pk]
+        if any(record.is_anonymous for record in records.values()):
+            raise ClientError(
+                _("An anonymous client has no name to compare: it is never merged."),
+                code="merge_anonymous",
+            )
+        if len({record.kind for record in records.values()}) != 1:
+            raise ClientError(
+                _("A person and an organization are never the same client."),
+                code="merge_kinds_differ",
+            )
+        chosen = dict(chosen or {})
+        unknown = sorted(set(chosen) - set(MERGE_FIELDS))
+        if unknown:
+            raise ClientError(
+                _("These fields cannot be chosen: %(fields)s."),
+                code="unknown_field",
+                params={"fields": ", ".join(unknown)},
+            )
+        if any(key not in records for key in chosen.values()):
+            raise ClientError(
+                _("A value was chosen from a record that is not merged."), code="unknown_record"
+            )
+        sources = {field: chosen.get(field, kept.pk) for field in MERGE_FIELDS}
+        changes: dict[str, list[Any]] = {}
+        for field, source in sources.items():
+            before = _json_value(kept, field)
+            after = _json_value(records[source], field)
+            if before != after:
+                changes[field] = [before, after]
+                _set_json_value(kept, field, after)
+        confidential = any(record.is_confidential for record in records.values())
+        if confidential != kept.is_confidential:
+            changes["is_confidential"] = [kept.is_confidential, confidential]
+            kept.is_confidential = confidential
+        kept.search_name = kept.folded_names()
+        _validated(kept)
+        now = timezone.now()
+        merge = ClientMerge(
+            survivor=kept,
+            merged_by=actor,
+            merged_at=now,
+            reason=reason,
+            chosen=sources,
+            changes=changes,
+        )
+        merge.save()
+        if changes:
+            _with_history(kept, actor, f"merge {merge.pk}: {reason}"[:100])
+            kept.save(update_fields=[*changes, "search_name"])
+        for key in keys[1:]:  # the steward's decision, before the records become pointers
+            if not DuplicateDecision.objects.filter(
+                left_id=min(key, kept.pk),
+                right_id=max(key, kept.pk),
+                decision=DuplicateVerdict.CONFIRMED,
+            ).exists():
+                do_decide_duplicate(
+                    kept,
+                    records[key],
+                    decision=DuplicateVerdict.CONFIRMED,
+                    reason=reason,
+                    actor=actor,
+                )
+        for key in keys[1:]:
+            member = records[key]
+            cases = list(Case.objects.filter(client_id=member.pk).values_list("pk", flat=True))
+            why = f"merge {merge.pk}: {reason}"[:100]
+            moved = {
+                "cases": cases,
+                "contact_points": _move_contact_points(member, kept, now, actor=actor, why=why),
+                "contacts": _move_contacts(member, kept, actor=actor, why=why),
+            }
+            do_move_client_cases(cases, kept, merge=merge.pk, actor=actor, reason=reason)
+            member.merged_into = kept
+            _with_history(member, actor, why)
+            member.save(update_fields=["merged_into"])
+            ClientMergeMember(merge=merge, client=member, moved=moved).save()
+        DuplicateCandidate.objects.filter(Q(left_id__in=keys) | Q(right_id__in=keys)).filter(
+            Q(left_id__in=keys[1:]) | Q(right_id__in=keys[1:])
+        ).delete()
+        for record in records.values():
+            index_client(record)  # the search index, in this transaction (comptoir.search)
+            refresh_match_keys(record)  # a merged record has no keys: never proposed
+    return merge
+
+
+def undo_refusal(merge: ClientMerge) -> ClientError | None:
+    """Why ``merge`` cannot be undone now, or ``None``. Merges are undone last first: not one
+    already undone, not while its survivor is itself merged or has absorbed records since."""
+    if ClientMergeUndo.objects.filter(merge=merge).exists():
+        return ClientError(_("This merge has already been undone."), code="already_undone")
+    survivor = Client.objects.get(pk=merge.survivor_id)
+    if survivor.merged_into_id is not None:
+        return ClientError(
+            _("The record kept was merged since into record %(kept)s: undo that merge first."),
+            code="undo_later_merge_first",
+            params={"kept": survivor.merged_into_id},
+        )
+    later = (
+        ClientMerge.objects.filter(survivor_id=merge.survivor_id, pk__gt=merge.pk)
+        .exclude(undo__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if later is not None:
+        return ClientError(
+            _(
+                "Other records were merged into this one since (merge %(later)s): undo that "
+                "merge first."
+            ),
+            code="undo_later_merge_first",
+            params={"later": later.pk},
+        )
+    return None
+
+
+def do_undo_merge(merge: ClientMerge, *, reason: str, actor: User | None) -> ClientMergeUndo:
+    """Undo ``merge`` exactly: each record merged is a record of its own again, with the cases,
+    contact points and links that moved from it, in the states they had; the survivor's fields
+    the merge changed get their earlier values back — except a field someone corrected after
+    the merge, which is left as it is and named in ``kept_fields``. A contact point or link
+    someone ended on the survivor since stays ended. Cases and contact points added to the
+    survivor after the merge stay with it."""
+    from comptoir.casework.actions import do_move_client_cases
+
+    reason = _reason(reason, _("Say why the merge is undone."))
+    with transaction.atomic():
+        merge = ClientMerge.objects.select_for_update().get(pk=merge.pk)
+        refusal = undo_refusal(merge)
+        if refusal is not None:
+            raise refusal
+        members = list(merge.members.select_related("client").order_by("pk"))
+        keys = [merge.survivor_id, *(member.client_id for member in members)]
+        records = {
+            record.pk: record
+            for record in Client.objects.select_for_update().filter(pk__in=keys).order_by("pk")
+        }
+        survivor = records[merge.survivor_id]
+        why = f"merge {merge.pk} undone: {reason}"[:100]
+        restored, kept_fields = [], []
+        for field, (before, after) in merge.changes.items():
+            if _json_value(survivor, field) == after:
+                _set_json_value(survivor, field, before)
+                restored.append(field)
+            else:
+                kept_fields.append(field)
+        undo = ClientMergeUndo(
+            merge=merge,
+            undone_by=actor,
+            undone_at=timezone.now(),
+            reason=reason,
+            kept_fields=kept_fields,
+        )
+        undo.save()
+        if restored:
+            survivor.search_name = survivor.folded_names()
+            _validated(survivor)
+            _with_history(survivor, actor, why)
+            survivor.save(update_fields=[*restored, "search_name"])
+        for member in members:
+            record = records[member.client_id]
+            moved = member.moved
+            for item in moved.get("contact_points", []):
+                point = ContactPoint.objects.select_for_update().get(pk=item["id"])
+                if point.client_id != survivor.pk:
+                    continue
+                point.client = record
+                ended_since = item["after"]["is_active"] and not point.is_active
+                if not ended_since:
+                    before = item["before"]
+                    point.is_active = before["is_active"]
+                    point.is_primary = before["is_primary"] and before["is_active"]
+                    point.ended_at = (
+                        datetime.fromisoformat(before["ended_at"]) if before["ended_at"] else None
+                    )
+                _with_history(point, actor, why)
+                point.save(update_fields=["client", "is_primary", "is_active", "ended_at"])
+            for item in moved.get("contacts", []):
+                contact = Contact.objects.select_for_update().get(pk=item["id"])
+                side = item["side"]
+                if getattr(contact, f"{side}_id") != survivor.pk:
+                    continue
+                setattr(contact, side, record)
+                if not (item["after"]["is_active"] and not contact.is_active):
+                    contact.is_active = item["before"]["is_active"]
+                _with_history(contact, actor, why)
+                contact.save(update_fields=[side, "is_active"])
+            do_move_client_cases(
+                moved.get("cases", []),
+                record,
+                merge=merge.pk,
+                actor=actor,
+                reason=reason,
+                undone=True,
+                only_from=survivor.pk,
+            )
+            record.merged_into = None
+            _with_history(record, actor, why)
+            record.save(update_fields=["merged_into"])
+        for record in records.values():
+            index_client(record)  # the search index, in this transaction (comptoir.search)
+            refresh_match_keys(record)  # the intake proposals' index (clients.matching)
+    return undo

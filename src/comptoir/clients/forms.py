@@ -171,3 +171,47 @@ class EndContactPointForm(forms.Form):
         max_length=500,
         help_text=_("For example: the address is no longer in use."),
     )
+
+
+class MergeForm(RefusalForm):
+    """The merge page's choices: the record kept, the record each differing value comes from,
+    and why. Built from the page's records and choices (``queries.merge_page``)."""
+
+    reason = forms.CharField(
+        label=_("Why are these records merged?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the merge; whoever undoes it reads it."),
+    )
+
+    def __init__(self, data: Any, *, page: Any) -> None:
+        super().__init__(data)
+        records = [(str(side.client.pk), side.client.display_name) for side in page.records]
+        self.fields["survivor"] = forms.ChoiceField(
+            label=_("Record to keep"),
+            choices=records,
+            widget=forms.RadioSelect,
+            initial=str(page.proposed_survivor),
+        )
+        for choice in page.choices:
+            self.fields[f"keep_{choice.field}"] = forms.ChoiceField(
+                label=choice.label,
+                choices=[(str(option.record), option.shown) for option in choice.options],
+                widget=forms.RadioSelect,
+                initial=str(choice.proposed),
+            )
+        self.order_fields(["survivor", *(f"keep_{c.field}" for c in page.choices), "reason"])
+        self.choice_fields = [f"keep_{choice.field}" for choice in page.choices]
+
+    def chosen(self) -> dict[str, int]:
+        return {
+            name.removeprefix("keep_"): int(self.cleaned_data[name]) for name in self.choice_fields
+        }
+
+
+class UndoMergeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the merge undone?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

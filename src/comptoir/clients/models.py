@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 VIEW_CLIENT_PERMISSION = "clients.view_client"
 CHANGE_CLIENT_PERMISSION = "clients.change_client"
+MERGE_CLIENT_PERMISSION = "clients.merge_client"
 
 #: Nobody may delete a client record or anything attached to it.
 NO_DELETE = ("add", "change", "view")
@@ -100,6 +101,21 @@ CORRECTABLE_FIELDS: tuple[str, ...] = (
     "account_manager",
     "is_confidential",
     "is_anonymous",
+)
+
+#: The fields whose value a merge chooses, field by field, among the records merged
+#: (``comptoir.clients.actions.do_merge_clients``). The kind must agree; the survivor is
+#: confidential when any record was.
+MERGE_FIELDS: tuple[str, ...] = (
+    "given_name",
+    "family_name",
+    "organization_name",
+    "preferred_language",
+    "alternate_formats",
+    "segment",
+    "account_manager",
+    "date_of_birth",
+    "source_id",
 )
 
 
@@ -245,6 +261,7 @@ class Client(models.Model):
         default_permissions = NO_DELETE
         verbose_name = _("client")
         verbose_name_plural = _("clients")
+        permissions = [("merge_client", _("Can merge duplicate client records and undo a merge"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=ClientKind.values), name="clients_client_kind_valid"
@@ -587,6 +604,7 @@ class ClientPage(models.TextChoices):
     EDIT = "edit", _("Edit page")
     CONTACT_POINT = "contact_point", _("Contact point page")
     DUPLICATES = "duplicates", _("Possible duplicates")
+    MERGE = "merge", _("Merge page")
 
 
 class ClientAccessLogQuerySet(models.QuerySet["ClientAccessLog"]):
@@ -733,3 +751,136 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.left_id}–{self.right_id}: {self.score:.3f}"
+
+
+# --- merges -------------------------------------------------------------------------------------
+
+
+class _AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise ValidationError(_("A merge's record cannot be changed."), code="append_only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValidationError(_("A merge's record cannot be changed."), code="append_only")
+
+
+class _AppendOnly(models.Model):
+    """Rows written once (the database refuses UPDATE and DELETE too: migration
+    ``clients.0006_merges``)."""
+
+    objects = _AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("A merge's record cannot be changed."), code="append_only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValidationError(_("A merge's record cannot be changed."), code="append_only")
+
+
+class ClientMerge(_AppendOnly):
+    """Duplicate records merged into the record kept (``survivor``): who, when, why, which
+    record each kept value came from and what the survivor's fields were before, so that the
+    merge can be undone exactly (a :class:`ClientMergeUndo`). The records merged are its
+    :class:`ClientMergeMember` rows; each remains, ``merged_into`` the survivor."""
+
+    survivor = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="merges", verbose_name=_("record kept")
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    merged_at = models.DateTimeField(_("merged at"))
+    reason = models.TextField(_("reason"))
+    #: ``{field: client key}``: the record each of :data:`MERGE_FIELDS` was taken from.
+    chosen = models.JSONField(_("values kept"), default=dict)
+    #: ``{field: [before, after]}``: the survivor's fields the merge changed, as JSON values (a
+    #: date in ISO 8601, the account manager by key).
+    changes = models.JSONField(_("fields changed"), default=dict)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        default_permissions = ("view",)
+        verbose_name = _("client merge")
+        verbose_name_plural = _("client merges")
+        indexes = [
+            models.Index(fields=["survivor", "-merged_at"], name="clients_merge_survivor_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"merge {self.pk} into {self.survivor_id}"
+
+
+class ClientMergeMember(_AppendOnly):
+    """One record a merge merged into its survivor, and what moved from it: ``moved`` is
+    ``{"cases": [keys], "contact_points": [{"id", "before": {...}, "after": {...}}],
+    "contacts": [{"id", "side", "before": {...}, "after": {...}}]}`` (the states of
+    ``is_primary``, ``is_active``, ``ended_at`` or the link's ``is_active`` the merge changed)."""
+
+    merge = models.ForeignKey(
+        ClientMerge, on_delete=models.PROTECT, related_name="members", verbose_name=_("merge")
+    )
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        related_name="merged_in",
+        verbose_name=_("record merged"),
+    )
+    moved = models.JSONField(_("what moved"), default=dict)
+
+    class Meta:
+        ordering = ["merge", "pk"]
+        default_permissions = ("view",)
+        verbose_name = _("record merged")
+        verbose_name_plural = _("records merged")
+        constraints = [
+            models.UniqueConstraint(fields=["merge", "client"], name="clients_merge_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} in merge {self.merge_id}"
+
+    @property
+    def case_count(self) -> int:
+        return len(self.moved.get("cases", []))
+
+    @property
+    def contact_point_count(self) -> int:
+        return len(self.moved.get("contact_points", []))
+
+
+class ClientMergeUndo(_AppendOnly):
+    """A merge undone: who, when, why, and the survivor's fields left as they were because
+    someone corrected them after the merge (``kept_fields``)."""
+
+    merge = models.OneToOneField(
+        ClientMerge, on_delete=models.PROTECT, related_name="undo", verbose_name=_("merge")
+    )
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+    undone_at = models.DateTimeField(_("undone at"))
+    reason = models.TextField(_("reason"))
+    kept_fields = models.JSONField(_("fields corrected since, left as they are"), default=list)
+
+    class Meta:
+        default_permissions = ("view",)
+        verbose_name = _("merge undone")
+        verbose_name_plural = _("merges undone")
+
+    def __str__(self) -> str:
+        return f"merge {self.merge_id} undone"

@@ -24,12 +24,18 @@ from django.db.models import (
 from comptoir.clients.access import can_add_clients
 from comptoir.clients.models import (
     CORRECTABLE_FIELDS,
+    MERGE_FIELDS,
     Client,
     ClientKind,
+    ClientMerge,
+    ClientMergeMember,
+    ClientMergeUndo,
     Contact,
     ContactPoint,
     ContactPointKind,
     DuplicateCandidate,
+    DuplicateDecision,
+    DuplicateVerdict,
 )
 from comptoir.clients.normalization import (
     NormalizationError,
@@ -395,3 +401,239 @@ def duplicate_queue(user: AnyUser, page_number: Any) -> DuplicateQueuePage:
         for candidate in candidates
     ]
     return DuplicateQueuePage(page=page, rows=rows)
+
+
+# --- merges (issue 13, item 4) ---------------------------------------------------------------
+
+#: The most records one merge compares: a larger cluster is merged in parts.
+MERGE_LIMIT = 10
+#: The most clusters of confirmed duplicates the review queue lists.
+CLUSTERS_LIMIT = 20
+#: The most confirmed pairs read to build the clusters (the newest decisions first).
+CLUSTER_PAIRS_LIMIT = 5000
+#: The most merges a client's page lists.
+MERGES_LIMIT = 20
+
+
+def _field_label(name: str) -> str:
+    """A client field's label, as a form shows it (capitalized)."""
+    label = str(getattr(Client._meta.get_field(name), "verbose_name", name))
+    return label[:1].upper() + label[1:]
+
+
+def _shown_value(client: Client, field_name: str) -> str:
+    """A merge field's value as the steward compares it ("—" when empty)."""
+    if field_name == "alternate_formats":
+        return ", ".join(client.alternate_format_labels) or "—"
+    if field_name == "account_manager":
+        return str(client.account_manager) if client.account_manager_id else "—"
+    if field_name == "date_of_birth":
+        return client.date_of_birth.isoformat() if client.date_of_birth else "—"
+    display = getattr(client, f"get_{field_name}_display", None)
+    value = display() if display is not None else getattr(client, field_name)
+    return str(value) if value else "—"
+
+
+@dataclass(frozen=True)
+class MergeOption:
+    record: int
+    shown: str
+
+
+@dataclass(frozen=True)
+class MergeChoice:
+    """One field of the merge page: the records' values (one option per distinct value, named
+    by the first record holding it) and the one proposed (the first that is not empty)."""
+
+    field: str
+    label: str
+    options: list[MergeOption]
+    proposed: int
+
+
+@dataclass(frozen=True)
+class MergePage:
+    records: list[DuplicateSide]
+    #: The fields whose values differ (the steward chooses); the others agree.
+    choices: list[MergeChoice]
+    agreed: list[tuple[str, str]]
+    #: The record proposed as the one to keep: the most cases, then the oldest.
+    proposed_survivor: int
+    #: True when a record is confidential: the record kept will be.
+    confidential: bool
+
+
+def merge_page(user: AnyUser, records: list[Client]) -> MergePage:
+    """The merge page of ``records`` (each obtained through ``access_clients_for_merge``)."""
+    from comptoir.casework.models import Case as CaseRecord  # casework depends on clients
+
+    ids = [record.pk for record in records]
+    points: list[ContactPoint] = []
+    if user.has_perm("clients.view_contactpoint"):
+        points = list(
+            ContactPoint.objects.filter(client_id__in=ids, is_active=True).order_by(
+                "-is_primary", "pk"
+            )
+        )
+    case_counts = dict(
+        CaseRecord.objects.filter(client_id__in=ids)
+        .values("client_id")
+        .annotate(count=Count("pk"))
+        .values_list("client_id", "count")
+    )
+    ordered = sorted(records, key=lambda r: (-case_counts.get(r.pk, 0), r.created_at, r.pk))
+    choices, agreed = [], []
+    for name in MERGE_FIELDS:
+        if ordered[0].kind == ClientKind.ORGANIZATION and name in ("given_name", "family_name"):
+            continue
+        if ordered[0].kind == ClientKind.PERSON and name == "organization_name":
+            continue
+        label = _field_label(name)
+        options: list[MergeOption] = []
+        seen: set[str] = set()
+        for record in ordered:
+            shown = _shown_value(record, name)
+            if shown not in seen:
+                seen.add(shown)
+                options.append(MergeOption(record.pk, shown))
+        if len(options) == 1:
+            agreed.append((label, options[0].shown))
+            continue
+        proposed = next((o.record for o in options if o.shown != "—"), options[0].record)
+        choices.append(MergeChoice(name, label, options, proposed))
+    return MergePage(
+        records=[_duplicate_side(record, points, case_counts) for record in ordered],
+        choices=choices,
+        agreed=agreed,
+        proposed_survivor=ordered[0].pk,
+        confidential=any(record.is_confidential for record in records),
+    )
+
+
+def confirmed_clusters(
+    user: AnyUser, *, around: Client | None = None, limit: int = CLUSTERS_LIMIT
+) -> list[list[Client]]:
+    """The records a steward confirmed are one client and nobody has merged yet, grouped into
+    clusters (A=B and B=C: one cluster of three), the newest decisions first; each cluster's
+    records are ones ``user`` may see. With ``around``, only the cluster holding it."""
+    visible = Client.objects.visible_to(user).not_merged().values("pk")
+    pairs = list(
+        DuplicateDecision.objects.filter(
+            decision=DuplicateVerdict.CONFIRMED, left__in=visible, right__in=visible
+        )
+        .order_by("-decided_at", "-pk")
+        .values_list("left_id", "right_id")[:CLUSTER_PAIRS_LIMIT]
+    )
+    parent: dict[int, int] = {}
+
+    def root(key: int) -> int:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    order: list[int] = []
+    for left, right in pairs:
+        order.extend((left, right))
+        a, b = root(left), root(right)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for key in dict.fromkeys(order):  # newest first, each record once
+        groups.setdefault(root(key), []).append(key)
+    wanted = list(groups.values())
+    if around is not None:
+        wanted = [group for group in wanted if around.pk in group]
+    wanted = [group[:MERGE_LIMIT] for group in wanted[:limit]]
+    records = Client.objects.in_bulk([key for group in wanted for key in group])
+    return [[records[key] for key in group] for group in wanted]
+
+
+@dataclass(frozen=True)
+class MergeEntry:
+    """A merge as a client's page shows it; ``members`` holds the merged records the reader may
+    see (``hidden`` counts the others) and ``refusal`` why it cannot be undone now."""
+
+    merge: ClientMerge
+    members: list[ClientMergeMember]
+    hidden: int
+    undo: ClientMergeUndo | None
+    refusal: str
+    #: The labels of the fields the undo left as corrected after the merge.
+    kept_labels: list[str] = field(default_factory=list)
+
+    @property
+    def case_count(self) -> int:
+        return sum(member.case_count for member in self.members)
+
+
+def _merge_entries(user: AnyUser, merges: list[ClientMerge]) -> list[MergeEntry]:
+    from comptoir.clients.actions import undo_refusal
+
+    visible = set(
+        Client.objects.visible_to(user)
+        .filter(merged_in__merge__in=merges)
+        .values_list("pk", flat=True)
+    )
+    entries = []
+    for merge in merges:
+        members = list(merge.members.all())
+        undo = getattr(merge, "undo", None)
+        refusal = undo_refusal(merge) if undo is None else None
+        entries.append(
+            MergeEntry(
+                merge=merge,
+                members=[member for member in members if member.client_id in visible],
+                hidden=sum(member.client_id not in visible for member in members),
+                undo=undo,
+                refusal=" ".join(refusal.messages) if refusal is not None else "",
+                kept_labels=[_field_label(name) for name in (undo.kept_fields if undo else [])],
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class ClientMerges:
+    #: The merges into this record, newest first.
+    into: list[MergeEntry]
+    #: The merge that made this record a pointer (when it is one).
+    merged_by: MergeEntry | None
+    #: Other records confirmed to be the same client, not merged yet.
+    duplicates: list[Client]
+    may_merge: bool
+
+
+def client_merges(user: AnyUser, client: Client) -> ClientMerges:
+    """The merges a client's page shows (``client`` obtained through ``access_client``)."""
+    from comptoir.clients.access import can_merge_clients
+
+    merges = (
+        ClientMerge.objects.filter(survivor=client)
+        .select_related("merged_by", "undo", "undo__undone_by")
+        .prefetch_related(Prefetch("members", ClientMergeMember.objects.select_related("client")))
+        .order_by("-merged_at", "-pk")[:MERGES_LIMIT]
+    )
+    pointer = None
+    if client.merged_into_id is not None:
+        pointer = (
+            ClientMerge.objects.filter(members__client=client, undo__isnull=True)
+            .select_related("merged_by", "survivor")
+            .prefetch_related(
+                Prefetch("members", ClientMergeMember.objects.select_related("client"))
+            )
+            .order_by("-pk")
+            .first()
+        )
+    may_merge = can_merge_clients(user) and client.merged_into_id is None
+    duplicates: list[Client] = []
+    if may_merge:
+        found = confirmed_clusters(user, around=client, limit=1)
+        duplicates = [record for record in (found[0] if found else []) if record.pk != client.pk]
+    return ClientMerges(
+        into=_merge_entries(user, list(merges)),
+        merged_by=_merge_entries(user, [pointer])[0] if pointer is not None else None,
+        duplicates=duplicates,
+        may_merge=may_merge,
+    )

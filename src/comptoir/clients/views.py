@@ -26,6 +26,8 @@ from comptoir.clients.forms import (
     ClientSearchForm,
     ContactPointForm,
     EndContactPointForm,
+    MergeForm,
+    UndoMergeForm,
 )
 from comptoir.clients.models import Client, ClientPage, DuplicateVerdict
 
@@ -80,7 +82,12 @@ def client_create(request: StaffRequest) -> HttpResponse:
 def client_detail(request: StaffRequest, pk: int) -> HttpResponse:
     client = _read(request, access.access_client(request.user, pk), ClientPage.DETAIL)
     page = queries.client_page(request.user, client)
-    return render(request, "clients/client_detail.html", {"page": page, "client": client})
+    merges = queries.client_merges(request.user, client)
+    return render(
+        request,
+        "clients/client_detail.html",
+        {"page": page, "client": client, "merges": merges, "undo_form": UndoMergeForm()},
+    )
 
 
 @login_required
@@ -165,6 +172,13 @@ def _may_review_duplicates(user: User) -> bool:
     return access.can_view_clients(user) and user.has_perm("clients.change_client")
 
 
+def _merge_url(user: User, client: Client) -> str:
+    """The merge page of the confirmed cluster holding ``client``."""
+    clusters = queries.confirmed_clusters(user, around=client, limit=1)
+    records = clusters[0] if clusters else [client]
+    return f"{reverse('clients:merge_records')}?{urlencode([('record', r.pk) for r in records])}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def duplicate_queue(request: StaffRequest) -> HttpResponse:
@@ -196,6 +210,8 @@ def duplicate_queue(request: StaffRequest) -> HttpResponse:
             else:
                 if data["decision"] == DuplicateVerdict.CONFIRMED:
                     messages.success(request, _("Recorded: the two records are the same client."))
+                    if access.can_merge_clients(request.user):
+                        return redirect(_merge_url(request.user, first))
                 else:
                     messages.success(
                         request,
@@ -210,9 +226,91 @@ def duplicate_queue(request: StaffRequest) -> HttpResponse:
     for row in queue.rows:
         for side in row.sides:
             actions.do_log_client_read(side.client, page=ClientPage.DUPLICATES, actor=request.user)
+    clusters = (
+        queries.confirmed_clusters(request.user) if access.can_merge_clients(request.user) else []
+    )
+    merge_url = reverse("clients:merge_records")
+    to_merge = [
+        (cluster, f"{merge_url}?{urlencode([('record', r.pk) for r in cluster])}")
+        for cluster in clusters
+    ]
     return render(
         request,
         "clients/duplicate_queue.html",
-        {"queue": queue, "page": queue.page, "refusal": refusal},
+        {"queue": queue, "page": queue.page, "refusal": refusal, "to_merge": to_merge},
         status=400 if refusal else 200,
     )
+
+
+# --- merges (issue 13, item 4) ---------------------------------------------------------------
+
+
+def _merge_keys(request: StaffRequest) -> list[int]:
+    """The records named in the page's address (``?record=3&record=9``), each once, in order."""
+    keys: list[int] = []
+    for value in request.GET.getlist("record"):
+        if not value.isdigit() or int(value) in keys:
+            raise Http404(_("No such client."))
+        keys.append(int(value))
+    if not 2 <= len(keys) <= queries.MERGE_LIMIT:
+        raise Http404(_("Choose between two and ten records to merge."))
+    return keys
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def merge_records(request: StaffRequest) -> HttpResponse:
+    """The data steward's merge page: the records side by side, the record to keep, the value
+    to keep where they differ, and why; a POST merges (``do_merge_clients``) and goes to the
+    record kept. A refused merge is a 400 showing why, with nothing written."""
+    records = access.access_clients_for_merge(request.user, _merge_keys(request))
+    for record in records:
+        actions.do_log_client_read(record, page=ClientPage.MERGE, actor=request.user)
+    page = queries.merge_page(request.user, records)
+    form = MergeForm(_posted(request), page=page)
+    if form.is_bound and form.is_valid():
+        by_key = {record.pk: record for record in records}
+        survivor = by_key[int(form.cleaned_data["survivor"])]
+        try:
+            merge = actions.do_merge_clients(
+                survivor,
+                [record for record in records if record.pk != survivor.pk],
+                chosen=form.chosen(),
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(
+                request,
+                _("The records were merged into this one; the merge can be undone below."),
+            )
+            url = reverse("clients:client_detail", args=[merge.survivor_id])
+            return redirect(f"{url}#merges")
+    return render(
+        request,
+        "clients/merge.html",
+        {"page": page, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def merge_undo(request: StaffRequest, pk: int) -> HttpResponse:
+    """Undo a merge (``do_undo_merge``), from the record kept's page; a refusal goes back to
+    that page with the reason, nothing changed."""
+    merge = access.access_merge(request.user, pk)
+    form = UndoMergeForm(request.POST)
+    url = reverse("clients:client_detail", args=[merge.survivor_id])
+    if not form.is_valid():
+        messages.error(request, _("Say why the merge is undone; nothing was changed."))
+        return redirect(f"{url}#merge-{merge.pk}")
+    try:
+        actions.do_undo_merge(merge, reason=form.cleaned_data["reason"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{url}#merge-{merge.pk}")
+    messages.success(request, _("The merge was undone: each record is a client of its own again."))
+    return redirect(f"{url}#merges")

@@ -51,6 +51,8 @@ class EventKind(enum.StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     CORRECTED = "corrected"
+    #: The case moved to another client record: a merge of duplicate clients, or its undoing.
+    CLIENT_CHANGED = "client_changed"
 
 
 class Outcome(enum.StrEnum):
@@ -201,6 +203,10 @@ def _check_payload(kind: EventKind, payload: Mapping[str, object]) -> None:
             raise _bad(kind, "message", payload.get("message"))
         if not _is_code(payload.get("status")):
             raise _bad(kind, "status", payload.get("status"))
+    elif kind is EventKind.CLIENT_CHANGED:
+        for name in ("from_client", "to_client", "merge"):
+            if not _is_int(payload.get(name)):
+                raise _bad(kind, name, payload.get(name))
     elif kind is EventKind.CORRECTED:
         if not _is_int(payload.get("corrects")):
             raise _bad(kind, "corrects", payload.get("corrects"))
@@ -227,7 +233,9 @@ class EventFact:
     "due_at": aware ISO 8601 str}; ``resolved`` {"outcome": Outcome, "data_gap": DataGap (only
     with ``unanswerable``) or absent}; ``delivery`` {"message": the outbound message's key,
     "status": str}; ``corrected`` {"corrects": sequence, and the corrected
-    values among :data:`CORRECTABLE_FIELDS`}. Other keys are kept and ignored.
+    values among :data:`CORRECTABLE_FIELDS`}; ``client_changed`` {"from_client": int,
+    "to_client": int, "merge": the client merge's key, "undone": bool or absent}. Other keys are
+    kept and ignored.
     """
 
     kind: EventKind

@@ -7,7 +7,7 @@ the same table answers :func:`allowed_kinds` (what a page offers) and :func:`che
 action accepts), so the pages and the actions cannot disagree.
 
 Transitions (``*`` = any status; NOTE, MESSAGE_IN, MESSAGE_OUT, DELIVERY, TIME_SPENT,
-DUE_DATE_REVISED and CORRECTED are allowed in every status and change no status):
+DUE_DATE_REVISED, CORRECTED and CLIENT_CHANGED are allowed in every status and change no status):
 
 =================  ==========================================  ==============================
 event              allowed when                                status after
@@ -87,6 +87,7 @@ _ANY_STATUS = frozenset(
         EventKind.TIME_SPENT,
         EventKind.DUE_DATE_REVISED,
         EventKind.CORRECTED,
+        EventKind.CLIENT_CHANGED,
     }
 )
 
@@ -196,7 +197,7 @@ def derive_state(events: Sequence[EventFact]) -> CaseState:
     allowed = table[status, False, False]
     # Local names: this loop runs for every event of every case a page or a list shows.
     note, message_in, message_out = EventKind.NOTE, EventKind.MESSAGE_IN, EventKind.MESSAGE_OUT
-    delivery = EventKind.DELIVERY
+    delivery, client_changed = EventKind.DELIVERY, EventKind.CLIENT_CHANGED
     time_spent, revised, corrected = (
         EventKind.TIME_SPENT,
         EventKind.DUE_DATE_REVISED,
@@ -211,7 +212,13 @@ def derive_state(events: Sequence[EventFact]) -> CaseState:
             )
         payload = event.payload  # checked kind by kind when the EventFact was built
         # Events allowed in every status change no status: the allowed kinds stay the same.
-        if kind is note or kind is message_in or kind is message_out or kind is delivery:
+        if (
+            kind is note
+            or kind is message_in
+            or kind is message_out
+            or kind is delivery
+            or kind is client_changed
+        ):
             continue
         if kind is time_spent:
             correctable[event.sequence] = kind

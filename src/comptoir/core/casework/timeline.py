@@ -27,7 +27,13 @@ __all__ = ["LEFT_OUT_KINDS", "PAUSE_END_KINDS", "PAUSE_START_KINDS", "standards_
 
 #: Kinds that never reach a standards timeline.
 LEFT_OUT_KINDS = frozenset(
-    {EventKind.NOTE, EventKind.TIME_SPENT, EventKind.DUE_DATE_REVISED, EventKind.CORRECTED}
+    {
+        EventKind.NOTE,
+        EventKind.TIME_SPENT,
+        EventKind.DUE_DATE_REVISED,
+        EventKind.CORRECTED,
+        EventKind.CLIENT_CHANGED,
+    }
 )
 #: The pause of a rule that stops its clock while the case awaits the client.
 PAUSE_START_KINDS: tuple[str, ...] = (EventKind.AWAITING_CLIENT.value,)
