@@ -26,19 +26,24 @@ ANSWER = "Sent the link to table 12-10-0011-01."
 @pytest.fixture
 def append_only_log_can_be_emptied() -> Iterator[None]:
     """Transactional tests empty every table after each test; on SQLite the append-only triggers
-    refuse that DELETE. They are dropped for the flush and created again before the next test
+    (the case event log's, the client merges') refuse that DELETE. They are dropped for the flush and created again before the next test
     (PostgreSQL empties tables with TRUNCATE, which its trigger allows)."""
     from importlib import import_module
 
-    append_only = import_module("comptoir.casework.migrations.0002_append_only")
+    migrations = [
+        import_module("comptoir.casework.migrations.0002_append_only"),
+        import_module("comptoir.clients.migrations.0006_merges"),  # the merges
+    ]
     if connection.vendor == "sqlite":
         with connection.schema_editor() as editor:
-            append_only.drop_triggers(None, editor)
-            append_only.create_triggers(None, editor)
+            for append_only in migrations:
+                append_only.drop_triggers(None, editor)
+                append_only.create_triggers(None, editor)
     yield
     if connection.vendor == "sqlite":
         with connection.schema_editor() as editor:
-            append_only.drop_triggers(None, editor)
+            for append_only in migrations:
+                append_only.drop_triggers(None, editor)
 
 
 @pytest.fixture

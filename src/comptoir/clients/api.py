@@ -48,6 +48,10 @@ class ClientDetail(ClientSummary):
     alternate_formats: list[str]
     account_manager: int | None
     created_at: str
+    merged_into: int | None = Field(
+        None,
+        description="The record this one was merged into (a duplicate): read and change that one.",
+    )
     version: int = Field(description="Send it back (If-Match or version) to correct the record.")
     contact_points: list[ContactPointOut]
 
@@ -116,6 +120,7 @@ def _detail(client: Client) -> dict[str, Any]:
         "alternate_formats": client.alternate_format_codes,
         "account_manager": client.account_manager_id,
         "created_at": client.created_at.isoformat(),
+        "merged_into": client.merged_into_id,
         "version": client_version(client),
         "contact_points": [
             {
