@@ -248,3 +248,12 @@ def test_an_unparsable_database_url_is_one_sentence(tmp_path) -> None:
     )
     assert result.returncode == 4
     assert "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_deploy_speaks_the_language_of_the_environment(tmp_path) -> None:
+    result = run_check_deploy(
+        tmp_path, {"COMPTOIR_SECRET_KEY": secrets.token_urlsafe(50), "LANG": "fr_CA.UTF-8"}
+    )
+    assert result.returncode == 1
+    assert "La base de données est le fichier SQLite" in result.stderr
+    assert "The database is" not in result.stderr
