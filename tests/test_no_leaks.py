@@ -62,6 +62,10 @@ REFUSED_TO_ALL = {
     "portal_status": "opened by a client's token only; the walk's token names no case",
     "portal_file": "opened by a client's token only; the walk's token names no case",
     "portal_session_file": "opened by a look-up's grant in the session; the walk has none",
+    # The merge page names its records in the query string (?record=…), which the walk does not
+    # fill: without them it is a 404 for a steward, a 403 for others. Who may open it with
+    # records is tests/clients/test_merge_pages.py's.
+    "clients:merge_records": "its records are in the query string, which the walk leaves empty",
 }
 #: A value that names nothing, per parameter name (what "does not exist" answers).
 MISSING = {
@@ -233,7 +237,22 @@ def world(
         changed_fr="Changé",
     )
     do_publish_report(published, user=callers["administrator"])
+    from comptoir.clients.actions import do_merge_clients
+
+    twins = [
+        do_create_client(
+            kind="person",
+            preferred_language="en",
+            segment="public",
+            given_name="Twin",
+            family_name="Merged",
+            actor=None,
+        )
+        for _ in range(2)
+    ]
+    merge = do_merge_clients(twins[0], [twins[1]], reason="One person", actor=None)
     return {
+        "merge": merge,
         "callers": callers,
         "report": report,
         "published_report": published,
@@ -293,6 +312,8 @@ PAGE_DATA: dict[str, Callable[[dict[str, Any]], list[Target]]] = {
     "measurement:realtime_service_json": lambda w: [Target({"pk": str(w["record"].service_id)})],
     "measurement:realtime_service_csv": lambda w: [Target({"pk": str(w["record"].service_id)})],
     "clients:client_detail": lambda w: _each(w["clients"]),
+    # POST only (a GET is refused with 405): the merge's record kept is what it changes.
+    "clients:merge_undo": lambda w: [Target({"pk": str(w["merge"].pk)}, w["merge"].survivor)],
     "clients:client_edit": lambda w: _each(w["clients"]),
     "clients:contact_point_add": lambda w: _each(w["clients"]),
     "clients:contact_point_end": lambda w: [
