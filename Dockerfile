@@ -27,13 +27,10 @@ RUN npm ci --no-audit --no-fund --loglevel=error
 COPY pyproject.toml README.md LICENSE ./
 COPY src ./src
 COPY scripts ./scripts
-# Comptoir itself is not installed as a package (that would fetch its build backend, which the
-# lock does not pin): its source goes on the path, as scripts/setup's editable install does, and
-# the comptoir command is the same entry point pip would write.
-RUN echo /app/src > /app/.venv/lib/python3.12/site-packages/comptoir.pth \
-    && printf '#!/app/.venv/bin/python\nimport sys\nfrom comptoir.config.cli import main\nsys.exit(main())\n' \
-        > /app/.venv/bin/comptoir \
-    && chmod 755 /app/.venv/bin/comptoir \
+# Comptoir itself is not built as a package (that would fetch its build backend, which the lock
+# does not pin): its source goes on the path with its metadata and the comptoir command, as
+# scripts/setup's editable install does (scripts/venv_source.py).
+RUN /app/.venv/bin/python scripts/venv_source.py \
     && for po in $(find src -name django.po); do msgfmt --check -o "${po%.po}.mo" "$po"; done
 
 # --- The image: no compiler, no npm; a user of its own ------------------------------------------

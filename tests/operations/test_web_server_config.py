@@ -175,8 +175,50 @@ def test_the_image_installs_python_packages_from_the_lock_with_hashes_only() -> 
     copied = [arguments for instruction, arguments in instructions if instruction == "COPY"]
     assert any("requirements.lock" in arguments for arguments in copied)
     assert any("npm ci" in run for run in runs) and not any("npm install" in run for run in runs)
-    # The .pth that puts the source on the path is in the version the base image has.
-    assert any("lib/python3.12/site-packages/comptoir.pth" in run for run in runs)
+    assert any("/app/.venv/bin/python scripts/venv_source.py" in run for run in runs)
+
+
+def test_the_source_runs_in_a_virtual_environment_without_being_built(tmp_path) -> None:
+    # What the image does (scripts/venv_source.py), in a new environment whose other packages
+    # are this test run's (a second .pth), instead of the lock's installed anew.
+    import subprocess
+    import sysconfig
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True, timeout=60)
+    python = venv / "bin" / "python"
+    done = subprocess.run(
+        [python, PROJECT / "scripts" / "venv_source.py"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert "comptoir 0.1.0" in done.stdout
+    [site_packages] = (venv / "lib").glob("python3.*/site-packages")
+    (site_packages / "zz-test-run.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    version = subprocess.run(
+        [
+            python,
+            "-c",
+            "import comptoir, importlib.metadata as m; "
+            "print(m.version('comptoir'), comptoir.__file__)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.split()
+    assert version == ["0.1.0", str(PROJECT / "src" / "comptoir" / "__init__.py")]
+    help_text = subprocess.run(
+        [venv / "bin" / "comptoir", "standards", "due", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "COMPTOIR_DEBUG": "1"},
+    ).stdout
+    assert "--within" in help_text
 
 
 def test_the_image_runs_serve_as_a_user_and_exposes_the_port_it_binds() -> None:
