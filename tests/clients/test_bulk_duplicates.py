@@ -285,3 +285,36 @@ def test_the_counts_speak_french(stored: tuple[Generated, dict[str, int]]) -> No
     )
     assert "Fiches lues\u00a0: 192" in err.getvalue()
     assert "paires conservées pour révision" in err.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_in_parallel_read_what_one_reader_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import connection
+
+    from comptoir.clients import duplicates
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel reading is for PostgreSQL (other connections see the rows)")
+    generated = generate(9, 120)
+    _store(generated)
+    monkeypatch.setattr(duplicates, "PARALLEL_READ_FROM", 2)
+    forks: list[int] = []
+    pool = duplicates.multiprocessing.get_context("fork").Pool
+
+    def counted_pool(processes: int) -> object:
+        forks.append(processes)
+        return pool(processes)
+
+    monkeypatch.setattr(
+        duplicates.multiprocessing,
+        "get_context",
+        lambda method: type("Context", (), {"Pool": staticmethod(counted_pool)}),
+    )
+    alone, alone_ids = duplicates.read_table(workers=1)
+    together, together_ids = duplicates.read_table(workers=3)
+    assert forks == [3]
+    assert together_ids == alone_ids
+    assert [together.record(i) for i in range(len(together))] == [
+        alone.record(i) for i in range(len(alone))
+    ]
+    assert len(alone) == len(generated.records)

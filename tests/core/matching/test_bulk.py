@@ -393,3 +393,15 @@ def test_kinds_are_never_mixed() -> None:
     assert _bulk_pairs(table) == []
     assert list(combinations(range(2), 2)) == [(0, 1)]
     assert Address().country == "CA"
+
+
+def test_tables_read_in_parts_join_into_the_whole() -> None:
+    records = [normalize_record(record) for record in GENERATED]
+    whole = _table(records)
+    joined = _table(records[:150])
+    for start, end in ((150, 151), (151, 400), (400, len(records))):
+        joined.extend(_table(records[start:end]))
+    assert [joined.record(i) for i in range(len(records))] == records
+    assert _bulk_pairs(joined) == _bulk_pairs(whole)
+    with pytest.raises(ValueError, match="frozen"):
+        joined.extend(_table(records[:2]))

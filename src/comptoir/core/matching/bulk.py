@@ -187,6 +187,49 @@ class RecordTable:
             )
         self._address_end.append(len(self._address) // 8)
 
+    def extend(self, other: RecordTable) -> None:
+        """Append every record of ``other`` (another process may have read them), in order."""
+        if self._frozen is not None:
+            raise ValueError("the table is frozen")
+        self.ids.extend(other.ids)
+
+        def mapping[T: Hashable](mine: _Interned[T], theirs: _Interned[T]) -> Ints:
+            return _ints([mine.id(value) for value in theirs.values])
+
+        def remapped(values: array[int], to: Ints) -> bytes:
+            return to[np.asarray(values, dtype=np.int64)].astype(np.int64).tobytes()
+
+        strings = mapping(self.strings, other.strings)
+        self._kind.extend(other._kind)
+        self._given.frombytes(remapped(other._given, mapping(self.given, other.given)))
+        self._family.frombytes(remapped(other._family, mapping(self.family, other.family)))
+        self._organization.frombytes(
+            remapped(other._organization, mapping(self.organization, other.organization))
+        )
+        self._born.extend(other._born)
+        for values, ends, their_values, their_ends, to in (
+            (
+                self._email,
+                self._email_end,
+                other._email,
+                other._email_end,
+                mapping(self.emails, other.emails),
+            ),
+            (
+                self._phone,
+                self._phone_end,
+                other._phone,
+                other._phone_end,
+                mapping(self.phones, other.phones),
+            ),
+        ):
+            offset = len(values)
+            values.frombytes(remapped(their_values, to))
+            ends.frombytes((_ints(their_ends[1:]) + offset).tobytes())
+        offset = len(self._address) // 8
+        self._address.frombytes(remapped(other._address, strings))
+        self._address_end.frombytes((_ints(other._address_end[1:]) + offset).tobytes())
+
     def record(self, index: int) -> NormalizedRecord:
         """The record appended ``index``-th, rebuilt from the columns."""
         emails = self._email[self._email_end[index] : self._email_end[index + 1]]
@@ -944,10 +987,25 @@ class ScoredPair:
 
 @dataclass(frozen=True)
 class Scan:
-    pairs: list[ScoredPair]
+    """The pairs found, as arrays: ``left[k]`` and ``right[k]`` (record indexes) score
+    ``scores[score_index[k]]`` (pairs with the same levels share one :class:`Score`)."""
+
+    left: Ints
+    right: Ints
+    score_index: Ints
+    scores: list[Score]
     skipped: tuple[SkippedBlock, ...]
     candidates: int
     blocks: int
+
+    @property
+    def pairs(self) -> list[ScoredPair]:
+        return [
+            ScoredPair(i, j, self.scores[k])
+            for i, j, k in zip(
+                self.left.tolist(), self.right.tolist(), self.score_index.tolist(), strict=True
+            )
+        ]
 
 
 def _weight_columns(weights: Weights) -> list[npt.NDArray[np.float64]]:
@@ -1013,19 +1071,29 @@ def scan(
             _SHARED = None
     else:
         parts = [work.share(0, 1)]
-    found: list[ScoredPair] = []
+    left = np.concatenate([part[0] for part in parts])
+    right = np.concatenate([part[1] for part in parts])
+    codes = np.concatenate([part[2] for part in parts])
     # Pairs with the same levels have the same score: each distinct one is scored once.
-    scores: dict[int, Score | None] = {}
-    for left, right, codes, _candidates in parts:
-        for i, j, code in zip(left.tolist(), right.tolist(), codes.tolist(), strict=True):
-            if code not in scores:
-                score = weights.score(_vector_of_code(code))
-                scores[code] = score if score.probability >= min_score else None
-            kept = scores[code]
-            if kept is not None:
-                found.append(ScoredPair(i, j, kept))
-    candidates = sum(part[3] for part in parts)
-    return Scan(found, blocking.skipped, candidates, blocking.blocks)
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    scores: list[Score] = []
+    index = np.full(len(distinct), -1, dtype=np.int64)
+    for position, code in enumerate(distinct.tolist()):
+        score = weights.score(_vector_of_code(code))
+        if score.probability >= min_score:
+            index[position] = len(scores)
+            scores.append(score)
+    score_index = index[inverse.reshape(-1)]
+    kept = score_index >= 0
+    return Scan(
+        left[kept],
+        right[kept],
+        score_index[kept],
+        scores,
+        blocking.skipped,
+        sum(part[3] for part in parts),
+        blocking.blocks,
+    )
 
 
 @dataclass(frozen=True)

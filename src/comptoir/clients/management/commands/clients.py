@@ -9,6 +9,7 @@ client records from another system, all or nothing. ``comptoir clients find-dupl
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -302,7 +303,7 @@ class Command(BilingualCommand):
                 )
 
     def handle_find_duplicates(self, **options: Any) -> None:
-        from comptoir.clients.duplicates import find_duplicates
+        from comptoir.clients.duplicates import DuplicatePair, find_duplicates
 
         min_score = options["min_score"]
         if not 0.0 <= min_score <= 1.0:
@@ -363,16 +364,26 @@ class Command(BilingualCommand):
                 )
             )
             return
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        # Rows go to a buffer, written out some thousands at a time (a million pairs are a
+        # million rows), and pairs with the same levels share one explanation, formatted once.
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(DUPLICATE_COLUMNS)
-        for pair in scan.pairs:
-            writer.writerow(
-                [
-                    pair.left_id,
-                    pair.right_id,
-                    pair.left_source_id,
-                    pair.right_source_id,
+        written: dict[tuple[int, float], tuple[str, str]] = {}
+
+        def row(pair: DuplicatePair) -> tuple[object, ...]:
+            key = (id(pair.explanation), pair.probability)
+            text = written.get(key)
+            if text is None:
+                text = written[key] = (
                     f"{pair.probability:.6f}",
                     "; ".join(pair.explanation_codes()),
-                ]
-            )
+                )
+            return (pair.left_id, pair.right_id, pair.left_source_id, pair.right_source_id, *text)
+
+        for start in range(0, len(scan.pairs), 10_000):
+            writer.writerows(row(pair) for pair in scan.pairs[start : start + 10_000])
+            self.stdout.write(buffer.getvalue(), ending="")
+            buffer.seek(0)
+            buffer.truncate()
+        self.stdout.write(buffer.getvalue(), ending="")
