@@ -68,16 +68,18 @@ def current_fiscal_year(today: date | None = None) -> str:
     return f"{start}-{start + 1}"
 
 
-def fiscal_years(inventory_years: Sequence[str]) -> list[str]:
-    """The years the dashboard offers, the latest first: the current one, the inventory's, and
-    those of the measured outputs."""
-    from comptoir.measurement.models import StandardFact
+#: How many fiscal years before the current one the dashboard offers, besides the inventory's.
+YEARS_BACK = 5
 
-    measured = StandardFact.objects.exclude(fiscal_year_output="").values_list(
-        "fiscal_year_output", flat=True
-    )
-    found = {current_fiscal_year(), *inventory_years, *measured.distinct()}
-    return sorted((code for code in found if code and _YEAR.match(code)), reverse=True)
+
+def fiscal_years(inventory_years: Sequence[str], today: date | None = None) -> list[str]:
+    """The years the dashboard offers, the latest first: the current one and the
+    :data:`YEARS_BACK` before it (cases are measured in them whether or not the inventory has
+    the year), and the inventory's."""
+    start = int(current_fiscal_year(today)[:4])
+    recent = {f"{year}-{year + 1}" for year in range(start - YEARS_BACK, start + 1)}
+    found = recent | {code for code in inventory_years if _YEAR.match(code or "")}
+    return sorted(found, reverse=True)
 
 
 @dataclass(frozen=True)
