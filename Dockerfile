@@ -35,9 +35,11 @@ RUN /app/.venv/bin/python scripts/venv_source.py \
 
 # --- The image: no compiler, no npm; a user of its own ------------------------------------------
 FROM python:3.12-slim-bookworm
-# postgresql-client: comptoir backup and restore on PostgreSQL (pg_dump, pg_restore).
+# postgresql-client: comptoir backup and restore on PostgreSQL (pg_dump, pg_restore);
+# Pango and a font: WeasyPrint draws the reports as tagged PDF.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends postgresql-client \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --home-dir /var/lib/comptoir comptoir \
     && mkdir -p /var/lib/comptoir \
