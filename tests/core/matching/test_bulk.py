@@ -25,6 +25,8 @@ from comptoir.core.matching import (
     ClientRecord,
     NormalizedRecord,
     RecordKind,
+    Weights,
+    WeightsError,
     candidate_pairs,
     compare_records,
     estimate,
@@ -405,3 +407,15 @@ def test_tables_read_in_parts_join_into_the_whole() -> None:
     assert _bulk_pairs(joined) == _bulk_pairs(whole)
     with pytest.raises(ValueError, match="frozen"):
         joined.extend(_table(records[:2]))
+
+
+def test_weights_without_a_level_fail_as_score_pair_fails() -> None:
+    records = [normalize_record(record) for record in GENERATED[:60]]
+    lacking = Weights(DEFAULT_WEIGHTS.prior, {**DEFAULT_WEIGHTS.table, "email": {}})
+    pairs = candidate_pairs(records).pairs
+    reached = [(i, j) for i, j in pairs if compare_records(records[i], records[j])[4] != "missing"]
+    assert reached
+    with pytest.raises(WeightsError, match="unknown_level"):
+        score_pair(records[reached[0][0]], records[reached[0][1]], lacking)
+    with pytest.raises(WeightsError, match="unknown_level"):
+        scan(_table(records), min_score=0.5, weights=lacking)

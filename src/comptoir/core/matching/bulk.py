@@ -71,7 +71,7 @@ from comptoir.core.matching.normalize import (
     Street,
     names_equivalent,
 )
-from comptoir.core.matching.scoring import DEFAULT_WEIGHTS, Score, Weights, bits
+from comptoir.core.matching.scoring import DEFAULT_WEIGHTS, Score, Weights, WeightsError, bits
 
 Ints = npt.NDArray[np.int64]
 Flags = npt.NDArray[np.bool_]
@@ -1015,10 +1015,10 @@ def _weight_columns(weights: Weights) -> list[npt.NDArray[np.float64]]:
         for level in comparison.levels:
             try:
                 values.append(weights.weight(comparison.field, level))
-            except KeyError:  # pragma: no cover - Weights.weight raises its own error
+            except WeightsError:
+                # A level these weights lack: a pair that reaches it is near the threshold
+                # (NaN is never below it) and Weights.score raises, as score_pair would.
                 values.append(math.nan)
-            except ValueError:
-                values.append(math.nan)  # scored again below, which raises the same error
         columns.append(np.asarray(values, dtype=np.float64))
     return columns
 
