@@ -311,6 +311,10 @@ PAGE_DATA: dict[str, Callable[[dict[str, Any]], list[Target]]] = {
     "measurement:realtime_service": lambda w: [Target({"pk": str(w["record"].service_id)})],
     "measurement:realtime_service_json": lambda w: [Target({"pk": str(w["record"].service_id)})],
     "measurement:realtime_service_csv": lambda w: [Target({"pk": str(w["record"].service_id)})],
+    # A unit's performance report (page and PDF): every inventory reader may open any unit's;
+    # the cases it counts are the reader's own (checked for leaks).
+    "reports:unit": lambda w: [Target({"pk": str(unit.pk)}) for unit in w["units"]],
+    "reports:unit_pdf": lambda w: [Target({"pk": str(unit.pk)}) for unit in w["units"]],
     "clients:client_detail": lambda w: _each(w["clients"]),
     # POST only (a GET is refused with 405): the merge's record kept is what it changes.
     "clients:merge_undo": lambda w: [Target({"pk": str(w["merge"].pk)}, w["merge"].survivor)],

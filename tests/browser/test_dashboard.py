@@ -68,6 +68,7 @@ def test_the_filters_and_the_figures_work_with_the_keyboard(page, live_server, m
     page.goto("/en/insight/dashboard/")
     page.locator("#id_fiscal_year").select_option("2025-2026")
     page.locator("#id_fiscal_year").focus()
+    page.keyboard.press("Tab")  # the period
     page.keyboard.press("Tab")  # the service
     page.keyboard.press("Tab")  # the unit
     page.keyboard.press("Tab")  # the channel
@@ -81,3 +82,18 @@ def test_the_filters_and_the_figures_work_with_the_keyboard(page, live_server, m
     expect(page.locator("figure.chart details table").first).to_be_visible()
     expect(page.get_by_role("cell", name="50.0 %").first).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_reports_pass_axe_in_both_languages(page, live_server, manager, lang):  # type: ignore[no-untyped-def]
+    sign_in(page, manager, live_server.url)
+    unit = Unit.objects.get(code="front")
+    for path in (
+        "insight/reports/",
+        f"insight/reports/units/{unit.pk}/",
+        "insight/reports/data-quality/",
+        "insight/reports/data-gaps/",
+    ):
+        page.goto(f"/{lang}/{path}?fiscal_year=2025-2026")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)

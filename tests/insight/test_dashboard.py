@@ -105,7 +105,7 @@ def test_a_correction_of_the_outcome_counts_in_the_data_gaps(
     )
     board = dashboard.dashboard(manager, dashboard.Filters("2025-2026"), now=NOW)
     assert board.data_gaps.rows == []
-    assert board.data_gaps.summary == "Every request resolved this year was answered."
+    assert board.data_gaps.summary == "Every request resolved in this period was answered."
 
 
 def test_filters_narrow_every_figure(year: dict[str, Any], manager: Any, make_unit: Any) -> None:

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("comptoir.search.urls")),
     path("", include("comptoir.insight.urls")),
     path("", include("comptoir.insight.dashboard_urls")),
+    path("", include("comptoir.insight.report_urls")),
     path("", include("comptoir.portal.urls")),
     path("", include("comptoir.measurement.realtime_urls")),
     path("", include("comptoir.notifications.staff_urls")),

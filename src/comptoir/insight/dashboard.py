@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
@@ -88,6 +88,39 @@ class Filters:
     service: Service | None = None
     unit: Unit | None = None
     channel: str = ""
+    #: A quarter of the fiscal year (1: April to June … 4: January to March), or the whole year.
+    quarter: int | None = None
+
+    def days(self) -> tuple[date, date]:
+        """The first day of the period and the first day after it."""
+        start, end = fiscal_year_bounds(self.fiscal_year)
+        if self.quarter is None:
+            return start.date(), end.date()
+        if not 1 <= self.quarter <= 4:
+            raise ValueError(self.quarter)
+        first = start.date().replace(day=1)
+        month = first.month + 3 * (self.quarter - 1)
+        first = date(first.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+        month = first.month + 3
+        after = date(first.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+        return first, after
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The period's first instant and the first instant after it, in the site's zone."""
+        zone = timezone.get_default_timezone()
+        first, after = self.days()
+        return datetime.combine(first, time(), zone), datetime.combine(after, time(), zone)
+
+
+def period_words(filters: Filters) -> str:
+    """ "Fiscal year 2025-2026" or "Quarter 2 of fiscal year 2025-2026", in the active
+    language."""
+    if filters.quarter is None:
+        return _("Fiscal year %(year)s") % {"year": filters.fiscal_year}
+    return _("Quarter %(quarter)s of fiscal year %(year)s") % {
+        "quarter": filters.quarter,
+        "year": filters.fiscal_year,
+    }
 
 
 @dataclass(frozen=True)
@@ -106,11 +139,11 @@ class StandardResult:
 
     @property
     def performance_words(self) -> str:
-        return _percent(self.performance)
+        return percent(self.performance)
 
     @property
     def target_words(self) -> str:
-        return _percent(self.target)
+        return percent(self.target)
 
 
 @dataclass(frozen=True)
@@ -144,13 +177,16 @@ class Dashboard:
     sees_cases: bool
     #: Standards measured but not drawn over time (beyond :data:`STANDARDS_LIMIT`).
     more_standards: int = 0
+    period_words: str = ""
     notes: list[str] = field(default_factory=list)
 
 
-def _percent(value: Decimal | None) -> str:
+def percent(value: Decimal | None) -> str:
+    """A share as a percentage with one decimal, rounded half up (number_format would cut)."""
     if value is None:
         return "—"
-    return f"{number_format(value * 100, decimal_pos=1)} %"
+    shown = (Decimal(value) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{number_format(shown, decimal_pos=1)} %"
 
 
 def _count(value: int) -> str:
@@ -207,8 +243,13 @@ def _names(fiscal_year: str, keys: set[tuple[str, str]]) -> dict[tuple[str, str]
 
 def _standards(filters: Filters, as_of: datetime) -> tuple[list[StandardResult], int]:
     by = _dimensions(filters)
+    first, after = filters.days()
     yearly = measurement.performance(
-        filters.fiscal_year, service=filters.service, period="fiscal_year", by=by, as_of=as_of
+        filters.fiscal_year,
+        service=filters.service,
+        period="fiscal_year" if filters.quarter is None else "quarter",
+        by=by,
+        as_of=as_of,
     )
     monthly = measurement.performance(
         filters.fiscal_year, service=filters.service, period="month", by=by, as_of=as_of
@@ -216,7 +257,7 @@ def _standards(filters: Filters, as_of: datetime) -> tuple[list[StandardResult],
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     targets: dict[tuple[str, str], Decimal | None] = {}
     for row in yearly.rows:
-        if _kept(row, filters):
+        if _kept(row, filters) and row.period.first_day == first:
             key = (row.service_id, row.standard_id)
             totals[key][0] += row.volume_meeting_target
             totals[key][1] += row.total_volume
@@ -225,7 +266,7 @@ def _standards(filters: Filters, as_of: datetime) -> tuple[list[StandardResult],
         lambda: defaultdict(lambda: [0, 0])
     )
     for row in monthly.rows:
-        if _kept(row, filters):
+        if _kept(row, filters) and first <= row.period.first_day < after:
             cell = months[row.service_id, row.standard_id][row.period.first_day]
             cell[0] += row.volume_meeting_target
             cell[1] += row.total_volume
@@ -272,11 +313,11 @@ def _standard_chart(
         "against a target of %(target)s."
     ) % {
         "name": name,
-        "low": _percent(worst[3]),
+        "low": percent(worst[3]),
         "low_month": _month_words(worst[0]),
-        "high": _percent(best[3]),
+        "high": percent(best[3]),
         "high_month": _month_words(best[0]),
-        "target": _percent(target),
+        "target": percent(target),
     }
     return charts.Chart(
         key="standard",
@@ -292,7 +333,7 @@ def _standard_chart(
         ),
         columns=[_("Month"), _("Meeting the standard"), _("Outputs"), _("Performance")],
         rows=[
-            [_month_words(month), _count(meeting), _count(total), _percent(share)]
+            [_month_words(month), _count(meeting), _count(total), percent(share)]
             for month, meeting, total, share in points
         ],
     )
@@ -315,7 +356,7 @@ def _scenario_groups(standards: list[StandardResult]) -> list[ScenarioGroup]:
 # --- the cases ------------------------------------------------------------------------------
 
 
-def _cases(user: AnyUser, filters: Filters) -> Any:
+def cases_of(user: AnyUser, filters: Filters) -> Any:
     cases = Case.objects.visible_to(user)
     if filters.service is not None:
         cases = cases.filter(service=filters.service)
@@ -325,7 +366,7 @@ def _cases(user: AnyUser, filters: Filters) -> Any:
 
 
 def _backlog(user: AnyUser, filters: Filters, now: datetime) -> charts.Chart:
-    cases = _cases(user, filters).open()
+    cases = cases_of(user, filters).open()
     if filters.unit is not None:
         cases = cases.filter(current_unit=filters.unit)
     buckets: dict[str, Any] = {}
@@ -365,7 +406,7 @@ def _backlog(user: AnyUser, filters: Filters, now: datetime) -> charts.Chart:
 
 
 def _at_risk(user: AnyUser, filters: Filters, now: datetime) -> tuple[list[AtRiskCase], str]:
-    cases = _cases(user, filters).open().filter(next_due_at__isnull=False)
+    cases = cases_of(user, filters).open().filter(next_due_at__isnull=False)
     if filters.unit is not None:
         cases = cases.filter(current_unit=filters.unit)
     risky = cases.filter(next_due_at__lte=now + AT_RISK_WITHIN)
@@ -388,7 +429,7 @@ def _at_risk(user: AnyUser, filters: Filters, now: datetime) -> tuple[list[AtRis
 
 
 def _volume(user: AnyUser, filters: Filters, start: datetime, end: datetime) -> charts.Chart:
-    cases = _cases(user, filters).filter(received_at__gte=start, received_at__lt=end)
+    cases = cases_of(user, filters).filter(received_at__gte=start, received_at__lt=end)
     if filters.unit is not None:
         cases = cases.filter(entry_unit=filters.unit)
     counts = Counter(
@@ -410,13 +451,13 @@ def _volume(user: AnyUser, filters: Filters, start: datetime, end: datetime) -> 
     by_channel: Counter[str] = Counter()
     for (channel, _kind), number in counts.items():
         by_channel[channel] += number
-    summary = _("No case was received in this fiscal year.")
+    summary = _("No case was received in this period.")
     if total:
         first, number = by_channel.most_common(1)[0]
         summary = _("%(total)s cases received; the most by %(channel)s (%(share)s).") % {
             "total": _count(total),
             "channel": str(CHANNEL_LABELS[first]).lower(),  # type: ignore[index]
-            "share": _percent(Decimal(number) / Decimal(total)),
+            "share": percent(Decimal(number) / Decimal(total)),
         }
     return charts.Chart(
         key="volume",
@@ -436,7 +477,7 @@ def _volume(user: AnyUser, filters: Filters, start: datetime, end: datetime) -> 
     )
 
 
-def _service_names(service_pks: Sequence[int]) -> dict[int, str]:
+def service_names(service_pks: Sequence[int]) -> dict[int, str]:
     names: dict[int, str] = {}
     for pk, english, french in (
         ServiceYear.objects.filter(service_id__in=service_pks)
@@ -448,7 +489,7 @@ def _service_names(service_pks: Sequence[int]) -> dict[int, str]:
 
 
 def _top_services(user: AnyUser, filters: Filters, start: datetime, end: datetime) -> charts.Chart:
-    cases = _cases(user, filters).filter(received_at__gte=start, received_at__lt=end)
+    cases = cases_of(user, filters).filter(received_at__gte=start, received_at__lt=end)
     if filters.unit is not None:
         cases = cases.filter(entry_unit=filters.unit)
     top = list(
@@ -456,13 +497,13 @@ def _top_services(user: AnyUser, filters: Filters, start: datetime, end: datetim
         .annotate(number=Count("pk"))
         .order_by("-number", "service__service_id")[:TOP_SERVICES]
     )
-    names = _service_names([row["service"] for row in top])
+    names = service_names([row["service"] for row in top])
     rows = [(names.get(row["service"]) or row["service__service_id"], row["number"]) for row in top]
     summary = (
         _("%(service)s received the most cases: %(count)s.")
         % {"service": rows[0][0], "count": _count(rows[0][1])}
         if rows
-        else _("No case was received in this fiscal year.")
+        else _("No case was received in this period.")
     )
     return charts.Chart(
         key="top_services",
@@ -481,32 +522,45 @@ def _top_services(user: AnyUser, filters: Filters, start: datetime, end: datetim
     )
 
 
-def _data_gaps(user: AnyUser, filters: Filters, start: datetime, end: datetime) -> charts.Chart:
-    """Requests resolved in the year that could not be answered, by data-gap category: the
-    cases whose resolution says so, read again from their events so that a correction of the
-    outcome counts (``core.casework.derive_state``)."""
+def unanswered(cases: Any) -> list[tuple[int, int, str]]:
+    """(case key, service key, data-gap code or "") of each case of ``cases`` that is resolved
+    as could not be answered, read again from its events so that a correction of the outcome
+    counts (``core.casework.derive_state``). Only the cases whose events mention such an
+    outcome are read."""
     from comptoir.casework.actions import derive, facts_of
 
-    cases = _cases(user, filters).filter(resolved_at__gte=start, resolved_at__lt=end)
-    if filters.unit is not None:
-        cases = cases.filter(current_unit=filters.unit)
     mentioned = CaseEvent.objects.filter(case__in=cases.values("pk")).filter(
         Q(kind="resolved", payload__outcome=Outcome.UNANSWERABLE.value)
         | Q(kind="corrected", payload__has_key="outcome")
     )
     candidates = set(mentioned.values_list("case_id", flat=True))
-    gaps: Counter[str] = Counter()
+    services = dict(Case.objects.filter(pk__in=candidates).values_list("pk", "service_id"))
     events: dict[int, list[CaseEvent]] = defaultdict(list)
     for event in CaseEvent.objects.filter(case_id__in=candidates).order_by("case_id", "sequence"):
         events[event.case_id].append(event)
-    for case_events in events.values():
+    found = []
+    for case_id, case_events in sorted(events.items()):
         state = derive(facts_of(case_events))
         if state.outcome is Outcome.UNANSWERABLE:
-            gaps[state.data_gap.value if state.data_gap else ""] += 1
+            gap = state.data_gap.value if state.data_gap else ""
+            found.append((case_id, services[case_id], gap))
+    return found
+
+
+def gap_label(code: str) -> str:
+    return case_text.label(DataGap(code)) if code else _("No category given")
+
+
+def _data_gaps(user: AnyUser, filters: Filters, start: datetime, end: datetime) -> charts.Chart:
+    """Requests resolved in the period that could not be answered, by data-gap category."""
+    cases = cases_of(user, filters).filter(resolved_at__gte=start, resolved_at__lt=end)
+    if filters.unit is not None:
+        cases = cases.filter(current_unit=filters.unit)
+    gaps: Counter[str] = Counter(gap for _case, _service, gap in unanswered(cases))
     rows = [
-        (case_text.label(gap) if gap else _("No category given"), gaps[gap.value if gap else ""])
-        for gap in [*DataGap, None]
-        if gaps[gap.value if gap else ""]
+        (gap_label(code), gaps[code])
+        for code in [*(gap.value for gap in DataGap), ""]
+        if gaps[code]
     ]
     total = sum(number for _label, number in rows)
     summary = (
@@ -517,7 +571,7 @@ def _data_gaps(user: AnyUser, filters: Filters, start: datetime, end: datetime) 
         )
         % {"count": _count(total), "reason": max(rows, key=lambda row: row[1])[0].lower()}
         if rows
-        else _("Every request resolved this year was answered.")
+        else _("Every request resolved in this period was answered.")
     )
     return charts.Chart(
         key="data_gaps",
@@ -539,7 +593,7 @@ def _data_gaps(user: AnyUser, filters: Filters, start: datetime, end: datetime) 
 def dashboard(user: AnyUser, filters: Filters, *, now: datetime | None = None) -> Dashboard:
     """Every figure of the managers' dashboard for ``filters`` as ``user`` may see them."""
     now = now or timezone.now()
-    start, end = fiscal_year_bounds(filters.fiscal_year)
+    start, end = filters.bounds()
     standards, more = _standards(filters, now)
     at_risk, at_risk_summary = _at_risk(user, filters, now)
     return Dashboard(
@@ -555,4 +609,5 @@ def dashboard(user: AnyUser, filters: Filters, *, now: datetime | None = None) -
         data_gaps=_data_gaps(user, filters, start, end),
         sees_cases=Case.objects.visible_to(user).exists(),
         more_standards=more,
+        period_words=period_words(filters),
     )

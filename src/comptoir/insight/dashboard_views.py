@@ -23,6 +23,19 @@ class DashboardForm(forms.Form):
     """The filters: a fiscal year, and optionally a service, a unit and a channel."""
 
     fiscal_year = forms.ChoiceField(label=_("Fiscal year"))
+    quarter = forms.TypedChoiceField(
+        label=_("Period"),
+        choices=[
+            ("", _("The whole fiscal year")),
+            ("1", _("Quarter 1 (April to June)")),
+            ("2", _("Quarter 2 (July to September)")),
+            ("3", _("Quarter 3 (October to December)")),
+            ("4", _("Quarter 4 (January to March)")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.none(), required=False
     )
@@ -34,8 +47,9 @@ class DashboardForm(forms.Form):
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)
         years = dashboard.fiscal_years(fiscal_year_codes(user))
-        self.fields["fiscal_year"].choices = [(code, code) for code in years]
-        self.fields["fiscal_year"].initial = dashboard.current_fiscal_year()
+        year_field: Any = self.fields["fiscal_year"]
+        year_field.choices = [(code, code) for code in years]
+        year_field.initial = dashboard.current_fiscal_year()
         services = Service.objects.filter(standards__isnull=False).distinct()
         names = {
             pk: i18n.pick(english, french)
@@ -59,6 +73,7 @@ class DashboardForm(forms.Form):
             service=data.get("service"),
             unit=data.get("unit"),
             channel=data.get("channel") or "",
+            quarter=data.get("quarter"),
         )
 
 

@@ -129,6 +129,14 @@ class Unit(models.Model):
             "public,government for a unit of a federal organization in Canada, public otherwise."
         ),
     )
+    #: The official language the unit works in: its performance report is written in it.
+    language = models.CharField(
+        _("working language"),
+        max_length=2,
+        choices=[("en", _("English")), ("fr", _("French"))],
+        default="en",
+        help_text=_("The official language of the unit's reports."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
