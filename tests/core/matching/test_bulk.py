@@ -48,7 +48,7 @@ from comptoir.core.matching.bulk import (
     scan,
 )
 from comptoir.core.matching.compare import HIGH_SIMILARITY, SIMILARITY, screened_jaro_winkler
-from comptoir.core.matching.normalize import _fold_once, fold, normalize_phone
+from comptoir.core.matching.normalize import _LETTERS, fold, normalize_phone
 
 from ._data import generate
 
@@ -372,9 +372,15 @@ def test_north_american_phones_are_read_as_the_parser_reads_them(
     assert normalize_phone(text, region) == _parsed_phone(text, region)
 
 
+def _reference_fold_once(text: str) -> str:
+    """normalize._fold_once as first written (every character looked at)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _slow_fold(text: str) -> str:
-    value = _fold_once(text)
-    while (again := _fold_once(value)) != value:
+    value = _reference_fold_once(text)
+    while (again := _reference_fold_once(value)) != value:
         value = again
     return re.sub(r"\s+", " ", value).strip()
 
@@ -384,6 +390,12 @@ def _slow_fold(text: str) -> str:
 def test_ascii_folding_is_the_unicode_folding(text: str) -> None:
     assert fold(text) == _slow_fold(text)
     assert unicodedata.is_normalized("NFKD", fold(text))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="aeEÉéèçÇœŒøßℌﬁ`´’ -'\u0301\u00a0") | st.text())
+def test_folding_is_the_fixed_point_of_the_unicode_folding(text: str) -> None:
+    assert fold(text) == _slow_fold(text)
 
 
 def test_kinds_are_never_mixed() -> None:

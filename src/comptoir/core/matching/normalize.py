@@ -57,6 +57,8 @@ def fold(text: str) -> str:
         # only ASCII letter of _LETTERS is the backquote.
         return _SPACES.sub(" ", text.lower().replace("`", "'")).strip()
     value = _fold_once(text)
+    if value.isascii():  # the usual case (accented Latin letters): the ASCII path finishes it
+        return fold(value)
     while True:  # casefolding can give marks, and NFKD capitals ("ℌ"): to a fixed point
         again = _fold_once(value)
         if again == value:
@@ -65,8 +67,19 @@ def fold(text: str) -> str:
 
 
 def _fold_once(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = text.casefold()
+    if _HAS_LETTERS.search(folded):  # str.translate is slow on non-ASCII text: only if needed
+        folded = folded.translate(_LETTERS)
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return _NOT_ASCII.sub(_without_mark, decomposed)  # marks are never ASCII
+
+
+def _without_mark(found: re.Match[str]) -> str:
+    return "" if unicodedata.combining(found.group()) else found.group()
+
+
+_HAS_LETTERS = re.compile("[œŒæÆøØłŁđĐı’‘ʼ`´]")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def words(text: str) -> tuple[str, ...]:
