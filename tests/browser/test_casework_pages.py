@@ -26,8 +26,9 @@ ANSWER = "Sent the link to table 12-10-0011-01."
 @pytest.fixture
 def append_only_log_can_be_emptied() -> Iterator[None]:
     """Transactional tests empty every table after each test; on SQLite the append-only triggers
-    (the case event log's, the client merges') refuse that DELETE. They are dropped for the flush and created again before the next test
-    (PostgreSQL empties tables with TRUNCATE, which its trigger allows)."""
+    (the case event log's, the client merges') refuse that DELETE. They are dropped for the
+    flush and created again before the next test (PostgreSQL empties tables with TRUNCATE,
+    which its trigger allows)."""
     from importlib import import_module
 
     migrations = [

@@ -62,4 +62,7 @@ def test_a_better_result_never_falls_to_a_worse_scenario(
     worse, better = scenario_of(low, target), scenario_of(high, target)
     assert worse is not None and better is not None
     assert order.index(worse) <= order.index(better)
-    assert EXCEEDING_MARGIN == Decimal("0.05")
+
+
+def test_the_shipped_margin_is_five_points() -> None:
+    assert Decimal("0.05") == EXCEEDING_MARGIN

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "comptoir.search",
     "comptoir.measurement",
     "comptoir.insight",
+    "comptoir.privacy",  # access-request export (docs/privacy.md)
     "ninja",  # the API docs page and its assets, served from this site (no CDN)
     "comptoir.api",
     "comptoir.operations",  # comptoir backup and restore (docs/operator-guide.md)
@@ -296,6 +297,8 @@ SHARED_DATA_DIR = Path(
 # --- The public portal and mail with clients (docs/notifications.md, docs/portal.md) ----------
 # The address the site is reached at, for links in mail (the status page, the look-up page).
 COMPTOIR_SITE_URL = os.environ.get("COMPTOIR_SITE_URL", "http://localhost:8000").rstrip("/")
+#: The department's full privacy notice, linked from the notice on every portal form.
+COMPTOIR_PRIVACY_NOTICE_URL = os.environ.get("COMPTOIR_PRIVACY_NOTICE_URL", "")
 # How notifications to clients are delivered: "smtp" (Django email, MAILERS above) or "gcnotify".
 COMPTOIR_NOTIFY_BACKEND = os.environ.get("COMPTOIR_NOTIFY_BACKEND", "smtp")
 COMPTOIR_GC_NOTIFY_API_KEY = os.environ.get("COMPTOIR_GC_NOTIFY_API_KEY", "")

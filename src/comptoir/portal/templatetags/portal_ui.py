@@ -19,3 +19,11 @@ def portal_footer_links_json() -> str:
         str(_("Give feedback")): reverse("portal_feedback"),
     }
     return json.dumps(links, ensure_ascii=False)
+
+
+@register.simple_tag
+def privacy_notice_url() -> str:
+    """The department's full privacy notice (``COMPTOIR_PRIVACY_NOTICE_URL``), or ``""``."""
+    from django.conf import settings
+
+    return str(getattr(settings, "COMPTOIR_PRIVACY_NOTICE_URL", "") or "")
