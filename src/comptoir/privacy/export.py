@@ -34,7 +34,7 @@ def _when(value: datetime | date | None) -> str | None:
 def _who(user: Any) -> str | None:
     if user is None:
         return None
-    return user.get_full_name() or user.get_username()
+    return str(user.get_full_name() or user.get_username())
 
 
 def _record(client: Any) -> dict[str, Any]:
@@ -130,8 +130,8 @@ def _cases(client_ids: list[int]) -> list[dict[str, Any]]:
     for message in OutboundMessage.objects.filter(case_id__in=keys).order_by("created_at", "pk"):
         sent[message.case_id].append(message)
     received: dict[int, list[Any]] = {key: [] for key in keys}
-    for message in InboundMessage.objects.filter(case_id__in=keys).order_by("received_at", "pk"):
-        received[message.case_id].append(message)
+    for inbound in InboundMessage.objects.filter(case_id__in=keys).order_by("received_at", "pk"):
+        received[inbound.case_id].append(inbound)
     return [
         {
             "reference": case.reference,
