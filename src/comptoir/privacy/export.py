@@ -131,7 +131,8 @@ def _cases(client_ids: list[int]) -> list[dict[str, Any]]:
         sent[message.case_id].append(message)
     received: dict[int, list[Any]] = {key: [] for key in keys}
     for inbound in InboundMessage.objects.filter(case_id__in=keys).order_by("received_at", "pk"):
-        received[inbound.case_id].append(inbound)
+        if inbound.case_id is not None:
+            received[inbound.case_id].append(inbound)
     return [
         {
             "reference": case.reference,
