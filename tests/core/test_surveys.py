@@ -225,3 +225,16 @@ def test_bad_rates_and_periods_are_refused() -> None:
         assert caught.value.errors == {"": SurveyErrorCode.INVALID_RATE}
     with pytest.raises(SurveyError):
         decide("R", salt="s", rate=1, quiet_days=-1, last_invited_at=None, as_of=AS_OF)
+
+
+@given(st.lists(st.integers(1, 5), max_size=60), st.integers(60, 200))
+def test_counts_give_the_same_figures_as_the_answers(points: list[int], population: int) -> None:
+    from collections import Counter
+
+    from comptoir.core.surveys import summarize_counts
+
+    counts = Counter(points)
+    counts[7] = 3  # not a point of the scale: left out
+    assert summarize_counts(counts, population=population) == summarize(
+        points, population=population
+    )

@@ -82,3 +82,25 @@ class FeedbackReport(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+
+# The surveys' tables live in their own module; Django finds them through this import.
+from comptoir.insight.survey_models import (  # noqa: E402
+    StaffSurveyParticipation,
+    StaffSurveyResponse,
+    StaffSurveyRound,
+    SurveyInvitation,
+    SurveyPlan,
+    SurveyResponse,
+)
+
+__all__ = [
+    "FeedbackReport",
+    "FeedbackReportQuerySet",
+    "StaffSurveyParticipation",
+    "StaffSurveyResponse",
+    "StaffSurveyRound",
+    "SurveyInvitation",
+    "SurveyPlan",
+    "SurveyResponse",
+]

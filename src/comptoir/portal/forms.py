@@ -298,3 +298,32 @@ class WithdrawForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("Yes, I want to withdraw my request. I understand it will be closed."),
     )
+
+
+class SurveyForm(forms.Form):
+    """The client satisfaction survey (``core.surveys``): the questions, a comment, and the
+    optional call-back (``docs/portal.md``)."""
+
+    comment = forms.CharField(
+        label=_("Anything else you would like to tell us?"),
+        required=False,
+        max_length=4_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    call_back = forms.BooleanField(
+        label=_(
+            "Call me back about my comment. I agree that you open a new request in my name "
+            "with my comment and the reference of this request."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from comptoir.core.surveys import SurveyKind
+        from comptoir.insight.survey_forms import question_fields
+
+        super().__init__(*args, **kwargs)
+        comment, call_back = self.fields.pop("comment"), self.fields.pop("call_back")
+        self.fields.update(question_fields(SurveyKind.CLIENT))
+        self.fields["comment"] = comment
+        self.fields["call_back"] = call_back

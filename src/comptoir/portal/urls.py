@@ -14,4 +14,7 @@ urlpatterns = [
     path("portal/status/files/<int:pk>/", views.status_session_file, name="portal_session_file"),
     path("portal/status/<str:token>/", views.status, name="portal_status"),
     path("portal/status/<str:token>/files/<int:pk>/", views.status_file, name="portal_file"),
+    # The satisfaction survey: the thank-you first, so that "thanks" is never read as a token.
+    path("portal/survey/thanks/", views.survey_thanks, name="portal_survey_thanks"),
+    path("portal/survey/<str:token>/", views.survey, name="portal_survey"),
 ]

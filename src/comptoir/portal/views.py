@@ -295,3 +295,59 @@ def status_file(request: HttpRequest, token: str, pk: int) -> HttpResponseBase:
 @private
 def status_session_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _file(request, access.case_for_grant(request), pk)
+
+
+# --- the satisfaction survey (comptoir.insight's engine; docs/portal.md) -----------------------
+
+SURVEY_SESSION_KEY = "portal_survey_answered"
+
+
+def _survey_closed(request: HttpRequest, state: str) -> HttpResponse:
+    """The page of a survey link that cannot be answered: unknown (404), expired (410) or
+    already answered (200: nothing is wrong; it says thank you)."""
+    from comptoir.insight.survey_actions import InvitationState
+
+    status = {InvitationState.UNKNOWN: 404, InvitationState.EXPIRED: 410}.get(state, 200)
+    return render(request, "portal/survey_closed.html", {"state": state}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@private_form
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    """The survey of the invitation whose token is ``token``: the form, then the thank-you."""
+    from comptoir.core.surveys import SurveyKind
+    from comptoir.insight import survey_actions
+    from comptoir.insight.survey_forms import add_refusal, answers_of
+
+    invitation, state = survey_actions.invitation_for_token(token)
+    if state != survey_actions.InvitationState.OPEN:
+        return _survey_closed(request, state)
+    form = forms.SurveyForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.hit("survey", ratelimit.client_ip(request), rule="submit"):
+            return _too_many(request)
+        if form.is_valid():
+            try:
+                answered = survey_actions.do_answer_survey(
+                    invitation,
+                    answers_of(form, SurveyKind.CLIENT),
+                    comment=form.cleaned_data["comment"],
+                    call_back=form.cleaned_data["call_back"],
+                    language=request.LANGUAGE_CODE,
+                )
+            except ValidationError as error:
+                add_refusal(form, error)
+            else:
+                request.session[SURVEY_SESSION_KEY] = {"follow_up": answered.follow_up}
+                return redirect("portal_survey_thanks")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/survey.html", {"form": form}, status=status)
+
+
+@require_safe
+@private
+def survey_thanks(request: HttpRequest) -> HttpResponse:
+    shown = request.session.pop(SURVEY_SESSION_KEY, None)
+    if shown is None:
+        return redirect("portal_home")
+    return render(request, "portal/survey_thanks.html", {"follow_up": shown.get("follow_up")})

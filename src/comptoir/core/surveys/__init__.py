@@ -31,6 +31,7 @@ from comptoir.core.surveys.statistics import (
     margin_of_error,
     response_rate,
     summarize,
+    summarize_counts,
 )
 
 __all__ = [
@@ -55,4 +56,5 @@ __all__ = [
     "questions_of",
     "response_rate",
     "summarize",
+    "summarize_counts",
 ]

@@ -17,7 +17,8 @@ given, so that no one's answer can be read off a small group.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -61,20 +62,30 @@ def summarize(
     answers: Iterable[object], *, population: int | None = None, minimum: int = DEFAULT_MINIMUM
 ) -> QuestionSummary:
     """The figures of one question's answers (points 1–5 counted, anything else left out)."""
-    points = [
+    counts: Counter[int] = Counter(
         answer
         for answer in answers
         if isinstance(answer, int) and not isinstance(answer, bool) and answer in SCALE
-    ]
-    count = len(points)
+    )
+    return summarize_counts(counts, population=population, minimum=minimum)
+
+
+def summarize_counts(
+    counts: Mapping[int, int], *, population: int | None = None, minimum: int = DEFAULT_MINIMUM
+) -> QuestionSummary:
+    """:func:`summarize` from the number of answers at each point (as a database counts them);
+    keys outside 1–5 are left out."""
+    if any(counts.get(point, 0) < 0 for point in SCALE):
+        raise SurveyError.one(SurveyErrorCode.INVALID_COUNT)
+    count = sum(counts.get(point, 0) for point in SCALE)
     if count < max(1, minimum):
         return QuestionSummary(count, None, None, None, None, is_suppressed=True)
-    favourable = sum(1 for point in points if point in FAVOURABLE)
+    favourable = sum(counts.get(point, 0) for point in FAVOURABLE)
     if population is not None:
         population = max(population, count)
     return QuestionSummary(
         count=count,
-        mean=Fraction(sum(points), count),
+        mean=Fraction(sum(point * counts.get(point, 0) for point in SCALE), count),
         favourable=favourable,
         share_favourable=Fraction(favourable, count),
         margin=margin_of_error(favourable, count, population),
