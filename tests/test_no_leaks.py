@@ -62,6 +62,9 @@ REFUSED_TO_ALL = {
     "portal_status": "opened by a client's token only; the walk's token names no case",
     "portal_file": "opened by a client's token only; the walk's token names no case",
     "portal_session_file": "opened by a look-up's grant in the session; the walk has none",
+    # The survey page opens with the token of an invitation's link (the client who holds it
+    # answers; nothing of a case is shown). The walk's token names no invitation: a 404.
+    "portal_survey": "opened by a survey invitation's token only; the walk's names none",
     # The merge page names its records in the query string (?record=…), which the walk does not
     # fill: without them it is a 404 for a steward, a 403 for others. Who may open it with
     # records is tests/clients/test_merge_pages.py's.
@@ -351,6 +354,8 @@ PAGE_DATA: dict[str, Callable[[dict[str, Any]], list[Target]]] = {
         Target({"token": "no-such-token", "pk": str(file.pk)}) for file in w["files"]
     ],
     "portal_session_file": lambda w: [Target({"pk": str(file.pk)}) for file in w["files"]],
+    # The survey page, with a token that names no invitation (see REFUSED_TO_ALL).
+    "portal_survey": lambda w: [Target({"token": "no-such-token"})],
     # allauth's links from emails: a key that was never issued (the page says the link is bad).
     "account_confirm_email": lambda w: [Target({"key": "never-issued"})],
     "account_reset_password_from_key": lambda w: [Target({"uidb36": "0", "key": "never-issued"})],
