@@ -46,6 +46,7 @@ from itertools import combinations
 from pathlib import Path
 
 from comptoir.core.matching import Address, ClientRecord, RecordKind
+from comptoir.core.matching.normalize import normalize_email
 
 NICKNAMES_CSV = (
     Path(__file__).resolve().parent.parent
@@ -589,11 +590,13 @@ class Generator:
                 return number
 
     def _email(self, local: str, domain: str) -> str:
+        """An address nobody else has: unique as a mail server reads it (Gmail ignores the
+        dots, so ``jean.roy@gmail.com`` is ``jeanroy@gmail.com``)."""
         local = "".join(c for c in _fold(local) if c.isalnum() or c in "._-")
         email = f"{local}@{domain}"
-        while email in self.emails:
+        while normalize_email(email) in self.emails:
             email = f"{local}{self.rng.randrange(1, 999)}@{domain}"
-        self.emails.add(email)
+        self.emails.add(normalize_email(email) or email)
         return email
 
     def _person_email(self, given: str, family: str, born: date | None) -> str:

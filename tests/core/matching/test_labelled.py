@@ -61,6 +61,15 @@ def test_contact_values_are_readable_by_the_core(labelled: _labelled.Labelled) -
         assert normalized.kind.value == row.kind
 
 
+def test_two_entities_never_share_a_mailbox(labelled: _labelled.Labelled) -> None:
+    """As a mail server reads an address (Gmail ignores dots and case)."""
+    owner: dict[str, int] = {}
+    for row in labelled.rows:
+        if row.email:
+            mailbox = normalize_email(row.email)
+            assert owner.setdefault(str(mailbox), row.entity) == row.entity, row
+
+
 def test_true_pairs_are_the_pairs_of_one_entity(labelled: _labelled.Labelled) -> None:
     truth = labelled.true_pairs()
     entity = {row.id: row.entity for row in labelled.rows}
