@@ -1,4 +1,4 @@
-"""The surveys' tables (``docs/insight.md``, Surveys; decision 0018 on anonymity).
+"""The surveys' tables (``docs/insight.md``, Surveys; decision 0020 on anonymity).
 
 Client survey: a :class:`SurveyPlan` per service says how many resolved cases are drawn and how
 long a client is left alone after an invitation; a :class:`SurveyInvitation` is the one
