@@ -23,11 +23,16 @@ from comptoir.api.errors import ApiError, ErrorCode
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
+#: The last page one may ask for: past it the row offset would not fit the database's integers
+#: (a page that far is empty anyway).
+MAX_PAGE = 1_000_000
+#: The largest key a cursor may hold (the databases' 64-bit integers).
+MAX_KEY = 2**63 - 1
 
 
 class PageParams(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    page: int | None = Field(None, ge=1)
+    page: int | None = Field(None, ge=1, le=MAX_PAGE)
     cursor: str | None = Field(None, max_length=100)
 
 
@@ -38,7 +43,10 @@ def _encode(pk: int) -> str:
 def _decode(cursor: str) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        return int(text)
+        key = int(text)
+        if not 0 <= key <= MAX_KEY:
+            raise ValueError(text)
+        return key
     except ValueError as error:
         raise ApiError(
             400, ErrorCode.VALIDATION, fields={"cursor": [_("This cursor is not valid.")]}
@@ -65,6 +73,8 @@ def _after(queryset: QuerySet[Any], field: str | None, cursor: str) -> QuerySet[
             raise ValueError(text)
         instant = datetime.fromisoformat(value)
         last = int(key)
+        if not 0 <= last <= MAX_KEY:
+            raise ValueError(text)
     except ValueError as error:
         raise ApiError(
             400, ErrorCode.VALIDATION, fields={"cursor": [_("This cursor is not valid.")]}
