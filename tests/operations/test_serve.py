@@ -150,6 +150,14 @@ def command_line(pid: int) -> str:
         return ""
 
 
+def _as_from_a_terminal() -> None:
+    """Undo what a test runner started in the background inherits: a shell that starts a job
+    in the background without job control (``scripts/test`` runs both passes so) ignores
+    SIGINT in it, and a signal ignored at a shell's start can never be trapped — Ctrl+C at a
+    terminal, or systemd's SIGINT, reach scripts/serve with the default disposition."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(env: dict[str, str], *args: str, output: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         ["bash", str(SERVE), "--no-setup", *args],
@@ -159,6 +167,7 @@ def start(env: dict[str, str], *args: str, output: Path) -> subprocess.Popen[str
         text=True,
         cwd=PROJECT,
         start_new_session=True,
+        preexec_fn=_as_from_a_terminal,  # only resets a signal, before exec
     )
 
 
