@@ -87,7 +87,8 @@ def _scale_answer(question: Question, raw: str) -> Answer:
         raise SurveyError.one(SurveyErrorCode.REQUIRED, question.code)
     if text == NOT_APPLICABLE and question.allows_not_applicable:
         return NOT_APPLICABLE
-    if text.isdigit() and int(text) in SCALE:
+    # ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() refuses or reads.
+    if text.isascii() and text.isdigit() and int(text) in SCALE:
         return int(text)
     raise SurveyError.one(SurveyErrorCode.INVALID_CHOICE, question.code)
 
