@@ -50,9 +50,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from array import array
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -77,13 +81,43 @@ def _write_pairs(path: Path, pairs: list[tuple[int, int, float]]) -> None:
         writer.writerows(pairs)
 
 
-def _read_pairs(path: Path) -> dict[tuple[int, int], float]:
-    pairs: dict[tuple[int, int], float] = {}
+#: The false pairs classified by kind at most (the first ones of the file), so that a run whose
+#: weights list millions of false pairs does not hold them all.
+FALSE_PAIRS_CLASSIFIED = 500_000
+
+
+@dataclass
+class Listed:
+    """A tool's pairs as read back: how many, the true ones, and some of the false ones."""
+
+    count: int
+    true: set[tuple[int, int]]
+    false: list[tuple[int, int]]
+
+
+def _read_listed(path: Path, truth: set[tuple[int, int]]) -> Listed:
+    listed = Listed(0, set(), [])
     with path.open(newline="") as source:
         for line in csv.DictReader(source):
             a, b = int(line["left"]), int(line["right"])
-            pairs[(min(a, b), max(a, b))] = float(line["weight"])
-    return pairs
+            pair = (min(a, b), max(a, b))
+            listed.count += 1
+            if pair in truth:
+                listed.true.add(pair)
+            elif len(listed.false) < FALSE_PAIRS_CLASSIFIED:
+                listed.false.append(pair)
+    return listed
+
+
+def _read_sweep(path: Path, truth: set[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair's weight and whether it is a true pair, as arrays (millions of pairs fit)."""
+    weights, hits = array("d"), array("b")
+    with path.open(newline="") as source:
+        for line in csv.DictReader(source):
+            a, b = int(line["left"]), int(line["right"])
+            weights.append(float(line["weight"]))
+            hits.append((min(a, b), max(a, b)) in truth)
+    return np.frombuffer(weights, dtype=np.float64), np.frombuffer(hits, dtype=np.int8)
 
 
 def _probability(weight: float) -> float:
@@ -306,14 +340,12 @@ def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def measure(
-    listed: dict[tuple[int, int], float], truth: set[tuple[int, int]]
-) -> dict[str, float | int]:
-    true_positives = sum(1 for pair in listed if pair in truth)
-    precision = true_positives / len(listed) if listed else 0.0
+def measure(listed: Listed, truth: set[tuple[int, int]]) -> dict[str, float | int]:
+    true_positives = len(listed.true)
+    precision = true_positives / listed.count if listed.count else 0.0
     recall = true_positives / len(truth) if truth else 0.0
     return {
-        "listed": len(listed),
+        "listed": listed.count,
         "true_positives": true_positives,
         "precision": precision,
         "recall": recall,
@@ -322,56 +354,54 @@ def measure(
 
 
 def best_threshold(
-    swept: dict[tuple[int, int], float], truth: set[tuple[int, int]]
+    weights: np.ndarray, hits: np.ndarray, truth: set[tuple[int, int]]
 ) -> dict[str, float | int]:
     """The threshold (among the scores listed, in bits) whose F1 is highest, its probability
     and its measures."""
-    ordered = sorted(swept.items(), key=lambda item: -item[1])
-    best: dict[str, float | int] = {"threshold": 1.0, "threshold_bits": 1000.0, "f1": 0.0}
-    hits = 0
-    for position, (pair, weight) in enumerate(ordered, start=1):
-        hits += pair in truth
-        is_last_of_score = position == len(ordered) or ordered[position][1] < weight
-        if not is_last_of_score:
-            continue
-        precision, recall = hits / position, hits / len(truth)
-        f1 = _f1(precision, recall)
-        if f1 > best["f1"]:
-            best = {
-                "threshold": _probability(weight),
-                "threshold_bits": weight,
-                "listed": position,
-                "true_positives": hits,
-                "precision": precision,
-                "recall": recall,
-                "f1": f1,
-            }
-    return best
+    if not len(weights):
+        return {"threshold": 1.0, "threshold_bits": 1000.0, "f1": 0.0}
+    order = np.argsort(-weights, kind="stable")
+    ordered, found = weights[order], np.cumsum(hits[order])
+    listed = np.arange(1, len(ordered) + 1)
+    # Only the last pair of each score is a threshold: every pair of that score is listed.
+    last = np.append(ordered[1:] < ordered[:-1], True)
+    precision = found / listed
+    recall = found / len(truth)
+    f1 = np.where(found > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
+    f1 = np.where(last, f1, -1.0)
+    at = int(np.argmax(f1))
+    return {
+        "threshold": _probability(float(ordered[at])),
+        "threshold_bits": float(ordered[at]),
+        "listed": int(listed[at]),
+        "true_positives": int(found[at]),
+        "precision": float(precision[at]),
+        "recall": float(recall[at]),
+        "f1": float(f1[at]),
+    }
 
 
 def breakdown(
-    listed: dict[tuple[int, int], float],
+    listed: Listed,
     truth: set[tuple[int, int]],
     households: set[tuple[int, int]],
     rows: dict[int, _labelled.Row],
 ) -> dict[str, Any]:
     """Recall by perturbation (a pair counts for every change of either record) and the false
-    pairs by kind."""
+    pairs by kind (the first ``FALSE_PAIRS_CLASSIFIED`` of them)."""
     seen: Counter[str] = Counter()
     found: Counter[str] = Counter()
     for pair in truth:
         left, right = rows[pair[0]], rows[pair[1]]
         for change in set(left.changes) | set(right.changes) or {"(none)"}:
             seen[change] += 1
-            found[change] += pair in listed
+            found[change] += pair in listed.true
     recall_by_change = {
         change: {"pairs": seen[change], "recall": found[change] / seen[change]}
         for change in sorted(seen, key=lambda c: found[c] / seen[c])
     }
     false_kinds: Counter[str] = Counter()
-    for pair in listed:
-        if pair in truth:
-            continue
+    for pair in listed.false:
         left, right = rows[pair[0]], rows[pair[1]]
         if pair in households:
             false_kinds["household"] += 1
@@ -386,7 +416,11 @@ def breakdown(
             false_kinds["same family name"] += 1
         else:
             false_kinds["other"] += 1
-    return {"recall_by_change": recall_by_change, "false_pairs": dict(false_kinds.most_common())}
+    return {
+        "recall_by_change": recall_by_change,
+        "false_pairs": dict(false_kinds.most_common()),
+        "false_pairs_classified": len(listed.false),
+    }
 
 
 def _subprocess(tool: str, data: Path, out: Path) -> dict[str, Any]:
@@ -451,10 +485,11 @@ def main() -> None:
         for tool in tools:
             out = Path(folder) / f"{tool}.csv"
             figures = _subprocess(tool, data, out)
-            listed = _read_pairs(out)
-            swept = _read_pairs(out.with_suffix(".sweep.csv"))
+            listed = _read_listed(out, truth)
             figures["at_threshold"] = measure(listed, truth)
-            figures["best_threshold"] = best_threshold(swept, truth)
+            figures["best_threshold"] = best_threshold(
+                *_read_sweep(out.with_suffix(".sweep.csv"), truth), truth
+            )
             figures["breakdown"] = breakdown(listed, truth, households, rows)
             report["tools"][tool] = figures
             at, best = figures["at_threshold"], figures["best_threshold"]
