@@ -105,3 +105,33 @@ def test_the_results_page_passes_axe_in_both_languages(  # type: ignore[no-untyp
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     expect(page.locator("#responses")).to_have_text("5")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"), [("en", "Staff survey"), ("fr", "Sondage du personnel")]
+)
+def test_the_staff_survey_and_its_results_pass_axe(  # type: ignore[no-untyped-def]
+    page,
+    live_server,
+    organization,
+    unit,
+    make_member,
+    make_user,
+    append_only_log_can_be_emptied,
+    lang,
+    heading,
+):
+    from comptoir.accounts.roles import sync_roles
+
+    sync_roles()
+    admin = make_user(Role.ADMINISTRATOR)
+    survey_actions.do_open_round(organization, user=admin)
+    sign_in(page, make_member(unit), live_server.url)
+    page.goto(f"/{lang}/insight/staff-survey/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(page.locator("input[name=workload]")).to_have_count(5)
+    assert_accessible(page)
+    page.context.clear_cookies()
+    sign_in(page, admin, live_server.url)
+    page.goto(f"/{lang}/insight/staff-survey/results/")
+    assert_accessible(page)
