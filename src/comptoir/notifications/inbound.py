@@ -42,6 +42,7 @@ from __future__ import annotations
 import hashlib
 import imaplib
 import logging
+import re
 import ssl
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -118,10 +119,14 @@ class ParsedMessage:
     attachments: tuple[Attached, ...] = ()
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def _clean(text: str) -> str:
     """``text`` without NUL characters, which PostgreSQL's text columns refuse (and no mail
-    needs)."""
-    return text.replace("\x00", "")
+    needs), and with U+FFFD for the lone surrogates the parser leaves for undecodable bytes of
+    a header (``surrogateescape``), which no database can store as UTF-8."""
+    return _SURROGATES.sub("\ufffd", text.replace("\x00", ""))
 
 
 def _header(message: EmailMessage, name: str) -> str:
@@ -214,7 +219,8 @@ class Ingested:
 
 
 def _line(code: str, *values: object) -> str:
-    return "\t".join([code, *(" ".join(str(value).split()) for value in values)])
+    # A value may be a raw header (the classification's): cleaned as every stored header is.
+    return "\t".join([code, *(_clean(" ".join(str(value).split())) for value in values)])
 
 
 def _normalized(address: str) -> str:
