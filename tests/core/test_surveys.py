@@ -238,3 +238,11 @@ def test_counts_give_the_same_figures_as_the_answers(points: list[int], populati
     assert summarize_counts(counts, population=population) == summarize(
         points, population=population
     )
+
+
+@pytest.mark.parametrize("typed", ["²", "٣", "4.0", "+4", " 4 5"])
+def test_only_the_ascii_points_are_answers(typed: str) -> None:
+    # "²" passes str.isdigit() but int() refuses it; "٣" (Arabic-Indic three) int() reads as 3.
+    with pytest.raises(SurveyError) as caught:
+        parse_answers(SurveyKind.CLIENT, dict(CLIENT_FULL, overall=typed))
+    assert caught.value.errors == {"overall": SurveyErrorCode.INVALID_CHOICE}
