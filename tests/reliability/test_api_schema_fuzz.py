@@ -11,7 +11,7 @@ shape the document promises. Bounded: ``EXAMPLES`` examples per operation and mo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -106,17 +106,27 @@ def world(
 
 
 @pytest.fixture
-def schema(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Any:
+def schema(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     import schemathesis
     from django.core.cache import cache
+    from django.core.signals import request_finished, request_started
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
 
     from comptoir.api.main import api
 
     cache.clear()
     for throttle in api.throttle:  # a fuzzer is a fast caller: the throttle is tested elsewhere
         monkeypatch.setattr(throttle, "num_requests", 10**9)
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    # The real WSGI handler closes the database connection after each request, which would end
+    # the test's transaction (PostgreSQL); Django's own test client disconnects it the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _operations(schema: Any) -> list[Any]:

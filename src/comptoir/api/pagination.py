@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -71,11 +71,12 @@ def _after(queryset: QuerySet[Any], field: str | None, cursor: str) -> QuerySet[
         value, separator, key = text.rpartition("|")
         if not separator:
             raise ValueError(text)
-        instant = datetime.fromisoformat(value)
+        # In UTC: PostgreSQL refuses offsets past ±15:59 that Python reads.
+        instant = datetime.fromisoformat(value).astimezone(UTC)
         last = int(key)
         if not 0 <= last <= MAX_KEY:
             raise ValueError(text)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise ApiError(
             400, ErrorCode.VALIDATION, fields={"cursor": [_("This cursor is not valid.")]}
         ) from error

@@ -4,7 +4,7 @@ event on it (optionally with the version read)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from django.contrib.auth import get_user_model
@@ -258,12 +258,26 @@ def _field_error(name: str, message: Any) -> ApiError:
 
 
 def _aware(name: str, value: datetime | None) -> datetime | None:
-    if value is not None and timezone.is_naive(value):
+    """The instant in UTC: PostgreSQL refuses offsets past ±15:59 that Python accepts (found by
+    the API fuzzing), and an instant at the edge of the calendar has no UTC time."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
         raise _field_error(
             name,
             _("Give the instant with its offset, for example 2026-03-02T09:00:00-05:00."),
         )
-    return value
+    return _in_utc(name, value)
+
+
+def _in_utc(name: str, value: datetime | None) -> datetime | None:
+    """An aware instant in UTC (a naive one as it is: its caller decides)."""
+    if value is None or timezone.is_naive(value):
+        return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as error:
+        raise _field_error(name, _("This value is not valid.")) from error
 
 
 def _filtered(user: Any, filters: CaseFilters) -> Any:
@@ -439,7 +453,7 @@ def get_case(request: HttpRequest, reference: str) -> dict[str, Any]:
 
 def _record(case: Case, payload: EventIn, user: Any) -> None:
     kind = payload.kind
-    at = payload.at
+    at = _in_utc("at", payload.at)
     if kind == EventKind.ACKNOWLEDGED:
         actions.do_acknowledge(case, actor=user, at=at)
     elif kind == EventKind.ASSIGNED:
