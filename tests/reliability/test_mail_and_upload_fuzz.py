@@ -245,6 +245,7 @@ def test_the_portal_form_takes_its_files_whole_or_refuses_them_with_nothing_writ
     """Files sent through the public form (``portal_submit``): the case and every file, or a
     page with the errors and no case, no attachment row and no file on disk."""
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.http.multipartparser import MultiPartParser
     from django.urls import reverse
     from django.utils import translation
 
@@ -276,14 +277,18 @@ def test_the_portal_form_takes_its_files_whole_or_refuses_them_with_nothing_writ
             "documents": documents,
         }
         response = client.post(address, data)
-        assert response.status_code in {200, 302}, response.status_code
+        # 400: Django's own refusal of a part whose headers pass 1,024 bytes (a long name).
+        assert response.status_code in {200, 302, 400}, response.status_code
         if response.status_code == 302:
             outcomes.append("stored")
             assert Case.objects.count() == cases + 1
-            assert Attachment.objects.count() == rows + len(files)
+            # Django drops, before any view, a file whose name is only a path or dots.
+            sent = [d for d in documents if MultiPartParser.sanitize_file_name(None, d.name)]
+            assert Attachment.objects.count() == rows + len(sent)
             return
         outcomes.append("refused")
-        assert "errorlist" in response.content.decode() or "error" in response.content.decode()
+        if response.status_code == 200:
+            assert "error" in response.content.decode()
         assert Case.objects.count() == cases and Attachment.objects.count() == rows
         assert _files_on_disk(Path(private_root)) == disk
 
