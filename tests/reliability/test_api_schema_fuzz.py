@@ -225,9 +225,13 @@ def test_every_operation_answers_in_its_documented_shape(
             _run(operation, strategy, world, failures, statuses)
     print(sorted(statuses.items()))
     assert not failures, "\n".join(failures[:30])
-    # The examples reach each operation's own code, not only the parameters' validation: every
+    # Valid examples reach each operation's own code, not only the parameters' validation: every
     # operation gave at least one answer other than ``validation`` and ``not_found``, and every
-    # read (which needs no particular body) a 200.
+    # read (which needs no particular body) a 200. Invalid ones are meant to stop at the
+    # validation (whether one slips past depends on the database's keys): only the answers'
+    # shape is asked of them.
+    if mode == "negative":
+        return
     reached = {
         label.rsplit(" ", 2)[0]
         for label in statuses
