@@ -11,7 +11,6 @@ reader without casework sees none of them (the page says so).
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from comptoir.casework import text as case_text
 from comptoir.casework.models import Case, CaseEvent
 from comptoir.casework.models.cases import CHANNEL_LABELS
 from comptoir.core.casework import CaseKind, DataGap, Outcome
+from comptoir.core.opendata.schema import is_fiscal_year
 from comptoir.core.performance.scenarios import Scenario, scenario_of
 from comptoir.insight import charts
 from comptoir.insight.dashboard_text import BACKLOG_AGES, SCENARIO_LABELS, SCENARIO_QUESTIONS
@@ -48,18 +48,16 @@ AT_RISK_LIMIT = 20
 #: A case is at risk when a clock of it falls due within this time (or is past due).
 AT_RISK_WITHIN = timedelta(hours=48)
 
-_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
-
 
 def fiscal_year_bounds(code: str) -> tuple[datetime, datetime]:
     """The first instant of ``code`` ("2025-2026") and the first of the next year, in the
     site's time zone; ``ValueError`` for a code that is not a fiscal year."""
-    found = _YEAR.match(code or "")
-    if not found or int(found[2]) != int(found[1]) + 1:
+    if not is_fiscal_year(code or ""):
         raise ValueError(code)
+    first = int(code[:4])
     zone = timezone.get_default_timezone()
-    start = datetime.combine(date(int(found[1]), 4, 1), time(), zone)
-    return start, datetime.combine(date(int(found[2]), 4, 1), time(), zone)
+    start = datetime.combine(date(first, 4, 1), time(), zone)
+    return start, datetime.combine(date(first + 1, 4, 1), time(), zone)
 
 
 def current_fiscal_year(today: date | None = None) -> str:
@@ -78,7 +76,7 @@ def fiscal_years(inventory_years: Sequence[str], today: date | None = None) -> l
     the year), and the inventory's."""
     start = int(current_fiscal_year(today)[:4])
     recent = {f"{year}-{year + 1}" for year in range(start - YEARS_BACK, start + 1)}
-    found = recent | {code for code in inventory_years if _YEAR.match(code or "")}
+    found = recent | {code for code in inventory_years if is_fiscal_year(code or "")}
     return sorted(found, reverse=True)
 
 
@@ -356,7 +354,7 @@ def _scenario_groups(standards: list[StandardResult]) -> list[ScenarioGroup]:
 # --- the cases ------------------------------------------------------------------------------
 
 
-def cases_of(user: AnyUser, filters: Filters) -> Any:
+def _cases(user: AnyUser, filters: Filters) -> Any:
     cases = Case.objects.visible_to(user)
     if filters.service is not None:
         cases = cases.filter(service=filters.service)
@@ -365,10 +363,28 @@ def cases_of(user: AnyUser, filters: Filters) -> Any:
     return cases
 
 
+def open_cases(user: AnyUser, filters: Filters) -> Any:
+    """The open cases the reader may see, of the filters' unit where they are now."""
+    cases = _cases(user, filters).open()
+    return cases if filters.unit is None else cases.filter(current_unit=filters.unit)
+
+
+def received_cases(user: AnyUser, filters: Filters) -> Any:
+    """The cases received in the period, of the filters' unit where they came in."""
+    start, end = filters.bounds()
+    cases = _cases(user, filters).filter(received_at__gte=start, received_at__lt=end)
+    return cases if filters.unit is None else cases.filter(entry_unit=filters.unit)
+
+
+def resolved_cases(user: AnyUser, filters: Filters) -> Any:
+    """The cases resolved in the period, of the filters' unit that holds them."""
+    start, end = filters.bounds()
+    cases = _cases(user, filters).filter(resolved_at__gte=start, resolved_at__lt=end)
+    return cases if filters.unit is None else cases.filter(current_unit=filters.unit)
+
+
 def _backlog(user: AnyUser, filters: Filters, now: datetime) -> charts.Chart:
-    cases = cases_of(user, filters).open()
-    if filters.unit is not None:
-        cases = cases.filter(current_unit=filters.unit)
+    cases = open_cases(user, filters)
     buckets: dict[str, Any] = {}
     lower: int = 0
     for index, (upper, _label) in enumerate(BACKLOG_AGES):
@@ -406,9 +422,7 @@ def _backlog(user: AnyUser, filters: Filters, now: datetime) -> charts.Chart:
 
 
 def _at_risk(user: AnyUser, filters: Filters, now: datetime) -> tuple[list[AtRiskCase], str]:
-    cases = cases_of(user, filters).open().filter(next_due_at__isnull=False)
-    if filters.unit is not None:
-        cases = cases.filter(current_unit=filters.unit)
+    cases = open_cases(user, filters).filter(next_due_at__isnull=False)
     risky = cases.filter(next_due_at__lte=now + AT_RISK_WITHIN)
     counts = risky.aggregate(overdue=Count("pk", filter=Q(next_due_at__lte=now)), all=Count("pk"))
     listed = [
@@ -428,10 +442,8 @@ def _at_risk(user: AnyUser, filters: Filters, now: datetime) -> tuple[list[AtRis
     return listed, summary
 
 
-def _volume(user: AnyUser, filters: Filters, start: datetime, end: datetime) -> charts.Chart:
-    cases = cases_of(user, filters).filter(received_at__gte=start, received_at__lt=end)
-    if filters.unit is not None:
-        cases = cases.filter(entry_unit=filters.unit)
+def _volume(user: AnyUser, filters: Filters) -> charts.Chart:
+    cases = received_cases(user, filters)
     counts = Counter(
         {
             (row["channel"], row["kind"]): row["number"]
@@ -488,10 +500,8 @@ def service_names(service_pks: Sequence[int]) -> dict[int, str]:
     return names
 
 
-def _top_services(user: AnyUser, filters: Filters, start: datetime, end: datetime) -> charts.Chart:
-    cases = cases_of(user, filters).filter(received_at__gte=start, received_at__lt=end)
-    if filters.unit is not None:
-        cases = cases.filter(entry_unit=filters.unit)
+def _top_services(user: AnyUser, filters: Filters) -> charts.Chart:
+    cases = received_cases(user, filters)
     top = list(
         cases.values("service", "service__service_id")
         .annotate(number=Count("pk"))
@@ -551,11 +561,9 @@ def gap_label(code: str) -> str:
     return case_text.label(DataGap(code)) if code else _("No category given")
 
 
-def _data_gaps(user: AnyUser, filters: Filters, start: datetime, end: datetime) -> charts.Chart:
+def _data_gaps(user: AnyUser, filters: Filters) -> charts.Chart:
     """Requests resolved in the period that could not be answered, by data-gap category."""
-    cases = cases_of(user, filters).filter(resolved_at__gte=start, resolved_at__lt=end)
-    if filters.unit is not None:
-        cases = cases.filter(current_unit=filters.unit)
+    cases = resolved_cases(user, filters)
     gaps: Counter[str] = Counter(gap for _case, _service, gap in unanswered(cases))
     rows = [
         (gap_label(code), gaps[code])
@@ -593,7 +601,6 @@ def _data_gaps(user: AnyUser, filters: Filters, start: datetime, end: datetime) 
 def dashboard(user: AnyUser, filters: Filters, *, now: datetime | None = None) -> Dashboard:
     """Every figure of the managers' dashboard for ``filters`` as ``user`` may see them."""
     now = now or timezone.now()
-    start, end = filters.bounds()
     standards, more = _standards(filters, now)
     at_risk, at_risk_summary = _at_risk(user, filters, now)
     return Dashboard(
@@ -604,9 +611,9 @@ def dashboard(user: AnyUser, filters: Filters, *, now: datetime | None = None) -
         backlog=_backlog(user, filters, now),
         at_risk=at_risk,
         at_risk_summary=at_risk_summary,
-        volume=_volume(user, filters, start, end),
-        top_services=_top_services(user, filters, start, end),
-        data_gaps=_data_gaps(user, filters, start, end),
+        volume=_volume(user, filters),
+        top_services=_top_services(user, filters),
+        data_gaps=_data_gaps(user, filters),
         sees_cases=Case.objects.visible_to(user).exists(),
         more_standards=more,
         period_words=period_words(filters),

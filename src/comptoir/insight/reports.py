@@ -65,17 +65,13 @@ def unit_report(
         channel=filters.channel,
         quarter=filters.quarter,
     )
-    start, end = filters.bounds()
-    cases = dashboard.cases_of(user, filters)
     return UnitReport(
         unit=unit,
         language=unit.language,
         period_words=dashboard.period_words(filters),
         board=dashboard.dashboard(user, filters, now=now),
-        received=cases.filter(entry_unit=unit, received_at__gte=start, received_at__lt=end).count(),
-        resolved=cases.filter(
-            current_unit=unit, resolved_at__gte=start, resolved_at__lt=end
-        ).count(),
+        received=dashboard.received_cases(user, filters).count(),
+        resolved=dashboard.resolved_cases(user, filters).count(),
         unit_name=i18n.pick_field(unit, "name"),
     )
 
@@ -115,10 +111,7 @@ def _examples(cases: Any) -> list[Case]:
 
 
 def data_quality(user: AnyUser, filters: dashboard.Filters) -> DataQualityReport:
-    start, end = filters.bounds()
-    received = dashboard.cases_of(user, filters).filter(received_at__gte=start, received_at__lt=end)
-    if filters.unit is not None:
-        received = received.filter(entry_unit=filters.unit)
+    received = dashboard.received_cases(user, filters)
     total = received.count()
     anonymous = received.filter(is_anonymous=True)
     empty = received.filter(Q(description="") | Q(request_type__isnull=True))
@@ -213,10 +206,7 @@ class DataGapReport:
 def data_gaps(user: AnyUser, filters: dashboard.Filters) -> DataGapReport:
     """The requests resolved in the period that could not be answered, by service and
     category (the most first), with a few of their cases."""
-    start, end = filters.bounds()
-    resolved = dashboard.cases_of(user, filters).filter(resolved_at__gte=start, resolved_at__lt=end)
-    if filters.unit is not None:
-        resolved = resolved.filter(current_unit=filters.unit)
+    resolved = dashboard.resolved_cases(user, filters)
     found = dashboard.unanswered(resolved)
     counts = Counter((service, gap) for _case, service, gap in found)
     by_category = Counter(gap for _case, _service, gap in found)
