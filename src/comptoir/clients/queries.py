@@ -476,7 +476,8 @@ def merge_page(user: AnyUser, records: list[Client]) -> MergePage:
             )
         )
     case_counts = dict(
-        CaseRecord.objects.filter(client_id__in=ids)
+        CaseRecord.objects.visible_to(user)
+        .filter(client_id__in=ids)
         .values("client_id")
         .annotate(count=Count("pk"))
         .values_list("client_id", "count")
@@ -515,14 +516,18 @@ def confirmed_clusters(
 ) -> list[list[Client]]:
     """The records a steward confirmed are one client and nobody has merged yet, grouped into
     clusters (A=B and B=C: one cluster of three), the newest decisions first; each cluster's
-    records are ones ``user`` may see. With ``around``, only the cluster holding it."""
+    records are ones ``user`` may see. With ``around``, only the cluster holding it, found by
+    following its confirmed pairs (a few small queries, whatever the number of decisions)."""
     visible = Client.objects.visible_to(user).not_merged().values("pk")
+    confirmed = DuplicateDecision.objects.filter(
+        decision=DuplicateVerdict.CONFIRMED, left__in=visible, right__in=visible
+    )
+    if around is not None:
+        return _cluster_around(confirmed, around)
     pairs = list(
-        DuplicateDecision.objects.filter(
-            decision=DuplicateVerdict.CONFIRMED, left__in=visible, right__in=visible
-        )
-        .order_by("-decided_at", "-pk")
-        .values_list("left_id", "right_id")[:CLUSTER_PAIRS_LIMIT]
+        confirmed.order_by("-decided_at", "-pk").values_list("left_id", "right_id")[
+            :CLUSTER_PAIRS_LIMIT
+        ]
     )
     parent: dict[int, int] = {}
 
@@ -542,12 +547,27 @@ def confirmed_clusters(
     groups: dict[int, list[int]] = {}
     for key in dict.fromkeys(order):  # newest first, each record once
         groups.setdefault(root(key), []).append(key)
-    wanted = list(groups.values())
-    if around is not None:
-        wanted = [group for group in wanted if around.pk in group]
-    wanted = [group[:MERGE_LIMIT] for group in wanted[:limit]]
+    wanted = [group[:MERGE_LIMIT] for group in list(groups.values())[:limit]]
     records = Client.objects.in_bulk([key for group in wanted for key in group])
     return [[records[key] for key in group] for group in wanted]
+
+
+def _cluster_around(confirmed: Any, around: Client) -> list[list[Client]]:
+    """The cluster of ``around`` through ``confirmed`` pairs, breadth first, at most
+    :data:`MERGE_LIMIT` records (``[]`` when it has no confirmed pair)."""
+    members = [around.pk]
+    frontier = {around.pk}
+    while frontier and len(members) < MERGE_LIMIT:
+        found: set[int] = set()
+        touching = confirmed.filter(Q(left__in=frontier) | Q(right__in=frontier))
+        for left, right in touching.values_list("left_id", "right_id"):
+            found.update((left, right))
+        frontier = found - set(members)
+        members.extend(sorted(frontier)[: MERGE_LIMIT - len(members)])
+    if len(members) < 2:
+        return []
+    records = Client.objects.in_bulk(members)
+    return [[records[key] for key in members]]
 
 
 @dataclass(frozen=True)
