@@ -668,8 +668,14 @@ def do_undo_merge(merge: ClientMerge, *, reason: str, actor: User | None) -> Cli
         for member in members:
             record = records[member.client_id]
             moved = member.moved
+            points = ContactPoint.objects.select_for_update().in_bulk(
+                [item["id"] for item in moved.get("contact_points", [])]
+            )
+            links = Contact.objects.select_for_update().in_bulk(
+                [item["id"] for item in moved.get("contacts", [])]
+            )
             for item in moved.get("contact_points", []):
-                point = ContactPoint.objects.select_for_update().get(pk=item["id"])
+                point = points[item["id"]]
                 if point.client_id != survivor.pk:
                     continue
                 point.client = record
@@ -684,7 +690,7 @@ def do_undo_merge(merge: ClientMerge, *, reason: str, actor: User | None) -> Cli
                 _with_history(point, actor, why)
                 point.save(update_fields=["client", "is_primary", "is_active", "ended_at"])
             for item in moved.get("contacts", []):
-                contact = Contact.objects.select_for_update().get(pk=item["id"])
+                contact = links[item["id"]]
                 side = item["side"]
                 if getattr(contact, f"{side}_id") != survivor.pk:
                     continue
