@@ -28,6 +28,7 @@ class ErrorCode(enum.StrEnum):
     IDEMPOTENCY_KEY_TOO_LONG = "idempotency_key_too_long"
     THROTTLED = "throttled"
     SERVER_ERROR = "server_error"
+    SERVICE_UNAVAILABLE = "service_unavailable"
     CLIENT_PROPOSED = "client_proposed"
 
 
@@ -64,6 +65,10 @@ MESSAGES: Mapping[ErrorCode, Any] = {
     ),
     ErrorCode.SERVER_ERROR: _(
         "Something went wrong on our side. The problem was recorded; try again later."
+    ),
+    ErrorCode.SERVICE_UNAVAILABLE: _(
+        "The database does not answer for a moment; nothing was changed. Send the request "
+        "again after the seconds in Retry-After (with the same idempotency key)."
     ),
 }
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from ninja.throttling import AuthRateThrottle
 from comptoir.api.auth import StaffSessionAuth, TokenAuth
 from comptoir.api.errors import ApiError, ErrorCode, error_response
 from comptoir.api.language import in_request_language
+from comptoir.operations import unavailable
 
 logger = logging.getLogger("comptoir.api")
 
@@ -141,6 +143,14 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     }
     code = codes.get(exc.status_code, ErrorCode.VALIDATION)
     return error_response(ApiError(exc.status_code, code))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database does not answer (it restarts): 503 with Retry-After, nothing changed."""
+    logger.warning("API: database unavailable on %s %s: %s", request.method, request.path, exc)
+    return unavailable.api_response()
 
 
 @api.exception_handler(Exception)

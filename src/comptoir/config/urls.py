@@ -4,6 +4,9 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from comptoir.config import views
 
+# A database that does not answer is a 503 with Retry-After (comptoir/operations/unavailable.py).
+handler500 = "comptoir.operations.unavailable.server_error"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     # For load balancers and orchestrators: no language prefix, no sign-in (docs/operator-guide.md).
     path("healthz", views.healthz, name="healthz"),
