@@ -318,25 +318,3 @@ def test_readers_in_parallel_read_what_one_reader_reads(monkeypatch: pytest.Monk
         alone.record(i) for i in range(len(alone))
     ]
     assert len(alone) == len(generated.records)
-
-
-@pytest.mark.django_db(databases=[])
-def test_every_level_of_every_comparison_is_explained_in_english_and_french() -> None:
-    """The steward reads each line of an explanation in words (the review queue, the intake
-    proposals): a level without words would show its code."""
-    from django.utils import translation
-
-    from comptoir.clients.matching import explain_line
-    from comptoir.core.matching import COMPARISONS, FieldWeight
-
-    for comparison in COMPARISONS:
-        for level in comparison.levels:
-            line = FieldWeight(comparison.field, level, 1.0)
-            with translation.override("en"):
-                english = explain_line(line)
-            with translation.override("fr"):
-                french = explain_line(line)
-            # Without words, a line shows the level's code (the same in both languages).
-            assert f": {level} (" not in french, (comparison.field, level)
-            if "_" in level:
-                assert f": {level} (" not in english, (comparison.field, level)

@@ -359,9 +359,6 @@ def _level_words() -> dict[str, str]:
         "day_month_swapped": pgettext("matching level", "day and month swapped"),
         "one_digit": pgettext("matching level", "one digit apart"),
         "same_local": pgettext("matching level", "the same mailbox name, another domain"),
-        "same_local_name": pgettext(
-            "matching level", "the same mailbox name, another domain, made of the names"
-        ),
         "full": pgettext("matching level", "the same"),
         "fsa": pgettext("matching level", "the same area (first three characters)"),
         "same_building": pgettext("matching level", "the same building"),

@@ -61,9 +61,6 @@ from comptoir.core.matching.compare import (
     compare_given_names,
     compare_organization_names,
     compare_records,
-    local_has_family,
-    local_has_given,
-    local_letters,
     screened_jaro_winkler,
 )
 from comptoir.core.matching.model import NormalizedAddress, NormalizedRecord, RecordId, RecordKind
@@ -338,8 +335,6 @@ class _Columns:
                 for local in (e.rsplit("@", 1)[0],)
             ]
         )
-        #: Each local part's letters (compare.local_letters), by local part id.
-        self.local_letters = [local_letters(local) for local in locals_.values]
         phones = table.phones.values
         width = max(1, *(len(p) for p in phones))
         padded_phones = "".join(phone.ljust(width, "\0") for phone in phones)
@@ -519,39 +514,9 @@ def level_indexes(columns: _Columns, left: Ints, right: Ints) -> Levels:
     exact = _any_equal(ei, ej)
     local_i = np.where(ei >= 0, columns.email_local[ei], -1)
     local_j = np.where(ej >= 0, columns.email_local[ej], -1)
-    email_missing = (ei[:, 0] < 0) | (ej[:, 0] < 0)
-    # compare_emails: same_local when a shared local part is not made of the names (of either
-    # record), same_local_name when every shared one is.
-    shared = np.zeros(n, dtype=np.bool_)
-    not_names = np.zeros(n, dtype=np.bool_)
-    ask = np.flatnonzero(~email_missing & ~exact)
-    letters = columns.local_letters
-    # A looked-up code is left * size + right: size bounds both sides.
-    lg, lf = max(len(letters), ng), max(len(letters), nf)
-
-    def local_given(a: int, b: int) -> int:
-        return int(local_has_given(letters[a], given[b]))
-
-    def local_family(a: int, b: int) -> int:
-        return int(local_has_family(letters[a], family[b]))
-
-    for a in range(local_i.shape[1]):
-        for b in range(local_j.shape[1]):
-            rows = ask[(local_i[ask, a] >= 0) & (local_i[ask, a] == local_j[ask, b])]
-            if not len(rows):
-                continue
-            local = local_i[rows, a]
-            made = (
-                (_looked_up("local_given", columns, local, gi[rows], lg, local_given) == 1)
-                | (_looked_up("local_given", columns, local, gj[rows], lg, local_given) == 1)
-                | (_looked_up("local_family", columns, local, fi[rows], lf, local_family) == 1)
-                | (_looked_up("local_family", columns, local, fj[rows], lf, local_family) == 1)
-            )
-            shared[rows] = True
-            not_names[rows] |= ~made
     out[:, 4] = np.select(
-        [email_missing, exact, not_names, shared],
-        [_E[MISSING], _E["exact"], _E["same_local"], _E["same_local_name"]],
+        [(ei[:, 0] < 0) | (ej[:, 0] < 0), exact, _any_equal(local_i, local_j)],
+        [_E[MISSING], _E["exact"], _E["same_local"]],
         _E["different"],
     )
     pi, pj = columns.phone[left], columns.phone[right]

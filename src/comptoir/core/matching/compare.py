@@ -8,7 +8,6 @@ scoring parameters, an administrator's weights and the explanations use them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +21,6 @@ from comptoir.core.matching.normalize import (
     GivenName,
     OrganizationName,
     Street,
-    fold,
     names_equivalent,
 )
 
@@ -283,65 +281,21 @@ def _local(email: str) -> str:
     return email.rsplit("@", 1)[0]
 
 
-_NOT_LETTER = re.compile("[^a-z]")
-#: The shortest name looked for in a local part (``Li``, ``Ng`` and ``Wu`` are family names).
-_SHORTEST_NAME = 2
-
-
-def local_letters(local: str) -> str:
-    """The letters of an email's local part, folded: ``"Marie.Roy-1987"`` → ``"marieroy"``."""
-    return _NOT_LETTER.sub("", fold(local))
-
-
-def local_has_given(letters: str, given: GivenName) -> bool:
-    """Whether a local part's letters (:func:`local_letters`) contain the given name (its
-    letters run together: ``jeanfrancois``; ``jf`` for initials)."""
-    return len(given.compact) >= _SHORTEST_NAME and given.compact in letters
-
-
-def local_has_family(letters: str, family: FamilyName) -> bool:
-    """Whether a local part's letters contain the family name: as written (``delafontaine``),
-    without its particles (``fontaine``), or one part of a double-barrelled name."""
-    return any(
-        len(name) >= _SHORTEST_NAME and name in letters
-        for name in (family.compact, family.core, *family.parts)
-    )
-
-
-def _names_make(letters: str, left: NormalizedRecord, right: NormalizedRecord) -> bool:
-    return (
-        local_has_given(letters, left.given)
-        or local_has_given(letters, right.given)
-        or local_has_family(letters, left.family)
-        or local_has_family(letters, right.family)
-    )
-
-
-def compare_emails(
-    left: tuple[str, ...],
-    right: tuple[str, ...],
-    names: Callable[[str], bool] | None = None,
-) -> str:
+def compare_emails(left: tuple[str, ...], right: tuple[str, ...]) -> str:
     """The best over every pair of addresses: ``exact``; ``same_local`` (the same local part at
-    another domain, a change of provider; not a role such as ``info@``); ``same_local_name``
-    (the same, but every local part the two share contains one of the records' given or family
-    names, as ``thomas.gauthier@`` does: the names have said it already, so it is no second
-    piece of evidence; ``names`` tells, from a local part's letters, whether it does);
-    ``different``; ``missing``."""
+    another domain, a change of provider; not a role such as ``info@``); ``different``;
+    ``missing``."""
     if not left or not right:
         return MISSING
     if set(left) & set(right):
         return "exact"
     locals_left = {_local(email) for email in left} - ROLE_LOCAL_PARTS
-    shared = {_local(email) for email in right} & locals_left
-    if not shared:
-        return "different"
-    if names is None or not all(names(local_letters(local)) for local in shared):
+    if any(_local(email) in locals_left for email in right):
         return "same_local"
-    return "same_local_name"
+    return "different"
 
 
-EMAIL_LEVELS = ("exact", "same_local", "same_local_name", "different", MISSING)
+EMAIL_LEVELS = ("exact", "same_local", "different", MISSING)
 
 
 def _one_digit_apart(left: str, right: str) -> bool:
@@ -372,9 +326,7 @@ def compare_phones(left: tuple[str, ...], right: tuple[str, ...]) -> str:
 
 
 def _compare_email(left: NormalizedRecord, right: NormalizedRecord) -> str:
-    return compare_emails(
-        left.emails, right.emails, lambda letters: _names_make(letters, left, right)
-    )
+    return compare_emails(left.emails, right.emails)
 
 
 def _compare_phone(left: NormalizedRecord, right: NormalizedRecord) -> str:

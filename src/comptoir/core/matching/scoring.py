@@ -182,13 +182,7 @@ def _default_probabilities() -> Probabilities:
             "day_month_swapped": (0.02, 0.0001),
             "one_digit": (0.04, 0.001),
         },
-        # A shared local part made of the names (same_local_name) is as likely either way
-        # once the names agree: m = u, 0 bits (docs/decisions/0022).
-        "email": {
-            "exact": (0.70, 0.0001),
-            "same_local": (0.10, 0.001),
-            "same_local_name": (0.01, 0.01),
-        },
+        "email": {"exact": (0.70, 0.0001), "same_local": (0.10, 0.001)},
         "phone": {"exact": (0.75, 0.0005), "one_digit": (0.05, 0.001)},
         "postal_code": {"full": (0.75, 0.002), "fsa": (0.10, 0.02)},
         "street": {
